@@ -1,0 +1,3 @@
+"""rgpt-fiction: personalized interactive fiction with RecurrentGPT's language-based recurrence."""
+
+__version__ = "0.1.0"
