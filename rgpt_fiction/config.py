@@ -1,0 +1,87 @@
+"""Settings: defaults < settings file < environment (RGPT_*) < command-line flags.
+
+The settings file is TOML in the user's config directory (platformdirs), or wherever
+RGPT_CONFIG points. API keys are never stored here: providers read them from their
+usual environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from .llm.embedded import DEFAULT_MODEL
+
+EDITABLE = ("model", "api_base", "temperature", "paragraph_words", "n_plans", "embedding_model", "timeout")
+
+
+def config_path() -> Path:
+    env = os.environ.get("RGPT_CONFIG")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("rgpt-fiction")) / "settings.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RGPT_", extra="ignore", protected_namespaces=())
+
+    model: str = Field(DEFAULT_MODEL, description="litellm model string, e.g. openai/gpt-4o-mini")
+    api_base: str | None = Field(None, description="base URL of an OpenAI-compatible server")
+    temperature: float = Field(0.8, ge=0.0, le=2.0)
+    paragraph_words: int = Field(120, ge=30, le=400)
+    n_plans: int = Field(3, ge=2, le=9)
+    embedding_model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers model name or path")
+    timeout: float = Field(120.0, gt=0)
+    saves_dir: str = "saves"
+
+    @field_validator("model")
+    @classmethod
+    def _model_not_empty(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("the model string cannot be empty")
+        return v.strip()
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_path()))
+
+
+class SettingsError(Exception):
+    pass
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings with flags (overrides that are not None) on top."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"invalid settings ({config_path()} or RGPT_* variables): {problems}") from None
+    except Exception as exc:  # noqa: BLE001 - a broken settings file must not crash the game
+        raise SettingsError(f"cannot read the settings file {config_path()}: {exc}") from None
+
+
+def save_settings(values: dict[str, Any]) -> Path:
+    """Write the editable settings to the settings file (TOML)."""
+    import json
+
+    from .saves.atomic import atomic_write
+
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# rgpt-fiction settings (environment variables RGPT_* and flags override these)"]
+    for key in EDITABLE:
+        value = values.get(key)
+        if value is None or value == "":
+            continue
+        lines.append(f"{key} = {json.dumps(value)}")
+    atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    return path

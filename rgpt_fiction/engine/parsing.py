@@ -1,0 +1,149 @@
+"""Reading what the model wrote: the paragraph, and the memory/facts/plans answer.
+
+The answer may be JSON (structured output) or loose text with labels in any case,
+Markdown bold and any numbering style. What cannot be read is reported as missing,
+so the turn step can ask again and, in the end, repair.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from .text import clean, clip_words, normalize, overlap
+
+_LABELS = {
+    "memory": ("memory", "short-term memory", "short term memory", "summary", "updated memory"),
+    "facts": ("facts", "fact", "continuity", "ledger"),
+    "plans": ("plans", "plan", "options", "choices", "instructions", "next", "what next"),
+}
+_LABEL_LINE = re.compile(r"^\s*[#>*_\s]*([A-Za-z][A-Za-z \-]{1,30}?)[*_\s]*[:：][*_\s]*(.*)$")
+_ITEM = re.compile(r"^\s*(?:[-*•]|\(?\d{1,2}[.):]|\(?[a-iA-I][.)]|(?:plan|option|choice|instruction)\s*\d+\s*[:.)-])\s*(.*)$", re.I)
+_PARAGRAPH_LABEL = re.compile(r"^\s*[#*_\s]*(?:next\s+)?(?:output\s+)?(?:paragraph|story|narration|text)\s*\d*[*_\s]*[:：][*_\s]*", re.I)
+_TRAILING_SECTION = re.compile(
+    r"\n\s*[#*_\s]*(?:memory|short-term memory|plans?|options?|choices|what (?:do|will) you do|instructions?)\b.*$",
+    re.I | re.S,
+)
+
+
+@dataclass
+class Update:
+    memory: str = ""
+    facts: list[str] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what was missing or dropped, by cause
+
+
+def clean_paragraph(text: str) -> str:
+    """The paragraph without labels, trailing option lists or stray markup fences."""
+    text = clean(text).strip()
+    text = _PARAGRAPH_LABEL.sub("", text, count=1)
+    text = _TRAILING_SECTION.sub("", text)
+    text = text.strip().strip('"').strip()
+    text = re.sub(r"^```\w*|```$", "", text).strip()
+    return re.sub(r"[ \t]+", " ", text)
+
+
+def _strip_item(line: str) -> str:
+    m = _ITEM.match(line)
+    item = m.group(1) if m else line
+    item = re.sub(r"^[*_\s]+|[*_\s]+$", "", item)
+    return item.strip().strip('"').strip()
+
+
+def _from_json(text: str) -> dict | None:
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end <= start:
+        return None
+    try:
+        data = json.loads(text[start : end + 1])
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _as_list(value) -> list[str]:
+    if isinstance(value, str):
+        return [_strip_item(v) for v in value.splitlines() if v.strip()]
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            if isinstance(v, dict):  # {"plan": "..."} or {"text": "..."}
+                v = next((x for x in v.values() if isinstance(x, str)), "")
+            if isinstance(v, str):
+                out.append(_strip_item(v))
+        return out
+    return []
+
+
+def _from_labels(text: str) -> dict:
+    """Sections introduced by labels in any case, with or without Markdown bold."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        m = _LABEL_LINE.match(line)
+        key = None
+        if m:
+            label = m.group(1).strip().lower()
+            label = re.sub(r"\s*\d+$", "", label)
+            key = next((k for k, names in _LABELS.items() if label in names), None)
+        if key:
+            current = key
+            sections.setdefault(key, [])
+            rest = m.group(2).strip()
+            if rest:
+                sections[key].append(rest)
+        elif current and line.strip():
+            sections[current].append(line)
+        elif m is None and _ITEM.match(line) and "plans" not in sections and current is None:
+            sections.setdefault("plans", []).append(line)
+    out: dict = {}
+    if "memory" in sections:
+        out["memory"] = " ".join(s.strip() for s in sections["memory"])
+    for key in ("facts", "plans"):
+        if key in sections:
+            out[key] = [_strip_item(s) for s in sections[key] if _strip_item(s)]
+    return out
+
+
+def parse_update(text: str) -> Update:
+    """Read memory, facts and plans from a model answer in JSON or labelled text."""
+    text = clean(text or "")
+    data = _from_json(text)
+    if data is None:
+        data = _from_labels(text)
+    up = Update()
+    memory = data.get("memory") or data.get("short_term_memory") or data.get("summary") or ""
+    up.memory = memory.strip() if isinstance(memory, str) else ""
+    up.facts = [f for f in _as_list(data.get("facts", [])) if f]
+    up.plans = _as_list(data.get("plans") or data.get("options") or data.get("choices") or [])
+    if not up.memory:
+        up.problems.append("missing memory")
+    if not up.plans:
+        up.problems.append("missing plans")
+    return up
+
+
+def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 40) -> tuple[list[str], list[str]]:
+    """Keep at most n plans that are non-empty, not duplicates of each other and not copies of
+    the paragraph. Returns (kept, problems)."""
+    kept: list[str] = []
+    problems: list[str] = []
+    para_norm = normalize(paragraph)
+    for plan in plans:
+        plan = clip_words(clean(plan).replace("\n", " ").strip(), words)
+        norm = normalize(plan)
+        if len(norm.split()) < 2:
+            problems.append("empty plan")
+            continue
+        if any(norm == normalize(k) or overlap(plan, k) > 0.8 for k in kept):
+            problems.append("duplicate plan")
+            continue
+        if norm in para_norm and len(norm) > 20 or overlap(plan, paragraph) > 0.7:
+            problems.append("plan copies the paragraph")
+            continue
+        kept.append(plan)
+        if len(kept) == n:
+            break
+    return kept, problems

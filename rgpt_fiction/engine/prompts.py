@@ -1,0 +1,141 @@
+"""The prompts of one turn. Static parts (world, persona, style) come first so that
+backends with prompt caching reuse the prefix; every part has a fixed word budget,
+so the prompt does not grow with the story."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .state import Persona
+from .text import clip_words
+
+# Word budgets of the prompt's parts. Together they bound the prompt size.
+BUDGET = {
+    "premise": 120,
+    "setting": 120,
+    "style": 50,
+    "characters": 90,
+    "persona": 50,
+    "content": 40,
+    "memory": 150,
+    "recall_each": 60,
+    "paragraph": 200,
+    "plan": 60,
+    "facts": 80,
+}
+
+
+@dataclass
+class Recall:
+    """A long-term memory brought into the prompt."""
+
+    text: str
+    turn: int  # the turn it was written in; -1 for lore
+    score: float
+    kind: str = "paragraph"  # "paragraph" or "lore"
+    reason: str = ""
+
+
+def world_brief(world: dict, persona: Persona) -> str:
+    """The static part: what the narrator must always know about this world and this reader."""
+    lines = [f"Story: {world['title']}" + (f" ({world['genre']})" if world.get("genre") else "")]
+    lines.append("Premise: " + clip_words(world["premise"], BUDGET["premise"]))
+    if world.get("setting"):
+        lines.append("Setting: " + clip_words(world["setting"], BUDGET["setting"]))
+    chars = world.get("characters") or []
+    if chars:
+        each = max(12, BUDGET["characters"] // len(chars))
+        people = "; ".join(f"{c['name']}: {clip_words(c.get('description', ''), each)}" for c in chars[:6])
+        lines.append("Characters: " + people)
+    player = world.get("player") or {}
+    who = persona.name + (f", {player['role']}" if player.get("role") else "")
+    desc = persona.description or player.get("description", "")
+    lines.append("The reader plays " + who + (". " + clip_words(desc, BUDGET["persona"]) if desc else "."))
+    content = world.get("content") or {}
+    wishes = [content.get("tone", ""), persona.tone]
+    avoid = ", ".join(content.get("avoid") or [])
+    tone = clip_words(" ".join(w for w in wishes if w), BUDGET["content"])
+    if tone:
+        lines.append("Tone: " + tone)
+    if avoid:
+        lines.append("Never include: " + clip_words(avoid, BUDGET["content"]))
+    style = world.get("style") or "Second person, present tense."
+    lines.append("Style: " + clip_words(style, BUDGET["style"]))
+    return "\n".join(lines)
+
+
+NARRATOR = (
+    "You are the narrator of an interactive story. The reader is the hero: address them as 'you'. "
+    "Write what happens as a consequence of the reader's plan and how the world and its people react. "
+    "Never decide for the reader, never write their feelings or words beyond the plan, "
+    "and never list options or choices: the reader chooses after your paragraph."
+)
+
+
+def _recalls_block(recalls: list[Recall]) -> str:
+    if not recalls:
+        return "(none)"
+    out = []
+    for r in recalls:
+        label = "World lore" if r.kind == "lore" else f"Turn {r.turn}"
+        out.append(f"- {label}: {clip_words(r.text, BUDGET['recall_each'])}")
+    return "\n".join(out)
+
+
+def _facts_block(facts: list[str]) -> str:
+    return clip_words("; ".join(facts), BUDGET["facts"]) if facts else "(none yet)"
+
+
+def paragraph_messages(
+    brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
+    move_on: bool = False,
+) -> list[dict]:
+    """Messages for writing the next paragraph (plain prose, streamed)."""
+    user = (
+        f"Short-term memory (the story so far):\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
+        f"Facts that must stay true: {_facts_block(facts)}\n\n"
+        f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
+        f"Last paragraph:\n{clip_words(last, BUDGET['paragraph']) or '(none)'}\n\n"
+        f"What the reader does now: {clip_words(plan, BUDGET['plan'])}\n\n"
+        f"Write the next paragraph of the story, about {words} words, in which this happens and the world reacts. "
+        "End at a moment where the reader must decide what to do. Write only the paragraph."
+    )
+    if move_on:
+        user += " Do not repeat earlier events: move the story forward to something new."
+    return [{"role": "system", "content": NARRATOR + "\n\n" + brief}, {"role": "user", "content": user}]
+
+
+def update_messages(
+    brief: str, memory: str, facts: list[str], paragraph: str, plan: str, n_plans: int, memory_words: int,
+    retry_note: str = "",
+) -> list[dict]:
+    """Messages for the structured part: the new short-term memory, the facts ledger and the next plans."""
+    kinds = ["bold", "cautious", "social", "clever", "curious", "desperate"]
+    kinds_text = ", ".join(kinds[:n_plans]) if n_plans <= len(kinds) else "different"
+    user = (
+        f"Short-term memory before:\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
+        f"Facts before: {_facts_block(facts)}\n\n"
+        f"The reader did: {clip_words(plan, BUDGET['plan']) or 'began the story'}\n\n"
+        f"New paragraph:\n{clip_words(paragraph, BUDGET['paragraph'])}\n\n"
+        "Answer in JSON with these keys:\n"
+        f'"memory": the short-term memory rewritten to include the new paragraph, at most {memory_words} words, '
+        "keeping what matters for the story to go on;\n"
+        '"facts": up to 6 short facts that must not change later (who is dead, who holds what, where the reader is);\n'
+        f'"plans": exactly {n_plans} things the reader could do next, each one sentence starting with a verb, '
+        f"written to the reader as 'you' would act, concrete, and different in kind ({kinds_text})."
+    )
+    if retry_note:
+        user += "\n" + retry_note
+    return [{"role": "system", "content": NARRATOR + "\n\n" + brief}, {"role": "user", "content": user}]
+
+
+def update_schema(n_plans: int) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "memory": {"type": "string"},
+            "facts": {"type": "array", "items": {"type": "string"}, "maxItems": 6},
+            "plans": {"type": "array", "items": {"type": "string"}, "minItems": n_plans, "maxItems": n_plans},
+        },
+        "required": ["memory", "facts", "plans"],
+    }

@@ -1,0 +1,49 @@
+"""Repairs for answers the model could not get right after a retry: keep the paragraph,
+derive what is missing, so the reader always gets a memory and N distinct plans."""
+
+from __future__ import annotations
+
+import re
+
+from .text import clip_words, overlap
+
+_TEMPLATES = [
+    "Press on boldly toward {thing}.",
+    "Hold back and study {thing} carefully before acting.",
+    "Ask {person} what they know about {thing}.",
+    "Look for a clever way to turn {thing} to your advantage.",
+    "Search the surroundings for something you have missed.",
+    "Retrace your steps and think over what has just happened.",
+    "Call out and see who answers.",
+    "Find somewhere safe to rest and gather your strength.",
+]
+
+
+def _salient(paragraph: str, world: dict) -> tuple[str, str]:
+    """A person and a thing the paragraph mentions, for concrete fallback plans."""
+    names = [c["name"] for c in world.get("characters") or [] if c.get("name")]
+    person = next((n for n in names if n.split()[0].lower() in paragraph.lower()), None)
+    person = person or (names[0] if names else "the nearest person")
+    nouns = re.findall(r"\bthe ([a-z]{4,}(?: [a-z]{4,})?)\b", paragraph.lower())
+    thing = f"the {nouns[-1]}" if nouns else "what lies ahead"
+    return person, thing
+
+
+def fallback_plans(paragraph: str, world: dict, have: list[str], n: int) -> list[str]:
+    person, thing = _salient(paragraph, world)
+    plans = list(have)
+    for template in _TEMPLATES:
+        if len(plans) >= n:
+            break
+        plan = template.format(person=person, thing=thing)
+        if all(overlap(plan, p) <= 0.6 for p in plans):
+            plans.append(plan)
+    return plans[:n]
+
+
+def fallback_memory(previous: str, paragraph: str, budget: int) -> str:
+    """Older memory (its most recent part) followed by the new paragraph's opening, within budget."""
+    half = budget // 2
+    prev_words = previous.split()
+    tail = " ".join(prev_words[-half:]) if prev_words else ""
+    return clip_words((tail + " " + paragraph).strip(), budget)

@@ -1,0 +1,390 @@
+"""The turn step of the recurrence, and everything a reader can do to an open story.
+
+A Story holds one game and its dependencies, all passed in: the chat model, the
+long-term memory store (with its embedder) and a save function. It imports no UI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import asdict, dataclass
+from typing import AsyncIterator, Callable
+
+from ..llm.base import LLMError, Restart as ModelRestart, Usage
+from .events import Delta, Phase, Restart, TurnDone, TurnError, TurnStats
+from .parsing import clean_paragraph, parse_update, usable_plans
+from .prompts import Recall, paragraph_messages, update_messages, update_schema, world_brief
+from .repair import fallback_memory, fallback_plans
+from .state import Game, Node, Persona
+from .text import clean, clip_words, word_count
+
+MAX_PLAN_CHARS = 1000
+
+
+@dataclass
+class TurnOptions:
+    n_plans: int = 3
+    paragraph_words: int = 120
+    memory_words: int = 150
+    recall_k: int = 3
+    temperature: float = 0.8
+    lore_budget_words: int = 120
+    plan_similarity: float = 0.85  # plans closer than this (cosine) are near-duplicates
+    loop_similarity: float = 0.92  # a paragraph closer than this to a recent one is a loop
+    loop_window: int = 3
+
+
+class PlanError(ValueError):
+    """The reader's plan cannot be used as it is (empty); the message says why."""
+
+
+def prepare_plan(text: str) -> tuple[str, str]:
+    """The reader's own words made safe: control characters and escapes stripped, length bounded.
+    Returns (plan, notice); notice is non-empty when the text was shortened."""
+    plan = " ".join(clean(text or "").split())
+    if not plan:
+        raise PlanError("your plan is empty: type what you want to do, or pick a numbered plan")
+    if len(plan) > MAX_PLAN_CHARS:
+        return plan[:MAX_PLAN_CHARS].rsplit(" ", 1)[0], f"your plan was shortened to {MAX_PLAN_CHARS} characters"
+    return plan, ""
+
+
+def new_game(world, persona: Persona) -> Game:
+    """A game for a World and a persona; `{player}` is replaced by the persona's name."""
+    w = world.for_player(persona.name)
+    return Game(world=w.snapshot(), persona=persona)
+
+
+class Story:
+    def __init__(
+        self,
+        game: Game,
+        model,
+        memory,
+        save: Callable[[Game], None] | None = None,
+        options: TurnOptions | None = None,
+    ):
+        self.game = game
+        self.model = model
+        self.memory = memory
+        self.embedder = memory.embedder
+        self._save = save
+        self.options = options or TurnOptions()
+        self.save_error = ""
+        self.last_stats: TurnStats | None = None
+        self._brief: str | None = None
+
+    # --- views ----------------------------------------------------------------
+    @property
+    def node(self) -> Node:
+        return self.game.node
+
+    @property
+    def plans(self) -> list[str]:
+        return self.game.node.plans
+
+    @property
+    def brief(self) -> str:
+        if self._brief is None:
+            self._brief = world_brief(self.game.world, self.game.persona)
+        return self._brief
+
+    def lore(self):
+        from ..world.model import Lore
+
+        return [Lore.model_validate(entry) for entry in self.game.world.get("lore") or []]
+
+    # --- saving ---------------------------------------------------------------
+    def save(self) -> bool:
+        """Save now; on failure keep playing with the story in memory and remember the error."""
+        if self._save is None:
+            return True
+        try:
+            self._save(self.game)
+        except Exception as exc:  # noqa: BLE001 - disk full, read-only, ...: reported, never fatal
+            self.save_error = str(exc)
+            return False
+        self.save_error = ""
+        return True
+
+    # --- the first turn -------------------------------------------------------
+    async def start(self) -> AsyncIterator:
+        """The opening: the seed's own paragraph or one written by the model, the first memory and plans."""
+        if self.game.nodes:
+            raise TurnError("this story has already begun")
+        world = self.game.world
+        lore_rows = [
+            {"node": -1, "turn": -1, "kind": "lore", "lore_index": i, "text": e["text"]}
+            for i, e in enumerate(world.get("lore") or [])
+        ]
+        opening = clean(world.get("opening") or "").strip()
+        choices = [clean(c).strip() for c in world.get("first_choices") or []]
+        if opening and len(usable_plans(choices, opening, self.options.n_plans)[0]) >= self.options.n_plans:
+            started = time.perf_counter()
+            yield Delta(opening)
+            node = Node(
+                id=0, parent=None, plan="", paragraph=opening,
+                memory=fallback_memory(world["premise"], opening, self.options.memory_words),
+                plans=usable_plans(choices, opening, self.options.n_plans)[0],
+                model="(world seed)",
+            )
+            stats = TurnStats(turn=0, node=0, plans=node.plans, paragraph_words=word_count(opening))
+            await self._commit(node, stats, started, extra_rows=lore_rows)
+            yield TurnDone(node, stats)
+            return
+        begin = "Begin the story: show the reader where they are and what is at stake."
+        async for event in self._turn(None, begin, own=False, seed_text=opening, extra_rows=lore_rows):
+            yield event
+
+    # --- a turn ---------------------------------------------------------------
+    async def play(self, plan: str, own: bool = False) -> AsyncIterator:
+        """Take a plan (chosen, or the reader's own words) and write the next turn."""
+        if not self.game.nodes:
+            raise TurnError("the story has not started")
+        plan, _notice = prepare_plan(plan)
+        async for event in self._turn(self.game.current, plan, own=own):
+            yield event
+
+    async def retry(self) -> AsyncIterator:
+        """Write the current turn again from the same parent and plan; the new version becomes a sibling."""
+        node = self.node
+        if node.parent is None:
+            raise TurnError("the opening cannot be retried")
+        async for event in self._turn(node.parent, node.plan, own=node.own_plan):
+            yield event
+
+    async def _turn(self, parent_id, plan, own, seed_text="", extra_rows=()) -> AsyncIterator:
+        opts = self.options
+        started = time.perf_counter()
+        llm = {"seconds": 0.0, "prompt": 0, "completion": 0}
+        parent = self.game.nodes[parent_id] if parent_id is not None else None
+        memory_before = parent.memory if parent else ""
+        facts_before = parent.facts if parent else []
+        last = parent.paragraph if parent else ""
+        path = self.game.path_ids(parent_id) if parent is not None else []
+        stats = TurnStats(turn=(parent.depth + 1) if parent else 0, node=-1, model=self.model.name)
+
+        yield Phase("recalling")
+        recalls = await asyncio.to_thread(self._recall, plan, memory_before, last, path, stats)
+
+        # 1. the paragraph, streamed
+        yield Phase("writing")
+        paragraph = seed_text
+        if seed_text:
+            yield Delta(seed_text)
+        move_on = False
+        for attempt in range(3):
+            if paragraph:
+                break
+            messages = paragraph_messages(
+                self.brief, memory_before, facts_before, recalls, last, plan, opts.paragraph_words, move_on
+            )
+            parts: list[str] = []
+            async for item in self._stream(messages, opts.paragraph_words * 2 + 40, None, llm):
+                if isinstance(item, ModelRestart):
+                    parts.clear()
+                    yield Restart(item.reason)
+                else:
+                    parts.append(item)
+                    yield Delta(item)
+            paragraph = clean_paragraph("".join(parts))
+            if not paragraph:
+                stats.repairs.append("empty paragraph")
+                yield Restart("the model wrote nothing; asking again")
+                continue
+            if attempt == 0 and await asyncio.to_thread(self._is_loop, paragraph, path):
+                stats.loop_regenerations += 1
+                stats.repairs.append("loop")
+                yield Restart("that paragraph repeated the story; writing it again")
+                paragraph, move_on = "", True
+        if not paragraph:
+            raise TurnError(f"{self.model.name}: the model wrote an empty paragraph three times; try again or change the plan")
+
+        # 2. memory, facts and plans (structured)
+        yield Phase("remembering")
+        memory, facts, plans = await self._update(memory_before, facts_before, paragraph, plan, llm, stats)
+
+        node = Node(
+            id=self.game.next_id(), parent=parent_id, plan=plan, paragraph=paragraph, memory=memory,
+            facts=facts, plans=plans, own_plan=own, model=self.model.name,
+            settings={"temperature": opts.temperature, "paragraph_words": opts.paragraph_words, "n_plans": opts.n_plans},
+            retrieved=[asdict(r) for r in recalls],
+        )
+        stats.prompt_tokens, stats.completion_tokens = llm["prompt"], llm["completion"]
+        stats.llm_seconds = round(llm["seconds"], 3)
+        stats.plans = plans
+        stats.paragraph_words = word_count(paragraph)
+        yield Phase("saving")
+        await self._commit(node, stats, started, extra_rows=list(extra_rows), llm_seconds=llm["seconds"])
+        yield TurnDone(node, stats)
+
+    async def _stream(self, messages, max_tokens, schema, llm):
+        t = time.perf_counter()
+        try:
+            async for item in self.model.stream(
+                messages, max_tokens=max_tokens, temperature=self.options.temperature, json_schema=schema
+            ):
+                if isinstance(item, Usage):
+                    llm["prompt"] += item.prompt_tokens
+                    llm["completion"] += item.completion_tokens
+                else:
+                    yield item
+        except LLMError as exc:
+            raise TurnError(str(exc)) from exc
+        finally:
+            llm["seconds"] += time.perf_counter() - t
+
+    async def _complete(self, messages, max_tokens, schema, llm) -> str:
+        parts: list[str] = []
+        async for item in self._stream(messages, max_tokens, schema, llm):
+            if isinstance(item, ModelRestart):
+                parts.clear()
+            else:
+                parts.append(item)
+        return "".join(parts)
+
+    async def _update(self, memory_before, facts_before, paragraph, plan, llm, stats):
+        opts = self.options
+        n = opts.n_plans
+        note = ""
+        plans: list[str] = []
+        up = None
+        for attempt in range(2):
+            messages = update_messages(self.brief, memory_before, facts_before, paragraph, plan, n, opts.memory_words, note)
+            text = await self._complete(messages, 120 + opts.memory_words * 2 + 60 * n, update_schema(n), llm)
+            up = parse_update(text)
+            kept, problems = usable_plans(up.plans, paragraph, n)
+            kept, near = await asyncio.to_thread(self._distinct, kept, stats)
+            problems += near
+            stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
+            plans = kept
+            if len(plans) >= n and up.memory:
+                break
+            note = (
+                f"Your last answer was not usable ({', '.join(up.problems + problems) or 'too few plans'}). "
+                f"Give a memory and exactly {n} different plans."
+            )
+        if len(plans) < n:
+            stats.repairs.append(f"filled {n - len(plans)} plan(s)")
+            plans = fallback_plans(paragraph, self.game.world, plans, n)
+        memory = up.memory if up and up.memory else ""
+        if not memory:
+            stats.repairs.append("derived memory")
+            memory = fallback_memory(memory_before, paragraph, opts.memory_words)
+        memory = clip_words(clean(memory), opts.memory_words)
+        facts = [clip_words(clean(f), 20) for f in (up.facts if up else [])][:6] or list(facts_before)
+        return memory, facts, plans
+
+    # --- long-term memory -----------------------------------------------------
+    def _recall(self, plan, memory, last, path, stats) -> list[Recall]:
+        from ..world.lore import select_lore
+
+        query = f"{plan}\n{memory}".strip()
+        vec = self.embedder.embed_one(query)
+        older = [i for i in path[:-1]] if path else []  # the last paragraph is in the prompt already
+        recalls = [
+            Recall(h.text, h.turn, round(h.score, 4), "paragraph")
+            for h in self.memory.search_path(vec, self.options.recall_k, older)
+        ]
+        lore = self.lore()
+        if lore:
+            similar = [(h.lore_index, h.score) for h in self.memory.search_lore(vec, 4)]
+            for hit in select_lore(lore, [plan, last], similar, budget_words=self.options.lore_budget_words):
+                score = next((s for i, s in similar if i == hit.index), 0.0)
+                recalls.append(Recall(hit.text, -1, round(score, 4), "lore", hit.reason))
+                stats.lore.append(hit.reason)
+        stats.retrieved = [r.turn for r in recalls]
+        return recalls
+
+    def _is_loop(self, paragraph: str, path: list[int]) -> bool:
+        recent = [self.game.nodes[i].paragraph for i in path[-self.options.loop_window:]]
+        if not recent:
+            return False
+        vecs = self.embedder.embed([paragraph, *recent])
+        return float((vecs[1:] @ vecs[0]).max()) > self.options.loop_similarity
+
+    def _distinct(self, plans: list[str], stats: TurnStats) -> tuple[list[str], list[str]]:
+        """Drop plans that say the same as an earlier one in other words (embedding similarity)."""
+        if len(plans) < 2:
+            return plans, []
+        vecs = self.embedder.embed(plans)
+        keep, problems = [0], []
+        for i in range(1, len(plans)):
+            if max(float(vecs[i] @ vecs[j]) for j in keep) > self.options.plan_similarity:
+                problems.append("near-duplicate plan")
+            else:
+                keep.append(i)
+        sims = [float(vecs[a] @ vecs[b]) for x, a in enumerate(keep) for b in keep[x + 1:]]
+        if sims:
+            stats.plan_similarity_max = round(max(sims), 4)
+            stats.plan_similarity_mean = round(sum(sims) / len(sims), 4)
+        return [plans[i] for i in keep], problems
+
+    async def _commit(self, node: Node, stats: TurnStats, started: float, extra_rows=(), llm_seconds=0.0):
+        """Store the paragraph in long-term memory, then save the game. Not interruptible once begun."""
+        vector = await asyncio.to_thread(self.embedder.embed_one, node.paragraph)
+        # from here on nothing awaits: a cancelled turn either committed fully or not at all
+        rows = list(extra_rows) + [{"node": node.id, "turn": node.depth if node.parent is not None else 0,
+                                    "kind": "paragraph", "text": node.paragraph}]
+        vectors = None
+        if extra_rows:
+            vectors = [*self.embedder.embed([r["text"] for r in extra_rows]), vector]
+        else:
+            vectors = [vector]
+        self.memory.add(rows, vectors)
+        self.game.add(node)
+        stats.node = node.id
+        stats.turn = node.depth
+        stats.memories_stored = len(rows)
+        self.save()
+        stats.save_error = self.save_error
+        stats.total_seconds = round(time.perf_counter() - started, 3)
+        stats.overhead_ms = round((stats.total_seconds - llm_seconds) * 1000, 1)
+        self.last_stats = stats
+
+    # --- the tree -------------------------------------------------------------
+    def _go(self, node_id: int) -> Node:
+        self.game.current = node_id
+        parent = self.game.nodes[node_id].parent
+        if parent is not None:
+            self.game.redo_child[parent] = node_id
+        self.save()
+        return self.node
+
+    def undo(self) -> Node | None:
+        parent = self.node.parent
+        return None if parent is None else self._go(parent)
+
+    def redo(self) -> Node | None:
+        child = self.game.redo_child.get(self.game.current)
+        if child is None:
+            kids = self.game.children(self.game.current)
+            child = kids[-1] if kids else None
+        return None if child is None else self._go(child)
+
+    def alternatives(self) -> list[int]:
+        """The versions of the current turn (siblings written for the same parent and plan)."""
+        node = self.node
+        if node.parent is None:
+            return [node.id]
+        return [i for i in self.game.children(node.parent) if self.game.nodes[i].plan == node.plan]
+
+    def alt(self, step: int) -> Node | None:
+        alts = self.alternatives()
+        i = alts.index(self.node.id) + step
+        return self._go(alts[i]) if 0 <= i < len(alts) else None
+
+    def goto(self, node_id: int) -> Node:
+        if node_id not in self.game.nodes:
+            raise KeyError(f"no turn with id {node_id}")
+        return self._go(node_id)
+
+    def edit_memory(self, text: str) -> None:
+        """The reader's edit of the short-term memory, used from the next turn on."""
+        self.node.memory = clip_words(clean(text), self.options.memory_words)
+        self.save()
+
+    def search(self, text: str, k: int = 8):
+        """Search the long-term memory of the current path (and lore) with words."""
+        return self.memory.search_text(text, k, self.game.path_ids())

@@ -1,0 +1,52 @@
+"""Small text helpers shared by the engine: word budgets, cleaning, similarity of wording."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def clean(text: str) -> str:
+    """Strip ANSI escapes and control characters (keeping newlines and tabs); keep every script and emoji."""
+    text = _ANSI.sub("", text)
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co")
+    )
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def clip_words(text: str, budget: int) -> str:
+    """At most `budget` words; cut at the last sentence end inside the budget when there is one."""
+    words = text.split()
+    if len(words) <= budget:
+        return " ".join(words)
+    cut = words[:budget]
+    for i in range(len(cut) - 1, max(len(cut) // 2, 0) - 1, -1):
+        if _SENTENCE_END.search(cut[i]):
+            return " ".join(cut[: i + 1])
+    return " ".join(cut).rstrip(",;:") + "…"
+
+
+def normalize(text: str) -> str:
+    """Lowercase letters and digits only, for comparing wording."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the word sets of two texts (0..1)."""
+    wa, wb = set(normalize(a).split()), set(normalize(b).split())
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def estimate_tokens(text: str) -> int:
+    """A provider-independent token estimate (about 4 characters a token)."""
+    return max(1, (len(text) + 3) // 4)

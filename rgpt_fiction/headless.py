@@ -1,0 +1,189 @@
+"""Plain line mode: play in any terminal or pipe, and the autoplay writer mode."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import textwrap
+from typing import TextIO
+
+from .engine.events import Delta, Phase, Restart, TurnDone, TurnError
+from .engine.story import PlanError, Story
+from .engine.tree import render_tree
+
+COMMANDS = {
+    "/undo": "go back one turn",
+    "/redo": "go forward again along the branch you came from",
+    "/retry": "write the current turn again (the old version is kept as an alternative)",
+    "/alt next": "show the next version of this turn",
+    "/alt prev": "show the previous version of this turn",
+    "/tree": "print the tree of turns (current marked with *)",
+    "/goto ID": "jump to the turn with that id",
+    "/memory": "show the short-term memory and the facts",
+    "/quit": "save and leave",
+}
+
+
+class Printer:
+    def __init__(self, out: TextIO, width: int = 80):
+        self.out = out
+        self.width = width
+
+    def line(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def paragraph(self, text: str) -> None:
+        self.line(textwrap.fill(text, self.width))
+
+    def plans(self, plans: list[str]) -> None:
+        self.line()
+        for i, plan in enumerate(plans, 1):
+            self.line(textwrap.fill(f"  {i}. {plan}", self.width, subsequent_indent="     "))
+        self.line()
+
+
+async def run_turn(events, printer: Printer, stream: bool = True):
+    """Show a turn's events; returns (node, stats)."""
+    col = 0
+    done = None
+    async for event in events:
+        if isinstance(event, Delta) and stream:
+            for piece in event.text.split(" "):
+                if not piece:
+                    continue
+                if col and col + len(piece) + 1 > printer.width:
+                    printer.out.write("\n")
+                    col = 0
+                elif col:
+                    printer.out.write(" ")
+                    col += 1
+                printer.out.write(piece)
+                col += len(piece)
+                if "\n" in piece:
+                    col = len(piece.rsplit("\n", 1)[1])
+            printer.out.flush()
+        elif isinstance(event, Restart) and stream:
+            printer.out.write(f"\n[{event.reason}]\n")
+            col = 0
+        elif isinstance(event, TurnDone):
+            done = event
+    if stream:
+        printer.line()
+    return done
+
+
+def _show_state(story: Story, printer: Printer) -> None:
+    printer.line()
+    printer.paragraph(story.node.paragraph)
+    printer.plans(story.plans)
+
+
+async def _command(story: Story, line: str, printer: Printer) -> bool:
+    """Run a /command. Returns False when the reader wants to quit."""
+    cmd, _, arg = line.partition(" ")
+    arg = arg.strip()
+    moved = None
+    if cmd == "/quit":
+        return False
+    if cmd == "/undo":
+        moved = story.undo() or printer.line("(already at the opening)")
+    elif cmd == "/redo":
+        moved = story.redo() or printer.line("(nothing to redo)")
+    elif cmd == "/retry":
+        try:
+            await run_turn(story.retry(), printer)
+            printer.plans(story.plans)
+        except TurnError as exc:
+            printer.line(f"The turn failed: {exc}")
+    elif cmd == "/alt" and arg in ("next", "prev"):
+        moved = story.alt(1 if arg == "next" else -1) or printer.line("(no other version that way)")
+    elif cmd == "/tree":
+        printer.line(render_tree(story.game))
+    elif cmd == "/goto" and arg.isdigit() and int(arg) in story.game.nodes:
+        moved = story.goto(int(arg))
+    elif cmd == "/memory":
+        printer.line("Short-term memory: " + story.node.memory)
+        printer.line("Facts: " + ("; ".join(story.node.facts) or "(none)"))
+    else:
+        printer.line("Commands:")
+        for name, what in COMMANDS.items():
+            printer.line(f"  {name:10} {what}")
+    if moved is not None:
+        _show_state(story, printer)
+    if story.save_error:
+        printer.line(f"Warning: not saved ({story.save_error}); the story is kept in memory.")
+    return True
+
+
+async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
+    """The reader's loop: a number picks a plan, other text is their own plan, /commands, empty line quits."""
+    if not story.game.nodes:
+        await run_turn(story.start(), printer)
+        printer.plans(story.plans)
+    else:
+        printer.line(f"(continuing '{story.game.world['title']}' at turn {story.game.turn})")
+        _show_state(story, printer)
+    while True:
+        printer.out.write("> ")
+        printer.out.flush()
+        line = await asyncio.to_thread(inp.readline)
+        if not line or not line.strip():
+            printer.line("\n(saved; run the same command again to continue)")
+            return 0
+        line = line.strip()
+        if line.startswith("/"):
+            if not await _command(story, line, printer):
+                printer.line("(saved)")
+                return 0
+            continue
+        if line.isdigit() and 1 <= int(line) <= len(story.plans):
+            plan, own = story.plans[int(line) - 1], False
+        else:
+            plan, own = line, True
+        try:
+            printer.line()
+            await run_turn(story.play(plan, own=own), printer)
+        except PlanError as exc:
+            printer.line(str(exc))
+            continue
+        except TurnError as exc:
+            printer.line(f"\nThe turn failed: {exc}\nNothing was lost; type your choice again to retry.")
+            printer.plans(story.plans)
+            continue
+        if story.save_error:
+            printer.line(f"Warning: not saved ({story.save_error}); the story is kept in memory.")
+        printer.plans(story.plans)
+
+
+async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, stats_file: TextIO | None = None,
+                   quiet: bool = False) -> list[dict]:
+    """The writer mode: a simulated reader picks a plan each turn (seeded)."""
+    rng = random.Random(seed)
+    rows: list[dict] = []
+    from dataclasses import asdict
+
+    def record(stats):
+        row = asdict(stats)
+        rows.append(row)
+        if stats_file:
+            stats_file.write(json.dumps(row, ensure_ascii=False) + "\n")
+            stats_file.flush()
+
+    if not story.game.nodes:
+        done = await run_turn(story.start(), printer, stream=not quiet)
+        record(done.stats)
+        if not quiet:
+            printer.plans(story.plans)
+    for _ in range(turns):
+        choice = rng.randrange(len(story.plans))
+        plan = story.plans[choice]
+        if not quiet:
+            printer.line(f"> {choice + 1}. {plan}\n")
+        done = await run_turn(story.play(plan), printer, stream=not quiet)
+        record(done.stats)
+        if not quiet:
+            printer.plans(story.plans)
+    return rows

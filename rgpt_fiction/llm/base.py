@@ -1,0 +1,43 @@
+"""What the engine needs of a language model, whatever serves it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import AsyncIterator, Protocol
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Restart:
+    """Yielded by a stream that failed after some text and is being retried: discard what came so far."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+class LLMError(Exception):
+    """A model call that finally failed. The message names the model, the cause and what to do."""
+
+    def __init__(self, model: str, cause: str, hint: str = "", retryable: bool = False):
+        self.model = model
+        self.cause = cause
+        self.hint = hint
+        self.retryable = retryable
+        text = f"{model}: {cause}"
+        if hint:
+            text += f" — {hint}"
+        super().__init__(text)
+
+
+class ChatModel(Protocol):
+    name: str
+
+    def stream(
+        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None
+    ) -> AsyncIterator["str | Usage | Restart"]:
+        """Yields text deltas, maybe Restart markers, and finally one Usage. Raises LLMError."""
+        ...

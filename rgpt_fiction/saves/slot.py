@@ -1,0 +1,186 @@
+"""Save slots: one folder per game under the saves directory.
+
+    saves/<slot>/state.json       the game (versioned JSON), written atomically
+    saves/<slot>/state.json.bak   the previous good state
+    saves/<slot>/memory.lance/    the slot's LanceDB long-term memory
+    saves/<slot>/lock             present while a game has the slot open
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..engine.state import Game
+from .atomic import atomic_write
+from .lock import SlotLock
+
+FORMAT = 1
+STATE = "state.json"
+BACKUP = "state.json.bak"
+MEMORY = "memory.lance"
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_NAME = re.compile(r"^[\w][\w .\-]{0,63}$", re.UNICODE)
+
+
+class SlotError(Exception):
+    """A slot that cannot be used: bad name, missing, corrupt. The message says which and why."""
+
+
+def check_slot_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise SlotError("a slot name cannot be empty")
+    if "/" in name or "\\" in name or name in (".", "..") or ".." in name:
+        raise SlotError(f"slot name '{name}' must not contain path separators or '..'")
+    if name.lower().split(".")[0] in _RESERVED:
+        raise SlotError(f"slot name '{name}' is reserved on some systems; choose another")
+    if not _NAME.match(name) or name.endswith((".", " ")):
+        raise SlotError(
+            f"slot name '{name}' may use letters, digits, spaces, '.', '-' and '_' (at most 64, not starting with a dot)"
+        )
+    return name
+
+
+def suggest_slot_name(*parts: str) -> str:
+    text = "-".join(p for p in parts if p)
+    slug = re.sub(r"[^\w]+", "-", text.casefold(), flags=re.UNICODE).strip("-_")
+    return slug[:48] or "story"
+
+
+@dataclass
+class SlotInfo:
+    name: str
+    path: Path
+    world_title: str = ""
+    persona: str = ""
+    turns: int = 0
+    updated: float = 0.0
+    last_lines: str = ""
+    error: str = ""
+
+
+class Slot:
+    def __init__(self, saves_dir: str | Path, name: str):
+        self.name = check_slot_name(name)
+        self.saves_dir = Path(saves_dir)
+        self.path = self.saves_dir / self.name
+        if self.path.resolve().parent != self.saves_dir.resolve():
+            raise SlotError(f"slot '{name}' would lie outside the saves directory")
+        self.lock = SlotLock(self.path)
+
+    @property
+    def state_path(self) -> Path:
+        return self.path / STATE
+
+    @property
+    def backup_path(self) -> Path:
+        return self.path / BACKUP
+
+    @property
+    def memory_path(self) -> Path:
+        return self.path / MEMORY
+
+    def exists(self) -> bool:
+        return self.state_path.exists() or self.backup_path.exists()
+
+    def create(self) -> None:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SlotError(f"cannot create the slot folder {self.path}: {exc.strerror or exc}") from None
+
+    def open(self) -> None:
+        """Take the slot's lock (raises SlotLocked when another game has it)."""
+        self.create()
+        self.lock.acquire()
+
+    def close(self) -> None:
+        self.lock.release()
+
+    # --- state ----------------------------------------------------------------
+    def save(self, game: Game) -> None:
+        game.updated = time.time()
+        doc = {"format": FORMAT, "app": "rgpt-fiction", **game.to_dict()}
+        data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+        try:
+            atomic_write(self.state_path, data, backup=self.backup_path)
+        except OSError as exc:
+            raise SlotError(f"cannot save the slot '{self.name}' to {self.state_path}: {exc.strerror or exc}") from None
+
+    def load(self, use_backup: bool = False) -> Game:
+        path = self.backup_path if use_backup else self.state_path
+        if not use_backup and not path.exists() and self.backup_path.exists():
+            path = self.backup_path  # a crash between the two renames of a save
+        if not path.exists():
+            raise SlotError(f"no saved game in slot '{self.name}' ({self.path})")
+        return read_state(path)
+
+    def copy_to(self, other: "Slot") -> None:
+        if other.exists():
+            raise SlotError(f"slot '{other.name}' already exists")
+        shutil.copytree(self.path, other.path, ignore=shutil.ignore_patterns("lock", ".*.tmp"))
+
+    def rename(self, new_name: str) -> "Slot":
+        other = Slot(self.saves_dir, new_name)
+        if other.path.exists():
+            raise SlotError(f"slot '{other.name}' already exists")
+        self.path.rename(other.path)
+        return other
+
+    def delete(self) -> None:
+        shutil.rmtree(self.path)
+
+    def info(self) -> SlotInfo:
+        info = SlotInfo(self.name, self.path)
+        try:
+            game = self.load()
+        except SlotError as exc:
+            info.error = str(exc)
+            return info
+        info.world_title = game.world.get("title", "?")
+        info.persona = game.persona.name
+        info.turns = game.turn
+        info.updated = game.updated
+        info.last_lines = game.node.paragraph[-240:]
+        return info
+
+
+def read_state(path: Path) -> Game:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SlotError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SlotError(f"{path} is corrupt (not valid JSON: {exc})") from None
+    if not isinstance(doc, dict):
+        raise SlotError(f"{path} is corrupt (not a saved game)")
+    if doc.get("format") != FORMAT:
+        raise SlotError(f"{path} has save format {doc.get('format')!r}; this version reads format {FORMAT}")
+    try:
+        game = Game.from_dict(doc)
+        game.node  # the current node must exist
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SlotError(f"{path} is corrupt (bad or missing field: {exc})") from None
+    return game
+
+
+def list_slots(saves_dir: str | Path) -> list[SlotInfo]:
+    """Every slot in the saves directory, most recently played first."""
+    root = Path(saves_dir)
+    if not root.is_dir():
+        return []
+    infos = []
+    for child in root.iterdir():
+        if child.is_dir() and ((child / STATE).exists() or (child / BACKUP).exists()):
+            try:
+                infos.append(Slot(root, child.name).info())
+            except SlotError as exc:
+                infos.append(SlotInfo(child.name, child, error=str(exc)))
+    return sorted(infos, key=lambda i: i.updated, reverse=True)

@@ -1,0 +1,71 @@
+"""Opening a story in a save slot: the slot, its long-term memory and the engine, wired together.
+
+Loading reconciles the slot: vector rows of turns the state does not hold are removed
+(a crash between the vector write and the state write), and turns whose rows are
+missing are embedded again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+
+from .engine.state import Game, Persona
+from .engine.story import Story, TurnOptions, new_game
+from .memory.store import LORE_NODE, MemoryStore
+from .saves.slot import Slot
+
+
+@dataclass
+class Reconciled:
+    removed: int = 0
+    reembedded: int = 0
+    lore_restored: int = 0
+
+
+def reconcile(game: Game, memory: MemoryStore) -> Reconciled:
+    out = Reconciled()
+    stored = memory.nodes()
+    extra = sorted(stored - set(game.nodes))
+    if extra:
+        memory.delete_nodes(extra)
+        out.removed = len(extra)
+    missing = [game.nodes[i] for i in sorted(set(game.nodes) - stored)]
+    if missing:
+        memory.add([{"node": n.id, "turn": n.depth, "kind": "paragraph", "text": n.paragraph} for n in missing])
+        out.reembedded = len(missing)
+    lore = game.world.get("lore") or []
+    if lore and memory.count(f"node = {LORE_NODE}") != len(lore):
+        memory.delete_nodes([LORE_NODE])
+        memory.add([
+            {"node": LORE_NODE, "turn": -1, "kind": "lore", "lore_index": i, "text": e["text"]}
+            for i, e in enumerate(lore)
+        ])
+        out.lore_restored = len(lore)
+    return out
+
+
+def open_story(
+    slot: Slot, model, embedder, options: TurnOptions | None = None, world=None, persona: Persona | None = None,
+    use_backup: bool = False,
+) -> tuple[Story, Reconciled | None]:
+    """Open (and lock) a slot: continue its game, or begin a new one from `world` and `persona`.
+    Returns the story and, for a continued game, what reconciling the memory did.
+    A new story has no turns yet: run `story.start()`."""
+    slot.open()
+    try:
+        memory = MemoryStore(slot.memory_path, embedder)
+        if slot.exists():
+            game = slot.load(use_backup=use_backup)
+            fixed = reconcile(game, memory)
+        else:
+            if world is None:
+                raise ValueError("a new game needs a world")
+            if slot.memory_path.exists():  # left by a game that crashed before its first save
+                shutil.rmtree(slot.memory_path)
+            game = new_game(world, persona or Persona(world.player.name))
+            fixed = None
+    except BaseException:
+        slot.close()
+        raise
+    return Story(game, model, memory, save=slot.save, options=options), fixed
