@@ -1,57 +1,78 @@
 """The world seed schema (version 1), as pydantic models.
 
-A world file is TOML; see docs/worlds.md for the author's guide.
+A world file is TOML; see docs/worlds.md for the author's guide. The models are
+strict: TOML has real types, so a number where text is expected is an error,
+not something to coerce. Every text field may use `{player}` for the persona's name.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 SCHEMA_VERSION = 1
+PLACEHOLDER = "{player}"
+
+
+# A list item that must say something: "" or "   " in a list is an error, not a silent blank.
+Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 class Player(_Strict):
-    name: str = "Traveller"
-    role: str = ""
-    description: str = ""
+    """The default persona; the reader may replace it at a new game."""
+
+    name: str = Field("Traveller", description="the persona's name; `{player}` in any text becomes this")
+    role: str = Field("", description="who they are in this world, in a few words")
+    description: str = Field("", description="a sentence or two about them")
 
 
 class Character(_Strict):
-    name: str = Field(min_length=1)
-    description: str = ""
+    """Someone the narrator should know about from the start."""
+
+    name: str = Field(min_length=1, description="the character's name (required)")
+    description: str = Field("", description="who they are, what they want, how they speak")
 
 
 class Lore(_Strict):
-    keys: list[str] = []
-    text: str = Field(min_length=1)
-    always: bool = False
+    """A fact the story must not forget."""
+
+    keys: list[Item] = Field([], description="words or phrases that bring this entry in when they appear")
+    text: str = Field(min_length=1, description="the fact itself, ideally under ~40 words (required)")
+    always: bool = Field(False, description="bring this entry in every turn")
 
 
 class Content(_Strict):
-    tone: str = ""
-    avoid: list[str] = []
+    """Guidance for the narrator on tone and limits."""
+
+    tone: str = Field("", description="the feel of the story, e.g. 'wry, warm, low peril'")
+    avoid: list[Item] = Field([], description="things the narrator must not write about")
 
 
 class World(_Strict):
-    schema_: int = Field(alias="schema")
-    title: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
-    genre: str = ""
-    premise: str = Field(min_length=1)
-    setting: str = ""
-    style: str = ""
-    opening: str = ""
-    first_choices: list[str] = []
-    player: Player = Player()
-    characters: list[Character] = []
-    lore: list[Lore] = []
-    content: Content = Content()
+    """One world seed file."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    schema_: int = Field(alias="schema", description="format version; must be 1")
+    title: str = Field(min_length=1, description="shown in the world picker")
+    summary: str = Field(min_length=1, description="a one-paragraph pitch for the picker")
+    genre: str = Field("", description="free text, e.g. 'gothic horror'")
+    premise: str = Field(min_length=1, description="what the story is about; the narrator sees it every turn")
+    setting: str = Field("", description="places, era, the rules of the world")
+    style: str = Field("", description="voice, person, tense, paragraph length")
+    opening: str = Field("", description="the first paragraph; written by the model when absent")
+    first_choices: list[Item] = Field([], description="the plans offered after the opening")
+    player: Player = Field(default_factory=Player, description="the default persona")
+    characters: list[Character] = Field([], description="the people of the world")
+    lore: list[Lore] = Field([], description="facts recalled by key, by similarity or always")
+    content: Content = Field(default_factory=Content, description="tone and things to avoid")
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, populate_by_name=True, strict=True,
+    )
 
     def snapshot(self) -> dict:
         """The world as plain data, for a save slot."""
@@ -63,9 +84,10 @@ class World(_Strict):
 
     def for_player(self, name: str) -> "World":
         """A copy with `{player}` replaced by the persona's name in every text field."""
+
         def sub(value):
             if isinstance(value, str):
-                return value.replace("{player}", name)
+                return value.replace(PLACEHOLDER, name)
             if isinstance(value, list):
                 return [sub(v) for v in value]
             if isinstance(value, dict):
@@ -73,3 +95,18 @@ class World(_Strict):
             return value
 
         return World.model_validate(sub(self.snapshot()))
+
+
+# The known fields at each level, by the name an author writes (for "did you mean").
+FIELDS: dict[str, list[str]] = {
+    "": [f.alias or n for n, f in World.model_fields.items()],
+    "player": list(Player.model_fields),
+    "characters": list(Character.model_fields),
+    "lore": list(Lore.model_fields),
+    "content": list(Content.model_fields),
+}
+REQUIRED: dict[str, list[str]] = {
+    "": [f.alias or n for n, f in World.model_fields.items() if f.is_required()],
+    "characters": [n for n, f in Character.model_fields.items() if f.is_required()],
+    "lore": [n for n, f in Lore.model_fields.items() if f.is_required()],
+}
