@@ -45,33 +45,60 @@ class Printer:
         self.line()
 
 
+class Wrapper:
+    """Streams text to a terminal word by word, wrapping at the width without splitting words."""
+
+    def __init__(self, out: TextIO, width: int):
+        self.out, self.width = out, width
+        self.col = 0
+        self.word = ""
+
+    def feed(self, text: str) -> None:
+        for ch in text:
+            if ch in " \n":
+                self._flush_word()
+                if ch == "\n":
+                    self.out.write("\n")
+                    self.col = 0
+            else:
+                self.word += ch
+        self.out.flush()
+
+    def _flush_word(self) -> None:
+        if not self.word:
+            return
+        if self.col and self.col + 1 + len(self.word) > self.width:
+            self.out.write("\n")
+            self.col = 0
+        elif self.col:
+            self.out.write(" ")
+            self.col += 1
+        self.out.write(self.word)
+        self.col += len(self.word)
+        self.word = ""
+
+    def end(self) -> None:
+        self._flush_word()
+        if self.col:
+            self.out.write("\n")
+        self.col = 0
+        self.out.flush()
+
+
 async def run_turn(events, printer: Printer, stream: bool = True):
-    """Show a turn's events; returns (node, stats)."""
-    col = 0
+    """Show a turn's events as they come; returns the TurnDone event."""
+    wrap = Wrapper(printer.out, printer.width)
     done = None
     async for event in events:
         if isinstance(event, Delta) and stream:
-            for piece in event.text.split(" "):
-                if not piece:
-                    continue
-                if col and col + len(piece) + 1 > printer.width:
-                    printer.out.write("\n")
-                    col = 0
-                elif col:
-                    printer.out.write(" ")
-                    col += 1
-                printer.out.write(piece)
-                col += len(piece)
-                if "\n" in piece:
-                    col = len(piece.rsplit("\n", 1)[1])
-            printer.out.flush()
+            wrap.feed(event.text)
         elif isinstance(event, Restart) and stream:
-            printer.out.write(f"\n[{event.reason}]\n")
-            col = 0
+            wrap.end()
+            printer.line(f"[{event.reason}]")
         elif isinstance(event, TurnDone):
             done = event
     if stream:
-        printer.line()
+        wrap.end()
     return done
 
 

@@ -42,7 +42,21 @@ def clean_paragraph(text: str) -> str:
     text = _TRAILING_SECTION.sub("", text)
     text = text.strip().strip('"').strip()
     text = re.sub(r"^```\w*|```$", "", text).strip()
-    return re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r"[ \t]+", " ", text)
+    return _end_at_sentence(text)
+
+
+def _end_at_sentence(text: str) -> str:
+    """Drop a trailing half sentence (a reply cut by the token limit), when a full one ends late enough."""
+    if not text or text[-1] in ".!?…\"'”’)":
+        return text
+    last = max(text.rfind(c) for c in ".!?…")
+    if last >= len(text) // 2:
+        end = last + 1
+        while end < len(text) and text[end] in "\"'”’)":
+            end += 1
+        return text[:end]
+    return text
 
 
 def _strip_item(line: str) -> str:

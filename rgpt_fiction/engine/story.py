@@ -181,7 +181,7 @@ class Story:
                 self.brief, memory_before, facts_before, recalls, last, plan, opts.paragraph_words, move_on
             )
             parts: list[str] = []
-            async for item in self._stream(messages, opts.paragraph_words * 2 + 40, None, llm):
+            async for item in self._stream(messages, int(opts.paragraph_words * 1.6) + 30, None, llm):
                 if isinstance(item, ModelRestart):
                     parts.clear()
                     yield Restart(item.reason)
@@ -252,7 +252,7 @@ class Story:
         up = None
         for attempt in range(2):
             messages = update_messages(self.brief, memory_before, facts_before, paragraph, plan, n, opts.memory_words, note)
-            text = await self._complete(messages, 120 + opts.memory_words * 2 + 60 * n, update_schema(n), llm)
+            text = await self._complete(messages, 80 + int(opts.memory_words * 1.5) + 45 * n + 4 * 30, update_schema(n), llm)
             up = parse_update(text)
             kept, problems = usable_plans(up.plans, paragraph, n)
             kept, near = await asyncio.to_thread(self._distinct, kept, stats)
@@ -278,8 +278,6 @@ class Story:
 
     # --- long-term memory -----------------------------------------------------
     def _recall(self, plan, memory, last, path, stats) -> list[Recall]:
-        from ..world.lore import select_lore
-
         query = f"{plan}\n{memory}".strip()
         vec = self.embedder.embed_one(query)
         older = [i for i in path[:-1]] if path else []  # the last paragraph is in the prompt already
@@ -289,6 +287,8 @@ class Story:
         ]
         lore = self.lore()
         if lore:
+            from ..world.lore import select_lore
+
             similar = [(h.lore_index, h.score) for h in self.memory.search_lore(vec, 4)]
             for hit in select_lore(lore, [plan, last], similar, budget_words=self.options.lore_budget_words):
                 score = next((s for i, s in similar if i == hit.index), 0.0)

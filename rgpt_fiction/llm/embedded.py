@@ -10,6 +10,7 @@ JSON schemas are enforced with llama.cpp's grammar-constrained decoding.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 import time
 from importlib import metadata
@@ -61,7 +62,19 @@ def load(model: str = DEFAULT_MODEL, n_ctx: int = 4096):
             _models[key] = Llama(
                 model_path=key, n_ctx=n_ctx, n_threads=max(1, os.cpu_count() or 1), verbose=False,
             )
+            if len(_models) == 1:
+                atexit.register(_close_all)
         return _models[key]
+
+
+def _close_all() -> None:
+    """Free the models before the interpreter tears down the modules their destructors need."""
+    for m in list(_models.values()):
+        try:
+            m.close()
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+    _models.clear()
 
 
 def _generate(llm, messages, params, emit, stop: threading.Event):

@@ -139,7 +139,7 @@ class MemoryStore:
         q = self.table().search(vector).distance_type("cosine")
         if where:
             q = q.where(where, prefilter=True)
-        rows = q.select(["node", "turn", "kind", "lore_index", "text"]).limit(k).to_list()
+        rows = q.select(["node", "turn", "kind", "lore_index", "text", "_distance"]).limit(k).to_list()
         return [
             Hit(r["node"], r["turn"], r["kind"], r["text"], 1.0 - float(r["_distance"]), r["lore_index"])
             for r in rows
