@@ -83,6 +83,8 @@ def _parse_toml(name: str, text: str) -> dict:
         if m:
             line, column = int(m.group(1)), int(m.group(2))
             reason = message[: m.start()]
+            if reason.startswith("Illegal character '\\n'") or reason.startswith("Unterminated string"):
+                reason += ' (a string not closed on its line? use """ for text over several lines)'
             raise WorldError([Problem(
                 name, "", f"TOML syntax error at line {line}, column {column}: {reason}", line, column,
             )]) from None
@@ -324,6 +326,21 @@ def _placeholder_problems(data, loc: tuple = ()) -> list[tuple[tuple, str]]:
     return found
 
 
+def _explain_missing(found: list[tuple[tuple, str]]) -> list[tuple[tuple, str]]:
+    """A missing field with a misspelt twin beside it: say so on the missing one too."""
+    unknown = {(loc[:-1], str(loc[-1])) for loc, msg in found if msg.startswith("unknown field") and loc}
+    out = []
+    for loc, msg in found:
+        if msg == "required field is missing" and loc:
+            near = difflib.get_close_matches(str(loc[-1]), [n for parent, n in unknown if parent == loc[:-1]], n=1)
+            if near:
+                msg += f" (is it the misspelt '{near[0]}'?)"
+            elif len(loc) == 1:
+                msg += f' (add `{loc[0]} = "..."` before the first [table] header)'
+        out.append((loc, msg))
+    return out
+
+
 def _schema_problem(data: dict) -> tuple[str, str] | None:
     if "schema" not in data:
         return "schema", f"required field is missing (add `schema = {SCHEMA_VERSION}` at the top of the file)"
@@ -353,6 +370,7 @@ def parse_world(text: str, name: str = "<world>") -> World:
                 continue  # reported above, in the author's terms
             found.append((loc, _message(err)))
     found.extend(_placeholder_problems(data))
+    found = _explain_missing(found)
     if not found and world is not None:
         return world
     problems = []
