@@ -66,15 +66,46 @@ def _strip_item(line: str) -> str:
     return item.strip().strip('"').strip()
 
 
+def _close_json(text: str) -> str:
+    """Close what a JSON answer cut by the token limit left open: the string, then the brackets."""
+    stack: list[str] = []
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            stack.append("}" if ch == "{" else "]")
+        elif ch in "}]" and stack:
+            stack.pop()
+    if escaped:
+        text = text[:-1]
+    if in_string:
+        text += '"'
+    text = re.sub(r"[,:]\s*$", "", text.rstrip())
+    return text + "".join(reversed(stack))
+
+
 def _from_json(text: str) -> dict | None:
     start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
+    if start < 0:
         return None
-    try:
-        data = json.loads(text[start : end + 1])
-    except (json.JSONDecodeError, RecursionError):
-        return None
-    return data if isinstance(data, dict) else None
+    candidates = [text[start : end + 1]] if end > start else []
+    candidates.append(_close_json(text[start:]))
+    for candidate in candidates:
+        try:
+            data = json.loads(candidate)
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        if isinstance(data, dict):
+            return data
+    return None
 
 
 def _as_list(value) -> list[str]:

@@ -118,35 +118,26 @@ def update_messages(
         f"The reader did: {clip_words(plan, BUDGET['plan']) or 'began the story'}\n\n"
         f"New paragraph:\n{clip_words(paragraph, BUDGET['paragraph'])}\n\n"
         "Answer in JSON with these keys:\n"
-        f'"memory": a summary of the whole story so far including the new paragraph (at most {memory_words} words);\n'
-        '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead);\n'
         f'"plans": exactly {n_plans} different actions the reader could take next, each one short sentence '
-        f"starting with a verb ({kinds_text}).\n"
-        + UPDATE_EXAMPLE
+        f"starting with a verb ({kinds_text});\n"
+        f'"memory": a summary of the whole story so far including the new paragraph (at most {memory_words} words);\n'
+        '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead).'
     )
     if retry_note:
         user += "\n" + retry_note
     return [{"role": "system", "content": NARRATOR + "\n\n" + brief}, {"role": "user", "content": user}]
 
 
-UPDATE_EXAMPLE = (
-    'Example answer: {"memory": "You reached the mill at dusk and found the miller gone; his dog led you to a '
-    'broken cart by the river.", "facts": ["The miller is missing", "You carry the miller\'s lantern"], '
-    '"plans": ["Follow the dog across the river", "Wait in the mill until the miller comes back", '
-    '"Ask the ferryman whether he saw the miller"]}'
-)
-
-
 def update_schema(n_plans: int) -> dict:
     return {
         "type": "object",
         "properties": {
-            "memory": {"type": "string", "minLength": 20},
-            "facts": {"type": "array", "items": {"type": "string", "minLength": 5}, "maxItems": 4},
             "plans": {
                 "type": "array", "minItems": n_plans, "maxItems": n_plans,
                 "items": {"type": "string", "minLength": 12},
             },
+            "memory": {"type": "string", "minLength": 20},
+            "facts": {"type": "array", "items": {"type": "string", "minLength": 5}, "maxItems": 4},
         },
-        "required": ["memory", "facts", "plans"],
+        "required": ["plans", "memory", "facts"],
     }

@@ -18,6 +18,7 @@ from .prompts import Recall, paragraph_messages, update_messages, update_schema,
 from .repair import fallback_memory, fallback_plans
 from .state import Game, Node, Persona
 from .text import clean, clip_words, word_count
+from .vectors import VectorCache
 
 MAX_PLAN_CHARS = 1000
 
@@ -74,6 +75,8 @@ class Story:
         self.save_error = ""
         self.last_stats: TurnStats | None = None
         self._brief: str | None = None
+        self.vectors = VectorCache(self.embedder)
+        self._prefetch: asyncio.Task | None = None
 
     # --- views ----------------------------------------------------------------
     @property
@@ -166,6 +169,7 @@ class Story:
         stats = TurnStats(turn=(parent.depth + 1) if parent else 0, node=-1, model=self.model.name)
 
         yield Phase("recalling")
+        await self._await_prefetch()
         recalls = await asyncio.to_thread(self._recall, plan, memory_before, last, path, stats)
 
         # 1. the paragraph, streamed
@@ -174,6 +178,7 @@ class Story:
         if seed_text:
             yield Delta(seed_text)
         move_on = False
+        update = None
         for attempt in range(3):
             if paragraph:
                 break
@@ -193,17 +198,24 @@ class Story:
                 stats.repairs.append("empty paragraph")
                 yield Restart("the model wrote nothing; asking again")
                 continue
-            if attempt == 0 and await asyncio.to_thread(self._is_loop, paragraph, path):
+            # the paragraph's vector (for the loop guard and long-term memory) is computed
+            # while the model writes the memory and plans
+            yield Phase("remembering")
+            looped, update = await asyncio.gather(
+                asyncio.to_thread(self._is_loop, paragraph, path),
+                self._update(memory_before, facts_before, paragraph, plan, llm, stats),
+            )
+            if looped and attempt == 0:
                 stats.loop_regenerations += 1
                 stats.repairs.append("loop")
                 yield Restart("that paragraph repeated the story; writing it again")
                 paragraph, move_on = "", True
         if not paragraph:
             raise TurnError(f"{self.model.name}: the model wrote an empty paragraph three times; try again or change the plan")
-
-        # 2. memory, facts and plans (structured)
-        yield Phase("remembering")
-        memory, facts, plans = await self._update(memory_before, facts_before, paragraph, plan, llm, stats)
+        if update is None:  # the world's own opening, with too few first choices
+            yield Phase("remembering")
+            update = await self._update(memory_before, facts_before, paragraph, plan, llm, stats)
+        memory, facts, plans = update
 
         node = Node(
             id=self.game.next_id(), parent=parent_id, plan=plan, paragraph=paragraph, memory=memory,
@@ -278,8 +290,7 @@ class Story:
 
     # --- long-term memory -----------------------------------------------------
     def _recall(self, plan, memory, last, path, stats) -> list[Recall]:
-        query = f"{plan}\n{memory}".strip()
-        vec = self.embedder.embed_one(query)
+        vec = self.vectors.query(plan, memory)
         older = [i for i in path[:-1]] if path else []  # the last paragraph is in the prompt already
         recalls = [
             Recall(h.text, h.turn, round(h.score, 4), "paragraph")
@@ -299,16 +310,16 @@ class Story:
 
     def _is_loop(self, paragraph: str, path: list[int]) -> bool:
         recent = [self.game.nodes[i].paragraph for i in path[-self.options.loop_window:]]
+        vecs = self.vectors.many([paragraph, *recent])
         if not recent:
             return False
-        vecs = self.embedder.embed([paragraph, *recent])
         return float((vecs[1:] @ vecs[0]).max()) > self.options.loop_similarity
 
     def _distinct(self, plans: list[str], stats: TurnStats) -> tuple[list[str], list[str]]:
         """Drop plans that say the same as an earlier one in other words (embedding similarity)."""
         if len(plans) < 2:
             return plans, []
-        vecs = self.embedder.embed(plans)
+        vecs = self.vectors.many(plans)
         keep, problems = [0], []
         for i in range(1, len(plans)):
             if max(float(vecs[i] @ vecs[j]) for j in keep) > self.options.plan_similarity:
@@ -323,10 +334,10 @@ class Story:
 
     async def _commit(self, node: Node, stats: TurnStats, started: float, extra_rows=(), llm_seconds=0.0):
         """Store the paragraph in long-term memory, then save the game. Not interruptible once begun."""
-        vector = await asyncio.to_thread(self.embedder.embed_one, node.paragraph)
+        vector = await asyncio.to_thread(self.vectors.one, node.paragraph)
         # from here on nothing awaits: a cancelled turn either committed fully or not at all
-        rows = list(extra_rows) + [{"node": node.id, "turn": node.depth if node.parent is not None else 0,
-                                    "kind": "paragraph", "text": node.paragraph}]
+        node.depth = 0 if node.parent is None else self.game.nodes[node.parent].depth + 1
+        rows = list(extra_rows) + [{"node": node.id, "turn": node.depth, "kind": "paragraph", "text": node.paragraph}]
         vectors = None
         if extra_rows:
             vectors = [*self.embedder.embed([r["text"] for r in extra_rows]), vector]
@@ -342,6 +353,21 @@ class Story:
         stats.total_seconds = round(time.perf_counter() - started, 3)
         stats.overhead_ms = round((stats.total_seconds - llm_seconds) * 1000, 1)
         self.last_stats = stats
+        self._start_prefetch()
+
+    def _start_prefetch(self) -> None:
+        """While the reader reads: embed the new memory and the offered plans for the next query."""
+        node = self.node
+        texts = [node.memory, *node.plans]
+        self._prefetch = asyncio.get_running_loop().create_task(asyncio.to_thread(self.vectors.many, texts))
+
+    async def _await_prefetch(self) -> None:
+        task, self._prefetch = self._prefetch, None
+        if task is not None:
+            try:
+                await asyncio.shield(task)
+            except Exception:  # noqa: BLE001 - a failed prefetch is simply computed again
+                pass
 
     # --- the tree -------------------------------------------------------------
     def _go(self, node_id: int) -> Node:

@@ -87,7 +87,7 @@ def _generate(llm, messages, params, emit, stop: threading.Event):
     )
     fmt = params.get("response_format")
     if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
-        kwargs["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
+        kwargs["response_format"] = {"type": "json_object", "schema": guide_plans(fmt["json_schema"]["schema"])}
     elif isinstance(fmt, dict) and fmt.get("type") == "json_object":
         kwargs["response_format"] = {"type": "json_object"}
     completion = 0
@@ -105,6 +105,33 @@ def _generate(llm, messages, params, emit, stop: threading.Event):
             finish = choice["finish_reason"]
     prompt = len(llm.tokenize(_flatten(messages).encode("utf-8"), add_bos=False))
     emit(("end", finish or "stop", prompt, completion))
+
+
+# A small model writes much better plans when each must open with an imperative verb
+# and an article or pronoun; the grammar enforces it (a pattern, not a length: long
+# length bounds blow up llama.cpp's grammar).
+_VERBS = (
+    "Ask|Follow|Search|Hide|Go|Wait|Climb|Open|Take|Talk to|Look for|Run|Enter|Leave|Confront|Read|Call|"
+    "Offer|Return|Sneak|Watch|Find|Visit|Tell|Show|Give|Listen|Examine|Help|Warn|Steal|Fight|Trust|Refuse|"
+    "Light|Break|Write|Hold|Question|Rest|Study|Bargain with|Demand|Cross|Dig|Keep|Slip|Check|Chase|Pretend"
+)
+_LINK = "the|a|an|your|to|for|into|up|down|through|out|across|behind|toward|towards|about|with|her|his|their|him|them|back|inside|around|over|at|on"
+PLAN_PATTERN = f"^({_VERBS}) ({_LINK}) [a-z][a-zA-Z ,']*$"
+
+
+def guide_plans(schema: dict) -> dict:
+    """The schema with a verb-first pattern on plan strings (only where none is given)."""
+    import copy
+
+    plans = schema.get("properties", {}).get("plans")
+    if not plans or plans.get("type") != "array":
+        return schema
+    items = plans.get("items") or {}
+    if items.get("type") != "string" or "pattern" in items:
+        return schema
+    out = copy.deepcopy(schema)
+    out["properties"]["plans"]["items"] = {"type": "string", "pattern": PLAN_PATTERN}
+    return out
 
 
 def _flatten(messages) -> str:
