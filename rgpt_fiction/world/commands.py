@@ -63,9 +63,10 @@ def run_worlds(args, out=None) -> int:
 
 def _short(path: Path) -> str:
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(path.resolve()) if rel.startswith("..") else rel
 
 
 def _list(args, out) -> int:
