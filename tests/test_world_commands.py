@@ -83,6 +83,7 @@ def test_shipped_world_is_complete(path):
     assert any(e.always for e in w.lore) and sum(1 for e in w.lore if e.keys) >= 3
     assert all(len(e.text.split()) <= 45 for e in w.lore), "lore entries stay short"
     assert 90 <= len(w.opening.split()) <= 160
+    assert "\n" not in w.opening + w.premise + w.summary, "prose lines are joined with a trailing backslash"
     assert " you" in f" {w.opening.lower()}"
     assert len(w.first_choices) == 3 and len(set(w.first_choices)) == 3
     assert w.player.name and w.player.role
@@ -137,6 +138,7 @@ def test_new_writes_a_template_that_validates(tmp_path):
     assert target.read_text(encoding="utf-8").count("#") > 10, "the template is commented"
     w = load_world(target)
     assert w.title and w.opening and len(w.first_choices) == 3 and w.lore
+    assert "\n" not in w.opening + w.premise
     code, out = run("worlds", "validate", str(target))
     assert code == 0
 
