@@ -7,6 +7,11 @@ from .engine.story import TurnOptions
 
 
 def make_model(settings: Settings):
+    """The chat model named by the settings. `scripted` is the deterministic demo/test model."""
+    if settings.model == "scripted" or settings.model.startswith("scripted/"):
+        from .llm.scripted import ScriptedModel
+
+        return ScriptedModel(name=settings.model)
     from .llm.client import LiteLLMModel
 
     return LiteLLMModel(settings.model, api_base=settings.api_base, timeout=settings.timeout)

@@ -18,7 +18,7 @@ _LABELS = {
     "facts": ("facts", "fact", "continuity", "ledger"),
     "plans": ("plans", "plan", "options", "choices", "instructions", "next", "what next"),
 }
-_LABEL_LINE = re.compile(r"^\s*[#>*_\s]*([A-Za-z][A-Za-z \-]{1,30}?)[*_\s]*[:：][*_\s]*(.*)$")
+_LABEL_LINE = re.compile(r"^\s*[#>*_\s]*([A-Za-z][A-Za-z \-]{1,30}?)[*_\s]*(?:[:：][*_\s]*(.*))?$")
 _ITEM = re.compile(r"^\s*(?:[-*•]|\(?\d{1,2}[.):]|\(?[a-iA-I][.)]|(?:plan|option|choice|instruction)\s*\d+\s*[:.)-])\s*(.*)$", re.I)
 _PARAGRAPH_LABEL = re.compile(r"^\s*[#*_\s]*(?:next\s+)?(?:output\s+)?(?:paragraph|story|narration|text)\s*\d*[*_\s]*[:：][*_\s]*", re.I)
 _TRAILING_SECTION = re.compile(
@@ -136,7 +136,7 @@ def _from_labels(text: str) -> dict:
         if key:
             current = key
             sections.setdefault(key, [])
-            rest = m.group(2).strip()
+            rest = (m.group(2) or "").strip()
             if rest:
                 sections[key].append(rest)
         elif current and line.strip():

@@ -75,10 +75,7 @@ class MemoryStore:
     def table(self):
         if self._table is None:
             db = self._connect()
-            if TABLE in db.table_names():
-                self._table = db.open_table(TABLE)
-            else:
-                self._table = db.create_table(TABLE, schema=self._schema())
+            self._table = db.create_table(TABLE, schema=self._schema(), exist_ok=True)
         return self._table
 
     # --- writing --------------------------------------------------------------
