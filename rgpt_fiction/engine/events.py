@@ -48,6 +48,7 @@ class TurnStats:
     paragraph_words: int = 0
     model: str = ""
     save_error: str = ""
+    timings_ms: dict = field(default_factory=dict)  # where the overhead went, by step
 
 
 @dataclass

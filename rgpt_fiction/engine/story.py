@@ -36,6 +36,10 @@ class TurnOptions:
     loop_window: int = 3
 
 
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
+
+
 class PlanError(ValueError):
     """The reader's plan cannot be used as it is (empty); the message says why."""
 
@@ -169,8 +173,12 @@ class Story:
         stats = TurnStats(turn=(parent.depth + 1) if parent else 0, node=-1, model=self.model.name)
 
         yield Phase("recalling")
+        t = time.perf_counter()
         await self._await_prefetch()
+        stats.timings_ms["prefetch_wait"] = _ms(t)
+        t = time.perf_counter()
         recalls = await asyncio.to_thread(self._recall, plan, memory_before, last, path, stats)
+        stats.timings_ms["recall"] = _ms(t)
 
         # 1. the paragraph, streamed
         yield Phase("writing")
@@ -334,7 +342,10 @@ class Story:
 
     async def _commit(self, node: Node, stats: TurnStats, started: float, extra_rows=(), llm_seconds=0.0):
         """Store the paragraph in long-term memory, then save the game. Not interruptible once begun."""
+        t = time.perf_counter()
         vector = await asyncio.to_thread(self.vectors.one, node.paragraph)
+        stats.timings_ms["embed"] = _ms(t)
+        t = time.perf_counter()
         # from here on nothing awaits: a cancelled turn either committed fully or not at all
         node.depth = 0 if node.parent is None else self.game.nodes[node.parent].depth + 1
         rows = list(extra_rows) + [{"node": node.id, "turn": node.depth, "kind": "paragraph", "text": node.paragraph}]
@@ -344,11 +355,14 @@ class Story:
         else:
             vectors = [vector]
         self.memory.add(rows, vectors)
+        stats.timings_ms["store"] = _ms(t)
         self.game.add(node)
         stats.node = node.id
         stats.turn = node.depth
         stats.memories_stored = len(rows)
+        t = time.perf_counter()
         self.save()
+        stats.timings_ms["save"] = _ms(t)
         stats.save_error = self.save_error
         stats.total_seconds = round(time.perf_counter() - started, 3)
         stats.overhead_ms = round((stats.total_seconds - llm_seconds) * 1000, 1)

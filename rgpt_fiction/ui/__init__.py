@@ -1,0 +1,1 @@
+"""The Textual game: screens, widgets and one stylesheet. Nothing heavy is imported here."""

@@ -1,0 +1,66 @@
+"""Help: every key binding of the game, screen by screen (read from the screens themselves)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+INTRO = (
+    "A language model writes the story one paragraph at a time. After each paragraph, pick one of the "
+    "plans or write your own, and the story goes on. The memory panel (m) shows what the storyteller "
+    "remembers; you can edit it. Every turn is saved. ctrl+p opens the command palette."
+)
+
+
+def _keys(binding: Binding) -> str:
+    names = {"full_stop": ".", "comma": ",", "escape": "Esc", "enter": "Enter", "delete": "Del"}
+    return "/".join(names.get(k, k) for k in binding.key.split(","))
+
+
+def bindings_text() -> Text:
+    from .load import LoadScreen
+    from .new_game import PersonaScreen, WorldsScreen
+    from .story import StoryScreen
+    from .title import TitleScreen
+    from .tree import TreeScreen
+    from ..widgets.memory import MemoryPanel
+
+    sections = [
+        ("Everywhere", [Binding("ctrl+q", "", "Quit (every game is saved)"), Binding("f1", "", "Help"),
+                        Binding("ctrl+p", "", "Command palette")]),
+        ("Title", TitleScreen.BINDINGS),
+        ("The story", [Binding("1..9", "", "Take that plan"), Binding("Enter", "", "Take the highlighted plan"),
+                       Binding("Tab", "", "Write your own plan (Enter sends it)"),
+                       *[b for b in StoryScreen.BINDINGS if not b.key.isdigit()]]),
+        ("Memory panel", MemoryPanel.BINDINGS),
+        ("Tree of turns", TreeScreen.BINDINGS),
+        ("World picker", WorldsScreen.BINDINGS),
+        ("New game", PersonaScreen.BINDINGS),
+        ("Saved games", LoadScreen.BINDINGS),
+    ]
+    text = Text(INTRO + "\n")
+    for title, bindings in sections:
+        text.append(f"\n{title}\n", style="bold")
+        for b in bindings:
+            if isinstance(b, tuple):
+                b = Binding(*b)
+            text.append(f"  {_keys(b):<12}", style="bold")
+            text.append(f"{b.description}\n")
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "dismiss_help", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static("Keys", classes="panel-heading")
+            yield Static(bindings_text(), markup=False)
+        yield Footer()
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

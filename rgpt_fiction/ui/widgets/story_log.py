@@ -1,0 +1,84 @@
+"""The story so far: paragraphs and the reader's plans, newest at the bottom.
+
+Every text is shown literally (rich Text objects, never markup). A new paragraph
+streams into one Passage widget; the rest of the log is not touched per token. The
+log is anchored to the bottom while the reader is at the bottom; scrolling up
+releases it, scrolling back down re-anchors it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+MAX_SHOWN = 200  # turns shown in the log; older ones stay in the save and the export
+
+
+class Passage(Static):
+    """One paragraph of the story. `append` adds streamed text to it."""
+
+    def __init__(self, text: str = "", node_id: int | None = None, classes: str = "") -> None:
+        super().__init__(Text(text), markup=False, classes=("passage " + classes).strip())
+        self.text = text
+        self.node_id = node_id
+
+    def append(self, piece: str) -> None:
+        self.text += piece
+        self.update(Text(self.text))
+
+    def reset(self) -> None:
+        self.text = ""
+        self.update(Text(""))
+
+
+class PlanEcho(Static):
+    """The plan that led to the next paragraph: the reader's own words or the plan they chose."""
+
+    def __init__(self, plan: str, own: bool) -> None:
+        text = Text()
+        text.append("You: " if own else "» ", style="bold")
+        text.append(plan)
+        super().__init__(text, markup=False, classes="plan-echo " + ("own" if own else "chosen"))
+        self.plan = plan
+
+
+class StoryLog(VerticalScroll):
+    """The scrolling story. Rebuilt on jumps in the tree; appended to on a new turn."""
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    async def show_path(self, nodes: list) -> None:
+        await self.remove_children()
+        widgets = []
+        if len(nodes) > MAX_SHOWN:
+            hidden = len(nodes) - MAX_SHOWN
+            widgets.append(Static(Text(f"… {hidden} earlier turns (in the save and the export)"), classes="log-note"))
+            nodes = nodes[-MAX_SHOWN:]
+        for node in nodes:
+            if node.plan:
+                widgets.append(PlanEcho(node.plan, node.own_plan))
+            widgets.append(Passage(node.paragraph, node.id))
+        await self.mount_all(widgets)
+        self.anchor()
+
+    async def add_plan(self, plan: str, own: bool) -> PlanEcho:
+        echo = PlanEcho(plan, own)
+        await self.mount(echo)
+        self._follow()
+        return echo
+
+    async def begin_passage(self) -> Passage:
+        passage = Passage("", classes="writing")
+        await self.mount(passage)
+        self._follow()
+        return passage
+
+    def _follow(self) -> None:
+        if self.is_anchored and not self._anchor_released:
+            self.scroll_end(animate=False, immediate=False)
+
+    def last_passage(self) -> Passage | None:
+        found = self.query(Passage)
+        return found.last() if found else None

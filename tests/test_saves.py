@@ -1,0 +1,107 @@
+"""Save slots: names, atomic writes, crash between the vector write and the state write, reconcile, locks."""
+
+import json
+import os
+
+import pytest
+
+from conftest import drain
+from rgpt_fiction.llm.scripted import ScriptedModel
+from rgpt_fiction.memory.store import MemoryStore
+from rgpt_fiction.saves.atomic import atomic_write
+from rgpt_fiction.saves.lock import SlotLocked
+from rgpt_fiction.saves.slot import Slot, SlotError, check_slot_name, list_slots
+from rgpt_fiction.session import open_story
+
+
+@pytest.mark.parametrize("bad", ["", "  ", "../up", "a/b", "a\\b", "..", ".hidden", "/abs", "CON", "nul.txt", "x" * 80])
+def test_bad_slot_names_are_refused_with_a_reason(bad):
+    with pytest.raises(SlotError) as err:
+        check_slot_name(bad)
+    assert "slot name" in str(err.value)
+
+
+@pytest.mark.parametrize("good", ["first", "Wren in Saltmere", "día-2", "a.b_c"])
+def test_good_slot_names(good):
+    assert check_slot_name(good) == good
+
+
+def test_atomic_write_keeps_the_old_file_as_backup(tmp_path):
+    path = tmp_path / "state.json"
+    atomic_write(path, b"one", backup=tmp_path / "bak")
+    atomic_write(path, b"two", backup=tmp_path / "bak")
+    assert path.read_bytes() == b"two" and (tmp_path / "bak").read_bytes() == b"one"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+async def test_crash_between_vector_write_and_state_write_reconciles(open_game, saves, embedder):
+    model = ScriptedModel()
+    story, slot = open_game(model)
+    await drain(story.start())
+    await drain(story.play(story.plans[0]))
+    saved = slot.state_path.read_bytes()
+    # the next turn reaches the vector table but the process dies before the state is written
+    story.memory.add([{"node": 99, "turn": 2, "text": "A turn that was never committed."}])
+    slot.close()
+    assert slot.state_path.read_bytes() == saved
+    again, fixed = open_story(Slot(saves, "s"), model, embedder)
+    try:
+        assert fixed.removed == 1
+        assert again.game.turn == 1
+        assert again.memory.nodes() == set(again.game.nodes)
+    finally:
+        again.game and Slot(saves, "s").close()
+
+
+async def test_missing_vector_rows_are_embedded_again(open_game, saves, embedder):
+    story, slot = open_game(ScriptedModel())
+    await drain(story.start())
+    await drain(story.play(story.plans[0]))
+    await drain(story.play(story.plans[1]))
+    story.memory.delete_nodes([1, 2])
+    slot.close()
+    again, fixed = open_story(Slot(saves, "s"), ScriptedModel(), embedder)
+    assert fixed.reembedded == 2
+    assert again.memory.nodes() == {0, 1, 2}
+    assert again.memory.search_text(again.game.nodes[2].paragraph, 1)[0].node == 2
+    Slot(saves, "s").close()
+
+
+async def test_reload_continues_with_the_same_story_and_memory(open_game, saves, embedder):
+    story, slot = open_game(ScriptedModel())
+    await drain(story.start())
+    await drain(story.play("I hide the letter under the floorboards", own=True))
+    memory, plans, path = story.node.memory, story.plans, story.game.path_ids()
+    slot.close()
+    again, _ = open_story(Slot(saves, "s"), ScriptedModel(), embedder)
+    assert (again.node.memory, again.plans, again.game.path_ids()) == (memory, plans, path)
+    assert again.node.own_plan and again.memory.count() == 2
+    Slot(saves, "s").close()
+
+
+def test_corrupt_state_names_the_file_and_backup_loads(tmp_path):
+    slot = Slot(tmp_path, "broken")
+    slot.create()
+    slot.state_path.write_text('{"format": 1, "nodes": [')
+    with pytest.raises(SlotError, match=r"state\.json is corrupt"):
+        slot.load()
+    slot.state_path.write_text(json.dumps({"format": 99}))
+    with pytest.raises(SlotError, match="save format 99"):
+        slot.load()
+    infos = list_slots(tmp_path)
+    assert infos[0].name == "broken" and "format" in infos[0].error
+
+
+def test_second_writer_is_refused_and_stale_lock_is_taken(tmp_path):
+    a = Slot(tmp_path, "shared")
+    a.open()
+    with pytest.raises(SlotLocked, match="open in another game"):
+        # another process holds it: fake the owner's pid as our parent's (alive, not us)
+        (a.path / "lock").write_text(f"{os.getppid()} {os.uname().nodename}")
+        Slot(tmp_path, "shared").open()
+    (a.path / "lock").write_text("999999999 " + os.uname().nodename)  # a dead process
+    b = Slot(tmp_path, "shared")
+    b.open()
+    assert (b.path / "lock").read_text().split()[0] == str(os.getpid())
+    b.close()
+    assert not (b.path / "lock").exists()
