@@ -35,13 +35,13 @@ PHASES = {
 
 class StoryScreen(Screen):
     BINDINGS = [
-        Binding("escape", "escape", "Cancel/back"),
+        Binding("escape", "escape", "Cancel"),
         Binding("m", "toggle_memory", "Memory"),
         Binding("u", "undo", "Undo"),
         Binding("y", "redo", "Redo"),
         Binding("r", "retry", "Retry"),
-        Binding("comma", "alt(-1)", "Prev version"),
-        Binding("full_stop", "alt(1)", "Next version"),
+        Binding("comma", "alt(-1)", "Previous version", show=False),
+        Binding("full_stop", "alt(1)", "Next version", show=False),
         Binding("t", "tree", "Tree"),
         Binding("s", "save_as", "Save as", show=False),
         Binding("e", "export", "Export", show=False),
