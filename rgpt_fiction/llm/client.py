@@ -153,6 +153,10 @@ class LiteLLMModel:
                     yield delta
                 if choice.finish_reason:
                     finished = True
+        # litellm closes every stream with a finish reason of its own; what the provider
+        # really sent is kept on the stream wrapper. None there means the connection died.
+        if hasattr(response, "received_finish_reason"):
+            finished = bool(response.received_finish_reason or getattr(response, "intermittent_finish_reason", None))
         if not finished:
             raise StreamCut()
         prompt = getattr(usage, "prompt_tokens", 0) or sum(len(m["content"]) for m in messages) // 4
