@@ -9,7 +9,7 @@ import sys
 import textwrap
 from typing import TextIO
 
-from .engine.events import Delta, Phase, Restart, TurnDone, TurnError
+from .engine.events import Delta, Notice, Restart, TurnDone, TurnError
 from .engine.story import PlanError, Story
 from .engine.tree import render_tree
 
@@ -95,6 +95,9 @@ async def run_turn(events, printer: Printer, stream: bool = True):
         elif isinstance(event, Restart) and stream:
             wrap.end()
             printer.line(f"[{event.reason}]")
+        elif isinstance(event, Notice):
+            wrap.end()
+            printer.line(f"({event.text})")
         elif isinstance(event, TurnDone):
             done = event
     if stream:

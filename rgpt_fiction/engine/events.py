@@ -22,6 +22,13 @@ class Restart:
 
 
 @dataclass
+class Notice:
+    """Something the reader should know about their input (e.g. a plan that was shortened)."""
+
+    text: str
+
+
+@dataclass
 class Phase:
     """What the turn is doing now: 'recalling', 'writing', 'remembering', 'saving'."""
 

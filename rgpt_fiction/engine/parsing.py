@@ -46,6 +46,23 @@ def clean_paragraph(text: str) -> str:
     return _end_at_sentence(text)
 
 
+_LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
+_SENTENCES = re.compile(r"[^.!?…]+[.!?…]+[\"'”’)]*\s*|[^.!?…]+$")
+_CHOOSES = re.compile(r"\byou (?:decide|decided|choose|chose|opt|opted|pick|picked|resolve|resolved) (?:to|that|on)\b", re.I)
+
+
+def guard_agency(paragraph: str) -> tuple[str, bool]:
+    """The narrator must not choose for the reader: drop a trailing list of options and a last
+    sentence in which 'you decide to…'. Returns (paragraph, whether anything was removed)."""
+    text = _LIST_TAIL.sub("", paragraph).rstrip()
+    changed = text != paragraph.rstrip()
+    sentences = _SENTENCES.findall(text)
+    if len(sentences) > 1 and _CHOOSES.search(sentences[-1]):
+        text = "".join(sentences[:-1]).rstrip()
+        changed = True
+    return text, changed
+
+
 def _end_at_sentence(text: str) -> str:
     """Drop a trailing half sentence (a reply cut by the token limit), when a full one ends late enough."""
     if not text or text[-1] in ".!?…\"'”’)":

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from typing import AsyncIterator, Callable
 
 from ..llm.base import LLMError, Restart as ModelRestart, Usage
-from .events import Delta, Phase, Restart, TurnDone, TurnError, TurnStats
-from .parsing import clean_paragraph, parse_update, usable_plans
+from .events import Delta, Notice, Phase, Restart, TurnDone, TurnError, TurnStats
+from .parsing import clean_paragraph, guard_agency, parse_update, usable_plans
 from .prompts import Recall, paragraph_messages, update_messages, update_schema, world_brief
 from .repair import fallback_memory, fallback_plans
 from .state import Game, Node, Persona
@@ -149,7 +149,9 @@ class Story:
         """Take a plan (chosen, or the reader's own words) and write the next turn."""
         if not self.game.nodes:
             raise TurnError("the story has not started")
-        plan, _notice = prepare_plan(plan)
+        plan, notice = prepare_plan(plan)
+        if notice:
+            yield Notice(notice)
         async for event in self._turn(self.game.current, plan, own=own):
             yield event
 
@@ -201,7 +203,9 @@ class Story:
                 else:
                     parts.append(item)
                     yield Delta(item)
-            paragraph = clean_paragraph("".join(parts))
+            paragraph, overreached = guard_agency(clean_paragraph("".join(parts)))
+            if overreached:
+                stats.repairs.append("narrator chose for the reader")
             if not paragraph:
                 stats.repairs.append("empty paragraph")
                 yield Restart("the model wrote nothing; asking again")

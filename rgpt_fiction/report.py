@@ -1,0 +1,143 @@
+"""The story health report of an autoplay run: Markdown with text sparklines and an SVG chart."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from pathlib import Path
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float]) -> str:
+    if not values:
+        return ""
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    return "".join(BARS[min(len(BARS) - 1, int((v - lo) / span * (len(BARS) - 1)))] for v in values)
+
+
+def svg_chart(series: dict[str, list[float]], width: int = 640, height: int = 160) -> str:
+    """A small line chart, one normalised line per series, with its min/max in the legend."""
+    colors = ["#3b6ea5", "#c0504d", "#4f9a5b", "#8a5fb0"]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 40}" font-family="sans-serif" font-size="11">',
+             f'<rect width="{width}" height="{height + 40}" fill="white"/>']
+    for i, (name, values) in enumerate(series.items()):
+        if not values:
+            continue
+        lo, hi = min(values), max(values)
+        span = (hi - lo) or 1.0
+        step = (width - 20) / max(1, len(values) - 1)
+        points = " ".join(f"{10 + j * step:.1f},{10 + (height - 20) * (1 - (v - lo) / span):.1f}" for j, v in enumerate(values))
+        color = colors[i % len(colors)]
+        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" points="{points}"/>')
+        parts.append(f'<text x="{10 + i * 320}" y="{height + 25}" fill="{color}">{name}: {lo:g} to {hi:g}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _mentions(texts: list[str], names: list[str]) -> Counter:
+    counts: Counter = Counter()
+    for name in names:
+        pattern = re.compile(r"(?<!\w)" + re.escape(name.split()[0]) + r"(?!\w)", re.I)
+        counts[name] = sum(1 for t in texts if pattern.search(t))
+    return counts
+
+
+def build_report(rows: list[dict], story) -> tuple[str, str]:
+    """(markdown, svg) for the per-turn stats rows of a run and the story it played."""
+    game = story.game
+    played = [r for r in rows if r["turn"] > 0]
+    paragraphs = [n.paragraph for n in game.path()]
+    causes: Counter = Counter()
+    for r in played:
+        for cause in r.get("repairs", []):
+            causes[re.sub(r" \(attempt \d\)", "", cause)] += 1
+    words = [r["paragraph_words"] for r in played] or [0]
+    tokens = [r["prompt_tokens"] for r in played]
+    seconds = [round(r["total_seconds"], 2) for r in played]
+    worst = [r["plan_similarity_max"] for r in played]
+    mean = [r["plan_similarity_mean"] for r in played]
+    loops = sum(r.get("loop_regenerations", 0) for r in played)
+    chars = [c["name"] for c in game.world.get("characters") or []]
+    lore_reasons: Counter = Counter()
+    for r in played:
+        for reason in r.get("lore", []):
+            lore_reasons[reason.split(":")[0]] += 1
+    lore_hits: Counter = Counter()
+    for node in game.path():
+        for rec in node.retrieved:
+            if rec.get("kind") == "lore":
+                lore_hits[rec["text"][:60]] += 1
+
+    def pct(n):
+        return f"{100 * n / max(1, len(played)):.1f} %"
+
+    flat = ""
+    if len(tokens) >= 10:
+        early, late = statistics.mean(tokens[2:7]), statistics.mean(tokens[-5:])
+        flat = f"turns 3-7 average {early:.0f}, last five average {late:.0f} ({(late - early) / early * 100:+.1f} %)"
+    lines = [
+        f"# Story health report: {game.world['title']}",
+        "",
+        f"- Reader: {game.persona.name}; model: {played[-1]['model'] if played else '?'}",
+        f"- Turns played: {len(played)} (plus the opening)",
+        f"- Loop regenerations: {loops} ({pct(loops)} of turns)",
+        f"- Turns with any repair or retry: {sum(1 for r in played if r.get('repairs'))} ({pct(sum(1 for r in played if r.get('repairs')))})",
+        "",
+        "## Repairs and retries by cause",
+        "",
+        "| cause | count |",
+        "|---|---|",
+        *[f"| {c} | {n} |" for c, n in causes.most_common()],
+        *(["| (none) | 0 |"] if not causes else []),
+        "",
+        "## Plan distinctness (cosine similarity between the plans of a turn; lower is more distinct)",
+        "",
+        f"- mean of turn means: {statistics.mean(mean) if mean else 0:.3f}",
+        f"- worst pair of the run: {max(worst) if worst else 0:.3f}; median worst pair: {statistics.median(worst) if worst else 0:.3f}",
+        f"- per turn (worst pair): `{sparkline(worst)}`",
+        "",
+        "## Paragraph length (words)",
+        "",
+        f"- min {min(words)}, median {statistics.median(words):.0f}, max {max(words)}",
+        f"- per turn: `{sparkline(words)}`",
+        "",
+        "## Characters and lore",
+        "",
+        "| character | paragraphs mentioning them |",
+        "|---|---|",
+        *[f"| {name} | {n} |" for name, n in _mentions(paragraphs, chars).most_common()],
+        "",
+        f"Lore brought into prompts: {dict(lore_reasons) or 'none'}",
+        "",
+        *[f"- {n}× {text}…" for text, n in lore_hits.most_common(10)],
+        "",
+        "## Prompt tokens per turn (flat?)",
+        "",
+        f"`{sparkline(tokens)}`",
+        "",
+        f"- min {min(tokens) if tokens else 0}, max {max(tokens) if tokens else 0}; {flat}",
+        "",
+        "## Time per turn (seconds)",
+        "",
+        f"`{sparkline(seconds)}`",
+        "",
+        f"- median {statistics.median(seconds) if seconds else 0:.2f} s, max {max(seconds) if seconds else 0:.2f} s; "
+        f"median engine overhead {statistics.median([r['overhead_ms'] for r in played]) if played else 0:.0f} ms",
+        "",
+        "![prompt tokens and turn time](report.svg)",
+        "",
+    ]
+    svg = svg_chart({"prompt tokens": [float(t) for t in tokens], "seconds per turn": seconds})
+    return "\n".join(lines), svg
+
+
+def write_report(rows: list[dict], story, path: Path) -> None:
+    markdown, svg = build_report(rows, story)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    svg_path = path.with_suffix(".svg")
+    markdown = markdown.replace("](report.svg)", f"]({svg_path.name})")
+    path.write_text(markdown, encoding="utf-8")
+    svg_path.write_text(svg, encoding="utf-8")
