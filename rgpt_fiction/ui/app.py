@@ -12,7 +12,7 @@ import asyncio
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -61,7 +61,7 @@ class RgptApp(App[int]):
         worlds_dirs: Iterable[str | Path] | None = None,
         world: str | Path | None = None,
         slot: str | None = None,
-        clock: Callable[[], float] = time.time,
+        shipped_worlds: bool = True,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -73,7 +73,7 @@ class RgptApp(App[int]):
         self.extra_worlds_dirs = [str(d) for d in (worlds_dirs or [])]
         self.start_world = world
         self.start_slot = slot
-        self.clock = clock
+        self.shipped_worlds = shipped_worlds
         self.storyteller_error = ""
         self.heavy_at_title: list[str] | None = None  # recorded when the title is first shown
         self.title_shown_at: float | None = None
@@ -198,9 +198,11 @@ class RgptApp(App[int]):
 
     # --- navigation -------------------------------------------------------------
     def worlds_dirs(self) -> list[Path]:
+        """The shipped worlds (unless turned off, as in tests), then every --worlds-dir."""
         from rgpt_fiction.world import default_worlds_dirs
 
-        return default_worlds_dirs(self.extra_worlds_dirs)
+        dirs = default_worlds_dirs(self.extra_worlds_dirs)
+        return dirs if self.shipped_worlds else [Path(d) for d in self.extra_worlds_dirs]
 
     def back_to_title(self) -> None:
         """Pop every screen above the title (closing an open game)."""

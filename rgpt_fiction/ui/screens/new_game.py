@@ -118,7 +118,7 @@ class PersonaScreen(Screen):
         super().__init__()
         self.world = world
         self._slot_edited = False
-        self._setting_slot = False
+        self._auto_slot = ""  # the last slot name suggested (not typed by the reader)
         self._suggestion = slot_suggestion
 
     def compose(self) -> ComposeResult:
@@ -158,9 +158,8 @@ class PersonaScreen(Screen):
         return name
 
     def _set_slot(self, value: str) -> None:
-        self._setting_slot = True
+        self._auto_slot = value
         self.query_one("#slot", Input).value = value
-        self._setting_slot = False
         self._check_slot(value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -169,7 +168,7 @@ class PersonaScreen(Screen):
         if event.input.id == "name" and not self._slot_edited:
             self._set_slot(self._free_name(suggest_slot_name(self.world.title, event.value.strip())))
         elif event.input.id == "slot":
-            if not self._setting_slot:
+            if event.value != self._auto_slot:
                 self._slot_edited = True
             self._check_slot(event.value)
 

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, Static, TextArea
 from textual.worker import Worker
 
 from ..widgets.memory import MemoryPanel
@@ -207,7 +207,7 @@ class StoryScreen(Screen):
         self.plan_list.disabled = writing
         if not writing:
             self.query_one("#phase", Static).update("")
-            if self.focused is None:
+            if not isinstance(self.focused, (Input, TextArea)):
                 self.plan_list.focus()
 
     def watch_phase(self, phase: str) -> None:

@@ -41,7 +41,7 @@ class TreeScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tree-box"):
-            yield Static("The tree of turns: Enter jumps to a turn; ● is where you are.", classes="panel-heading")
+            yield Static("The tree of turns: Enter jumps to a turn, Space folds a branch; ● is where you are.", classes="panel-heading")
             yield Tree(Text(self.game.world.get("title", "Story")), id="turn-tree")
         yield Footer()
 
@@ -61,7 +61,7 @@ class TreeScreen(ModalScreen[int | None]):
             children = kids.get(nid, [])
             label = node_label(game, nid, on_path)
             if heads and children:
-                tn = container.add(label, data=nid, expand=nid in on_path)
+                tn = container.add(label, data=nid, expand=True)
                 inner = tn
             else:
                 tn = container.add_leaf(label, data=nid)

@@ -1,0 +1,32 @@
+"""Helpers shared by the TUI tests."""
+
+from __future__ import annotations
+
+
+async def settle(pilot, rounds: int = 50) -> None:
+    """Let every worker finish and the screen catch up (no sleeps)."""
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause()
+        running = [w for w in app.workers if w.is_running]
+        if not running:
+            await pilot.pause()
+            return
+        await app.workers.wait_for_complete()
+    raise AssertionError(f"workers still running: {[w for w in app.workers if w.is_running]}")
+
+
+async def new_game(pilot) -> None:
+    """From the title: New game, the first world, begin with the defaults; up to the first plans."""
+    from rgpt_fiction.ui.screens.story import StoryScreen
+
+    app = pilot.app
+    await app.wait_storyteller()
+    await pilot.press("n")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(app.screen, StoryScreen)
+    assert app.screen.story is not None and app.screen.story.plans
