@@ -11,6 +11,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import AsyncIterator, Callable
 
+from .. import failpoints
 from ..llm.base import LLMError, Restart as ModelRestart, Usage
 from .events import Delta, Notice, Phase, Restart, TurnDone, TurnError, TurnStats
 from .parsing import clean_paragraph, guard_agency, parse_update, usable_plans
@@ -203,6 +204,7 @@ class Story:
                 else:
                     parts.append(item)
                     yield Delta(item)
+                    failpoints.hit("generating")
             paragraph, overreached = guard_agency(clean_paragraph("".join(parts)))
             if overreached:
                 stats.repairs.append("narrator chose for the reader")
@@ -358,8 +360,10 @@ class Story:
             vectors = [*self.embedder.embed([r["text"] for r in extra_rows]), vector]
         else:
             vectors = [vector]
+        failpoints.hit("before-vector-write")
         self.memory.add(rows, vectors)
         stats.timings_ms["store"] = _ms(t)
+        failpoints.hit("between-vector-and-state")
         self.game.add(node)
         stats.node = node.id
         stats.turn = node.depth
@@ -367,6 +371,7 @@ class Story:
         t = time.perf_counter()
         self.save()
         stats.timings_ms["save"] = _ms(t)
+        failpoints.hit("after-state-write")
         stats.save_error = self.save_error
         stats.total_seconds = round(time.perf_counter() - started, 3)
         stats.overhead_ms = round((stats.total_seconds - llm_seconds) * 1000, 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .. import failpoints
+
 
 def fsync_dir(path: Path) -> None:
     try:
@@ -25,11 +27,15 @@ def atomic_write(path: Path, data: bytes, backup: Path | None = None) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
-            f.write(data)
+            half = len(data) // 2
+            f.write(data[:half])
+            failpoints.hit("during-state-write")
+            f.write(data[half:])
             f.flush()
             os.fsync(f.fileno())
         if backup is not None and path.exists():
             os.replace(path, backup)
+            failpoints.hit("between-backup-and-rename")
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -98,6 +98,8 @@ class Slot:
         """Take the slot's lock (raises SlotLocked when another game has it)."""
         self.create()
         self.lock.acquire()
+        for leftover in self.path.glob(f".{STATE}.*.tmp"):  # a save cut short by a crash
+            leftover.unlink(missing_ok=True)
 
     def close(self) -> None:
         self.lock.release()
