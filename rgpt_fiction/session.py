@@ -56,7 +56,7 @@ def open_story(
     try:
         memory = MemoryStore(slot.memory_path, embedder)
         if slot.exists():
-            game = slot.load(use_backup=use_backup)
+            game = slot.restore_backup() if use_backup else slot.load()
             fixed = reconcile(game, memory)
         else:
             if world is None:

@@ -105,3 +105,48 @@ def test_second_writer_is_refused_and_stale_lock_is_taken(tmp_path):
     assert (b.path / "lock").read_text().split()[0] == str(os.getpid())
     b.close()
     assert not (b.path / "lock").exists()
+
+
+async def test_corrupt_state_offers_the_backup_and_other_slots_are_unaffected(open_game, saves, embedder):
+    story, slot = open_game(ScriptedModel())
+    await drain(story.start())
+    await drain(story.play(story.plans[0]))
+    await drain(story.play(story.plans[1]))
+    other, other_slot = open_game(ScriptedModel(), name="other")
+    await drain(other.start())
+    slot.close()
+    slot.state_path.write_text('{"format": 1, "world": {"title": "hand-edited garbage')
+    from rgpt_fiction.saves.slot import BackupAvailable
+
+    with pytest.raises(BackupAvailable, match=r"state\.json is corrupt.*backup of the last good state \(turn 1\)"):
+        open_story(Slot(saves, "s"), ScriptedModel(), embedder)
+    assert not (slot.path / "lock").exists()  # a failed open releases the slot
+    restored, fixed = open_story(Slot(saves, "s"), ScriptedModel(), embedder, use_backup=True)
+    assert restored.game.turn == 1 and fixed.removed == 1  # the lost turn's vectors are rewound too
+    assert (slot.path / "state.json.broken").exists()
+    assert Slot(saves, "s").load().turn == 1
+    assert other_slot.load().turn == 0
+    Slot(saves, "s").close()
+
+
+async def test_disk_full_keeps_the_story_in_memory_and_saving_can_be_retried(open_game, monkeypatch):
+    import errno
+
+    import rgpt_fiction.saves.slot as slot_module
+
+    story, slot = open_game(ScriptedModel())
+    await drain(story.start())
+    real_write = slot_module.atomic_write
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(slot_module, "atomic_write", full)
+    _, done = await drain(story.play(story.plans[0]))
+    assert "No space left on device" in done.stats.save_error and "cannot save the slot" in story.save_error
+    assert story.game.turn == 1  # the story goes on in memory
+    await drain(story.play(story.plans[0]))
+    assert story.game.turn == 2 and slot.load().turn == 0
+    monkeypatch.setattr(slot_module, "atomic_write", real_write)
+    assert story.save() and story.save_error == ""
+    assert slot.load().turn == 2

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -29,6 +30,10 @@ _NAME = re.compile(r"^[\w][\w .\-]{0,63}$", re.UNICODE)
 
 class SlotError(Exception):
     """A slot that cannot be used: bad name, missing, corrupt. The message says which and why."""
+
+
+class BackupAvailable(SlotError):
+    """The slot's state is broken but its backup (the last good state) loads."""
 
 
 def check_slot_name(name: str) -> str:
@@ -120,7 +125,27 @@ class Slot:
             path = self.backup_path  # a crash between the two renames of a save
         if not path.exists():
             raise SlotError(f"no saved game in slot '{self.name}' ({self.path})")
-        return read_state(path)
+        try:
+            return read_state(path)
+        except SlotError as exc:
+            if path == self.backup_path or not self.backup_path.exists():
+                raise
+            try:
+                good = read_state(self.backup_path)
+            except SlotError:
+                raise exc from None
+            raise BackupAvailable(
+                f"{exc}. A backup of the last good state (turn {good.turn}) exists: "
+                "load it with --restore-backup, or Restore in the Load screen"
+            ) from None
+
+    def restore_backup(self) -> Game:
+        """Make the backup the current state again (the broken file is kept as state.json.broken)."""
+        game = read_state(self.backup_path)
+        if self.state_path.exists():
+            os.replace(self.state_path, self.path / (STATE + ".broken"))
+        self.save(game)
+        return game
 
     def copy_to(self, other: "Slot") -> None:
         if other.exists():
