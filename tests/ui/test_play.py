@@ -101,6 +101,7 @@ async def test_free_text_plan(make_app):
         node = app.screen.story.node
         assert node.plan == "I whistle for the gulls" and node.own_plan
         assert app.screen.query_one("#own").value == ""
+        assert app.focused is app.screen.plan_list  # keys pick plans again
         assert list(app.screen.query(PlanEcho))[-1].has_class("own")
 
 
@@ -161,7 +162,7 @@ async def test_failed_free_text_gives_the_words_back(make_app):
         await new_game(pilot)
         await pilot.press("tab", *"dance", "enter")
         await settle(pilot)
-        assert app.screen.query_one("#own").value == "dance"
+        assert app.screen.query_one("#own").value == "dance" and app.focused.id == "own"
         assert app.screen.story.game.turn == 0
 
 

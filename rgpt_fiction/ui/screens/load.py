@@ -24,7 +24,8 @@ def slot_prompt(info) -> Text:
         text.append("\n  cannot be read", style="italic")
         return text
     text.append(f"\n  {info.world_title}", style="italic")
-    text.append(f"\n  {info.persona} · turn {info.turns} · {when(info.updated)}", style="dim")
+    text.append(f"\n  {info.persona} · turn {info.turns}", style="dim")
+    text.append(f"\n  {when(info.updated)}", style="dim")
     return text
 
 
@@ -82,8 +83,9 @@ class LoadScreen(Screen):
             text.append(f"{info.world_title}\n", style="italic")
             text.append(f"Played by {info.persona} · {info.turns} turns · last played {when(info.updated)}\n\n")
             last = info.last_lines.strip()
-            if last:
-                text.append("…" + last if len(info.last_lines) >= 240 else last)
+            if last and len(info.last_lines) >= 240 and " " in last:
+                last = "…" + last.split(" ", 1)[1]  # begin at a whole word
+            text.append(last)
         self.query_one("#slot-preview", Static).update(text)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -62,6 +62,7 @@ class StoryScreen(Screen):
         self.story = None
         self.turn_worker: Worker | None = None
         self._closed = False
+        self._focus_plans_after = False  # after the reader's own plan, keys go back to the plans
 
     # --- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -207,8 +208,9 @@ class StoryScreen(Screen):
         self.plan_list.disabled = writing
         if not writing:
             self.query_one("#phase", Static).update("")
-            if not isinstance(self.focused, (Input, TextArea)):
+            if self._focus_plans_after or not isinstance(self.focused, (Input, TextArea)):
                 self.plan_list.focus()
+            self._focus_plans_after = False
 
     def watch_phase(self, phase: str) -> None:
         if self.writing and phase:
@@ -297,6 +299,8 @@ class StoryScreen(Screen):
         own_input = self.query_one("#own", Input)
         if own and not own_input.value:
             own_input.value = plan  # give the reader their words back
+            self._focus_plans_after = False
+            own_input.focus()
 
     # --- picking a plan -------------------------------------------------------------
     def action_pick(self, number: int) -> None:
@@ -326,8 +330,8 @@ class StoryScreen(Screen):
             self.notify("A paragraph is being written: wait, or press Esc to cancel it.", severity="warning")
             return
         event.input.value = ""
+        self._focus_plans_after = True
         self.run_turn("play", text, own=True)
-        self.plan_list.focus()
 
     # --- the tree -------------------------------------------------------------------
     def _idle(self) -> bool:

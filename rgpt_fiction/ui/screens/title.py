@@ -25,7 +25,7 @@ class TitleScreen(Screen):
         Binding("l", "app.load", "Load"),
         Binding("w", "worlds", "Worlds"),
         Binding("s", "app.settings", "Settings"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self) -> None:
