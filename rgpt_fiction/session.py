@@ -63,6 +63,7 @@ def open_story(
                 raise ValueError("a new game needs a world")
             if slot.memory_path.exists():  # left by a game that crashed before its first save
                 shutil.rmtree(slot.memory_path)
+            slot.journal_path.unlink(missing_ok=True)
             game = new_game(world, persona or Persona(world.player.name))
             fixed = None
     except BaseException:

@@ -20,7 +20,7 @@ from rgpt_fiction.session import open_story
 CHILD = [sys.executable, str(ROOT / "tests" / "crash_child.py")]
 # (failpoint, hit number): hit 1 is the opening's commit, hit n the commit of turn n-1;
 # "generating" counts streamed pieces instead.
-POINTS = [(p, n) for p in ("before-vector-write", "between-vector-and-state", "during-state-write",
+POINTS = [(p, n) for p in ("before-vector-write", "between-vector-and-state", "during-journal-write", "during-state-write",
                            "between-backup-and-rename", "after-state-write") for n in (2, 3)]
 POINTS += [("generating", 5), ("generating", 150)]
 KILLS = {"tried": 0, "survived": 0}

@@ -150,3 +150,45 @@ async def test_disk_full_keeps_the_story_in_memory_and_saving_can_be_retried(ope
     monkeypatch.setattr(slot_module, "atomic_write", real_write)
     assert story.save() and story.save_error == ""
     assert slot.load().turn == 2
+
+
+async def test_a_format_1_slot_loads_and_is_migrated(open_game, saves, embedder):
+    story, slot = open_game(ScriptedModel())
+    await drain(story.start())
+    await drain(story.play(story.plans[0]))
+    old = {"format": 1, "app": "rgpt-fiction", **story.game.to_dict()}  # the engine issue's layout
+    slot.close()
+    slot.state_path.write_text(json.dumps(old))
+    slot.journal_path.unlink()
+    again, _ = open_story(Slot(saves, "s"), ScriptedModel(), embedder)
+    assert again.game.turn == 1 and again.node.paragraph == story.node.paragraph
+    again.save()
+    assert json.loads(slot.state_path.read_text())["format"] == 2 and slot.journal_path.exists()
+    Slot(saves, "s").close()
+    assert Slot(saves, "s").load().path_ids() == [0, 1]
+
+
+async def test_a_torn_journal_tail_is_ignored_and_overwritten(open_game, saves, embedder):
+    story, slot = open_game(ScriptedModel())
+    await drain(story.start())
+    with open(slot.journal_path, "ab") as f:
+        f.write(b'{"id": 7, "parent": 0, "paragraph": "half a sav')  # a save cut short
+    assert slot.load().nodes.keys() == {0}
+    await drain(story.play(story.plans[0]))
+    assert [json.loads(line)["id"] for line in slot.journal_path.read_text().splitlines()] == [0, 1]
+    assert Slot(saves, "s").load().turn == 1
+
+
+async def test_saving_costs_the_same_at_any_length(open_game):
+    story, slot = open_game(ScriptedModel())
+    await drain(story.start())
+    for _ in range(5):
+        await drain(story.play(story.plans[0]))
+    sizes = []
+    for _ in range(3):
+        before = slot.journal_path.stat().st_size
+        await drain(story.play(story.plans[0]))
+        sizes.append(slot.journal_path.stat().st_size - before)
+    assert len(slot.journal_path.read_text().splitlines()) == 9  # one line per turn, nothing rewritten
+    assert max(sizes) < 4 * min(sizes)
+    assert slot.state_path.stat().st_size < 4000 + len(json.dumps(story.game.world))

@@ -55,6 +55,11 @@ class Game:
     redo_child: dict[int, int] = field(default_factory=dict)  # parent id -> child last visited
     created: float = field(default_factory=time.time)
     updated: float = field(default_factory=time.time)
+    dirty: set[int] = field(default_factory=set, repr=False, compare=False)  # nodes not yet saved
+    _path: tuple[int, list[int]] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.dirty = set(self.nodes)  # a game built in memory has everything still to save
 
     # --- tree ---------------------------------------------------------------
     @property
@@ -73,14 +78,23 @@ class Game:
         return sorted(n.id for n in self.nodes.values() if n.parent == node_id)
 
     def path_ids(self, node_id: int | None = None) -> list[int]:
-        """Node ids from the root to `node_id` (default: the current node)."""
-        ids = []
+        """Node ids from the root to `node_id` (default: the current node). The last path
+        walked is cached, so a long story does not walk all its parents every turn."""
         nid = self.current if node_id is None else node_id
+        if self._path is not None and self._path[0] == nid:
+            return list(self._path[1])
+        tail: list[int] = []
+        cached = self._path
         while nid is not None:
-            ids.append(nid)
+            if cached is not None and nid == cached[0]:
+                ids = cached[1] + tail[::-1]
+                break
+            tail.append(nid)
             nid = self.nodes[nid].parent
-        ids.reverse()
-        return ids
+        else:
+            ids = tail[::-1]
+        self._path = (ids[-1], ids) if ids else None
+        return list(ids)
 
     def path(self) -> list[Node]:
         return [self.nodes[i] for i in self.path_ids()]
@@ -88,21 +102,25 @@ class Game:
     def add(self, node: Node) -> None:
         node.depth = 0 if node.parent is None else self.nodes[node.parent].depth + 1
         self.nodes[node.id] = node
+        self.dirty.add(node.id)
         if node.parent is not None:
             self.redo_child[node.parent] = node.id
         self.current = node.id
         self.updated = time.time()
 
-    def to_dict(self) -> dict:
+    def header(self) -> dict:
+        """Everything but the nodes."""
         return {
             "world": self.world,
             "persona": asdict(self.persona),
-            "nodes": [n.to_dict() for n in sorted(self.nodes.values(), key=lambda n: n.id)],
             "current": self.current,
             "redo_child": {str(k): v for k, v in self.redo_child.items()},
             "created": self.created,
             "updated": self.updated,
         }
+
+    def to_dict(self) -> dict:
+        return {**self.header(), "nodes": [n.to_dict() for n in sorted(self.nodes.values(), key=lambda n: n.id)]}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Game":

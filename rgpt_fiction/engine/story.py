@@ -432,6 +432,7 @@ class Story:
     def edit_memory(self, text: str) -> None:
         """The reader's edit of the short-term memory, used from the next turn on."""
         self.node.memory = clip_words(clean(text), self.options.memory_words)
+        self.game.dirty.add(self.node.id)
         self.save()
 
     def search(self, text: str, k: int = 8):
