@@ -187,7 +187,7 @@ def parse_update(text: str) -> Update:
     return up
 
 
-def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 40) -> tuple[list[str], list[str]]:
+def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24) -> tuple[list[str], list[str]]:
     """Keep at most n plans that are non-empty, not duplicates of each other and not copies of
     the paragraph. Returns (kept, problems)."""
     kept: list[str] = []
