@@ -52,8 +52,11 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 fake.requests.append({"body": body, "headers": dict(self.headers)})
                 kind, arg = fake.next_behaviour()
-                if kind == "status":
-                    payload = json.dumps({"error": {"message": f"scripted {arg}", "type": "server_error"}}).encode()
+                if kind in ("status", "status-echo"):
+                    message = f"scripted {arg}"
+                    if kind == "status-echo":  # like providers that quote the credentials they refused
+                        message += f": invalid key {self.headers.get('Authorization')}"
+                    payload = json.dumps({"error": {"message": message, "type": "server_error"}}).encode()
                     self.send_response(arg)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(payload)))

@@ -105,3 +105,16 @@ async def test_turns_over_litellm_complete_fail_cleanly_and_repair(server, open_
     for path in slot.path.rglob("*"):
         if path.is_file():
             assert FAKE_KEY.encode() not in path.read_bytes(), path
+
+
+async def test_credentials_never_reach_error_messages(server, monkeypatch):
+    server.behaviours = [("status-echo", 400)]
+    with pytest.raises(LLMError) as err:
+        await collect(model(server))
+    assert "invalid key" in str(err.value) and FAKE_KEY not in str(err.value)
+    secret_base = server.url.replace("http://", "http://alice:hunter2-password@")
+    m = LiteLLMModel("openai/test-model", api_base=secret_base, timeout=1, retries=0)
+    server.behaviours = [("hang", 3)]
+    with pytest.raises(LLMError) as err:
+        await collect(m)
+    assert "hunter2" not in str(err.value)

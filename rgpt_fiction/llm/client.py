@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 from typing import AsyncIterator
 
 from .base import LLMError, Restart, Usage
@@ -33,11 +34,25 @@ class StreamCut(Exception):
     pass
 
 
+_SECRET_NAMES = ("KEY", "TOKEN", "SECRET", "PASSWORD")
+
+
+def redact(text: str) -> str:
+    """Remove credentials from a message shown to the reader: secret-looking environment
+    values, bearer tokens, and the user:password part of URLs."""
+    for name, value in os.environ.items():
+        if value and len(value) >= 8 and any(part in name.upper() for part in _SECRET_NAMES):
+            text = text.replace(value, "[redacted]")
+    text = re.sub(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{8,}", r"\1[redacted]", text)
+    text = re.sub(r"\b(sk|pk|rk)-[A-Za-z0-9_\-]{8,}", "[redacted]", text)
+    return re.sub(r"(://)[^/@\s:]+(:[^/@\s]*)?@", r"\1[redacted]@", text)
+
+
 def _explain(exc: BaseException, timeout: float) -> tuple[str, str, bool]:
     """(cause, hint, retryable) for an exception from litellm."""
     name = type(exc).__name__
     status = getattr(exc, "status_code", None)
-    text = str(exc).split("\n")[0][:200]
+    text = redact(str(exc).split("\n")[0])[:200]
     if isinstance(exc, StreamCut):
         return "the connection was cut before the answer finished", "try the turn again", True
     if isinstance(exc, asyncio.TimeoutError) or name in ("Timeout", "APITimeoutError"):
@@ -128,7 +143,7 @@ class LiteLLMModel:
                 if not retryable or attempt > self.retries:
                     if retryable:
                         cause += f" (after {attempt} attempts)"
-                    raise LLMError(self.name, cause, hint, retryable) from None
+                    raise LLMError(redact(self.name), cause, hint, retryable) from None
                 if sent:
                     yield Restart(cause)
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1) * (0.75 + random.random() / 2))
