@@ -88,6 +88,25 @@ def test_kill_at_a_random_moment(tmp_path, seed):
 
 
 def test_report_kill_points(capsys):
+    if KILLS["tried"] == 0:
+        pytest.skip("the kill tests were not selected")
     with capsys.disabled():
         print(f"\ncrash harness: {KILLS['survived']} of {KILLS['tried']} kill points survived")
-    assert KILLS["tried"] == len(POINTS) + 6 and KILLS["survived"] == KILLS["tried"]
+    assert KILLS["survived"] == KILLS["tried"]
+
+
+def test_a_second_game_process_is_refused_then_a_crashed_lock_is_stale(tmp_path):
+    from rgpt_fiction.saves.lock import SlotLocked
+
+    proc = start(tmp_path, 500)
+    try:
+        assert proc.stdout.readline().startswith("committed 0")
+        with pytest.raises(SlotLocked, match="open in another game"):
+            open_story(Slot(tmp_path, "crash"), ScriptedModel(), HashEmbedder())
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+    assert (tmp_path / "crash" / "lock").exists()  # the dead game could not release it
+    story, _ = open_story(Slot(tmp_path, "crash"), ScriptedModel(), HashEmbedder())
+    assert story.game.turn >= 0
+    Slot(tmp_path, "crash").close()
