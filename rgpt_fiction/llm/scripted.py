@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import AsyncIterator, Callable, Iterable
+from typing import AsyncIterator, Iterable
 
 from .base import Restart, Usage
 
