@@ -246,6 +246,15 @@ def filler_node(i: int, rng: random.Random, text: str, parent_text: str = ""):
     )
 
 
+def slot_bytes(slot) -> int:
+    """Bytes of the saved game (header, and the turn journal where the save format has one)."""
+    total = 0
+    for p in (slot.state_path, getattr(slot, "journal_path", None)):
+        if p is not None and Path(p).exists():
+            total += Path(p).stat().st_size
+    return total
+
+
 def prefill(story, slot, n: int, seed: int = 7, batch: int = 10_000) -> dict:
     """Grow the story to `n` stored paragraphs: a linear path of engine-shaped nodes and one
     LanceDB row per node with a random unit vector (embedding 100k texts would take hours here)."""
@@ -264,6 +273,8 @@ def prefill(story, slot, n: int, seed: int = 7, batch: int = 10_000) -> dict:
         node = filler_node(i, rng, text, prev)
         game.nodes[i] = node
         game.redo_child[i - 1] = i
+        if isinstance(getattr(game, "dirty", None), set):
+            game.dirty.add(i)  # not yet saved
         prev = text
         rows.append({"node": i, "turn": i, "kind": "paragraph", "text": text})
         if len(rows) >= batch or i == n - 1:
@@ -281,5 +292,5 @@ def prefill(story, slot, n: int, seed: int = 7, batch: int = 10_000) -> dict:
     return {
         "nodes": len(game.nodes), "rows": story.memory.count(), "build_ms": round(build_ms, 1),
         "compact_ms": round(compact_ms, 1), "first_save_ms": round(save_ms, 1),
-        "state_bytes": slot.state_path.stat().st_size, "added": max(0, n - start),
+        "state_bytes": slot_bytes(slot), "added": max(0, n - start),
     }

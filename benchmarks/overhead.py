@@ -169,9 +169,9 @@ async def measure_size(n: int, turns: int, warmup: int, saves: Path, baselines: 
         t = time.perf_counter()
         story.memory.compact()
         compact_ms = (time.perf_counter() - t) * 1000
-        state_bytes = slot.state_path.stat().st_size
+        state_bytes = common.slot_bytes(slot)
         row = {
-            "memories": n, "fill": fill, "state_json_mb": round(state_bytes / 1e6, 2),
+            "memories": n, "fill": fill, "saved_game_mb": round(state_bytes / 1e6, 2),
             "back_to_back": _summary(b2b), "interactive": _summary(inter),
             "compact_ms": round(compact_ms, 1),
         }

@@ -1,0 +1,52 @@
+"""The benchmark suites run in their smallest configuration and return well-formed results.
+No timing is asserted: benchmarks measure, tests check structure."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the benchmarks package lives at the root
+
+pytestmark = pytest.mark.slow
+
+
+def _check(res, suite):
+    assert res["suite"] == suite
+    assert isinstance(res["rows"], list)
+    for b in res["budgets"]:
+        assert set(b) >= {"name", "budget", "measured", "met", "how"}
+        assert b["met"] in (True, False, None)
+
+
+def test_every_suite_smallest_configuration(tmp_path):
+    from benchmarks import embedded_model, overhead, prompt, recall, startup
+    from benchmarks.report import markdown
+
+    quiet = lambda *_: None  # noqa: E731
+    ov = overhead.run(sizes=(10,), turns=1, warmup=0, probe=False, word_delay=0.0, log=quiet)
+    _check(ov, "overhead")
+    row = ov["rows"][0]
+    assert row["memories"] == 10 and row["fill"]["nodes"] == 10
+    assert row["interactive"]["turns"] == 1 and row["interactive"]["median_ms"] is not None
+    assert {"rolling", "reference_ram", "reference_reembed"} <= set(row)
+    _check(ov["baselines"], "baselines")
+
+    pr = prompt.run(turns=3, log=quiet)
+    _check(pr, "prompt")
+    assert len(pr["series"]) == 3 and all(t > 0 for t in pr["series"])
+
+    rc = recall.run(n_paragraphs=30, n_facts=2, log=quiet)
+    _check(rc, "recall")
+    assert rc["config"]["k"] == 3 and rc["rows"][0]["recall@3"] is not None
+
+    st = startup.run(repeats=1, modules=("json",), log=quiet)
+    _check(st, "startup")
+    assert st["imports"][0]["module"] == "json"
+
+    em = embedded_model.run(streams=1, turns=0, max_tokens=4, log=quiet)
+    assert em["suite"] == "embedded"
+
+    doc = markdown({"machine": {}, "suites": {"overhead": ov, "baselines": ov["baselines"], "prompt": pr,
+                                              "recall": rc, "startup": st, "embedded": em}})
+    assert "## Budgets" in doc and "## 5. Recall" in doc
