@@ -23,8 +23,16 @@ HARBOUR_CHOICES = [
 ]
 
 
+def saved(app, slot: str):
+    """The game as saved on disk (read through the saves layer, whatever its layout)."""
+    from rgpt_fiction.saves.slot import Slot
+
+    return Slot(app.saves_dir, slot).load()
+
+
 def state_on_disk(app, slot: str) -> dict:
-    return json.loads((app.saves_dir / slot / "state.json").read_text(encoding="utf-8"))
+    game = saved(app, slot)
+    return {"current": game.current, "nodes": {i: n.to_dict() for i, n in game.nodes.items()}}
 
 
 def passages(screen) -> list[str]:
@@ -39,8 +47,8 @@ async def test_new_game_reaches_the_first_plans(make_app):
         assert screen.plan_list.plans == HARBOUR_CHOICES
         assert passages(screen)[0].startswith("Rain needles the quay")
         assert app.open_slot is not None and app.open_slot.name == "the-harbour-test-wren"
-        saved = state_on_disk(app, "the-harbour-test-wren")
-        assert saved["persona"]["name"] == "Wren" and len(saved["nodes"]) == 1
+        game = saved(app, "the-harbour-test-wren")
+        assert game.persona.name == "Wren" and len(game.nodes) == 1
 
 
 async def test_persona_is_used_and_slot_suggested(make_app):
@@ -198,7 +206,7 @@ async def test_edited_memory_is_saved_and_used_in_the_next_prompt(make_app):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert screen.story.node.memory == "Wren carries a blue umbrella named Bertha."
-        assert state_on_disk(app, "the-harbour-test-wren")["nodes"][0]["memory"].endswith("named Bertha.")
+        assert saved(app, "the-harbour-test-wren").nodes[0].memory.endswith("named Bertha.")
         await pilot.press("escape")  # leaves the panel
         assert not screen.memory_panel.display and app.focused is screen.plan_list
         calls = len(app.model.calls)

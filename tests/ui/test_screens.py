@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from rgpt_fiction.saves.slot import Slot
 from rgpt_fiction.ui.screens.dialogs import AskScreen, ConfirmScreen
 from rgpt_fiction.ui.screens.load import LoadScreen
 from rgpt_fiction.ui.screens.title import TitleScreen
@@ -129,15 +130,13 @@ async def test_new_game_over_an_existing_slot_asks_first(make_app):
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")
         await pilot.pause()
-        state = json.loads((app.saves_dir / "the-harbour-test-wren" / "state.json").read_text())
-        assert len(state["nodes"]) == 2  # untouched
+        assert len(Slot(app.saves_dir, "the-harbour-test-wren").load().nodes) == 2  # untouched
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
         assert app.screen.story.game.turn == 0
-        state = json.loads((app.saves_dir / "the-harbour-test-wren" / "state.json").read_text())
-        assert len(state["nodes"]) == 1
+        assert len(Slot(app.saves_dir, "the-harbour-test-wren").load().nodes) == 1
 
 
 async def test_settings_are_saved_to_the_settings_file(make_app):
@@ -182,9 +181,8 @@ async def test_save_as_copies_the_slot(make_app):
         assert isinstance(app.screen, AskScreen)
         await pilot.press("enter")
         await pilot.pause()
-        copy = app.saves_dir / "the-harbour-test-wren-copy"
-        state = json.loads((copy / "state.json").read_text())
-        assert len(state["nodes"]) == 2 and not (copy / "lock").exists()
+        copy = Slot(app.saves_dir, "the-harbour-test-wren-copy")
+        assert len(copy.load().nodes) == 2 and not (copy.path / "lock").exists()
 
 
 async def test_command_palette_lists_the_game_commands(make_app):

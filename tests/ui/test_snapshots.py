@@ -6,7 +6,7 @@ the report before committing the new snapshots.
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 
 import pytest
 
@@ -55,15 +55,16 @@ def test_story(snap_compare, make_app, size):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["100x30", "80x24"])
-def test_load(snap_compare, make_app, size, utc):
+def test_load(snap_compare, make_app, size, utc, monkeypatch):
+    from rgpt_fiction.saves import slot as slots
+
+    real = slots.list_slots
+    monkeypatch.setattr(slots, "list_slots", lambda d: [replace(i, updated=FIXED_TIME) for i in real(d)])
+
     async def run_before(pilot):
         await _play_two_turns(pilot)
         await pilot.press("q")
         await pilot.pause()
-        state = pilot.app.saves_dir / "the-harbour-test-wren" / "state.json"
-        doc = json.loads(state.read_text())
-        doc["updated"] = FIXED_TIME
-        state.write_text(json.dumps(doc))
         await pilot.press("l")
         await pilot.pause()
 
