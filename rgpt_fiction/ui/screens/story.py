@@ -182,9 +182,10 @@ class StoryScreen(Screen):
                 alts = story.alternatives()
                 if len(alts) > 1:
                     text.append(f" (version {alts.index(game.current) + 1}/{len(alts)})")
-            text.append(f" · {self.app.model_name}")
             stats = story.last_stats
-            text.append(f" · last turn {stats.total_seconds:.1f}s" if stats else " · last turn —")
+            if stats:
+                text.append(f" · last turn {stats.total_seconds:.1f}s")
+            text.append(f" · {self.app.model_name}")
             if story.save_error:
                 text.append(" · NOT SAVED", style="bold red")
         self.query_one("#status", Static).update(text)
