@@ -30,13 +30,13 @@ def _run_suite(name: str, quick: bool, log) -> dict:
     if name == "recall":
         from . import recall
 
-        return recall.run(n_paragraphs=300 if quick else 1000, n_facts=20 if quick else 50, log=log)
+        return recall.run(n_paragraphs=200 if quick else 1000, n_facts=20 if quick else 50, log=log)
     if name == "embedded":
         from . import embedded_model
 
         if quick:
-            return embedded_model.run(streams=1, turns=2, max_tokens=96, log=log)
-        return embedded_model.run(streams=3, turns=5, max_tokens=160, log=log)
+            return embedded_model.run(streams=1, turns=2, max_tokens=64, log=log)
+        return embedded_model.run(streams=2, turns=3, max_tokens=160, log=log)
     raise ValueError(name)
 
 

@@ -31,8 +31,8 @@ from .common import median, p95
 FULL_SIZES = (10, 1_000, 10_000, 100_000)
 QUICK_SIZES = (10, 1_000, 10_000)
 # turns measured per mode: fewer where a turn is slow (saving grows with the story)
-FULL_TURNS = {10: 20, 1_000: 20, 10_000: 10, 100_000: 4}
-QUICK_TURNS = {10: 8, 1_000: 8, 10_000: 4}
+FULL_TURNS = {10: 15, 1_000: 15, 10_000: 15, 100_000: 10}
+QUICK_TURNS = {10: 5, 1_000: 5, 10_000: 5}
 # the scripted model streams one word per WORD_DELAY seconds (~250 words/s, a fast remote model):
 # work the engine overlaps with the model's generation then stays hidden, as it would in play
 WORD_DELAY = 0.004
@@ -118,6 +118,32 @@ def run_baselines(story, turns: int, reembed_max: int, rate: float | None, size:
     return out
 
 
+def search_probe(story, reps: int = 7) -> dict:
+    """Where recall's time goes: LanceDB search with the engine's path filter, without a filter,
+    and the same top-k as a numpy scan over the same vectors held in RAM (no embedding in any)."""
+    import numpy as np
+
+    texts, vectors = _table_data(story)
+    older = story.game.path_ids()[:-1]
+    rng = np.random.default_rng(1)
+    qs = common.unit_vectors(rng, reps)
+    out = {}
+    for name, fn in (
+        ("lancedb_path_filter_ms", lambda q: story.memory.search_path(q, story.options.recall_k, older)),
+        ("lancedb_no_filter_ms", lambda q: story.memory.search(q, story.options.recall_k)),
+        ("lancedb_lore_ms", lambda q: story.memory.search_lore(q, 4)),
+        ("numpy_scan_ms", lambda q: np.argpartition(-(vectors @ q), 3)[:3]),
+    ):
+        fn(qs[0])
+        times = []
+        for q in qs:
+            with common.Timer() as t:
+                fn(q)
+            times.append(t.ms)
+        out[name] = median(times)
+    return out
+
+
 def embed_probe(reps: int = 5) -> dict:
     """Latency of the embedder on one short plan and one paragraph, at torch's default thread
     count and at one thread (torch's OpenMP threads spin; on a busy 2-core box that hurts)."""
@@ -175,6 +201,7 @@ async def measure_size(n: int, turns: int, warmup: int, saves: Path, baselines: 
             "back_to_back": _summary(b2b), "interactive": _summary(inter),
             "compact_ms": round(compact_ms, 1),
         }
+        row["search_probe"] = search_probe(story)
         if baselines:
             row.update(run_baselines(story, turns, reembed_max, rate, n))
     finally:

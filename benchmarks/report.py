@@ -94,6 +94,13 @@ def markdown(data: dict) -> str:
                              "without save med / p95 ms", "first word p95 ms", "prefetch wait", "recall", "embed",
                              "store", "save", "other", "prefetch wait (b2b)", "saved game MB", "open slot ms",
                              "compact ms"], rows))
+        sp = [(r["memories"], r.get("search_probe")) for r in ov.get("rows", []) if r.get("search_probe")]
+        if sp:
+            lines += ["", "Search alone (no embedding), median ms of 7 random queries:", "",
+                      _table(["memories", "LanceDB, engine's path filter", "LanceDB, no filter", "LanceDB, lore",
+                              "numpy scan of the same vectors in RAM"],
+                             [[n, p["lancedb_path_filter_ms"], p["lancedb_no_filter_ms"], p["lancedb_lore_ms"],
+                               p["numpy_scan_ms"]] for n, p in sp])]
         pr = ov.get("embedder_probe")
         if pr:
             lines += ["", f"Embedder latency (one text, median ms; default torch threads = {pr.get('default_threads')}, "
