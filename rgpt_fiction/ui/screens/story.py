@@ -62,7 +62,7 @@ class StoryScreen(Screen):
         self.story = None
         self.turn_worker: Worker | None = None
         self._closed = False
-        self._focus_plans_after = False  # after the reader's own plan, keys go back to the plans
+        self._focus_after = ""  # where the keys go when the turn ends: "plans", "own" or as they were
 
     # --- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -209,9 +209,11 @@ class StoryScreen(Screen):
         self.plan_list.disabled = writing
         if not writing:
             self.query_one("#phase", Static).update("")
-            if self._focus_plans_after or not isinstance(self.focused, (Input, TextArea)):
+            after, self._focus_after = self._focus_after, ""
+            if after == "own":
+                self.query_one("#own", Input).focus()
+            elif after == "plans" or not isinstance(self.focused, (Input, TextArea)):
                 self.plan_list.focus()
-            self._focus_plans_after = False
 
     def watch_phase(self, phase: str) -> None:
         if self.writing and phase:
@@ -300,8 +302,7 @@ class StoryScreen(Screen):
         own_input = self.query_one("#own", Input)
         if own and not own_input.value:
             own_input.value = plan  # give the reader their words back
-            self._focus_plans_after = False
-            own_input.focus()
+            self._focus_after = "own"
 
     # --- picking a plan -------------------------------------------------------------
     def action_pick(self, number: int) -> None:
@@ -331,7 +332,7 @@ class StoryScreen(Screen):
             self.notify("A paragraph is being written: wait, or press Esc to cancel it.", severity="warning")
             return
         event.input.value = ""
-        self._focus_plans_after = True
+        self._focus_after = "plans"
         self.run_turn("play", text, own=True)
 
     # --- the tree -------------------------------------------------------------------
