@@ -29,7 +29,9 @@ def _saves_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--saves-dir", help="folder of save slots (default: saves/ in the current directory)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_worlds: bool = True) -> argparse.ArgumentParser:
+    """The whole command line. Without `with_worlds` the `worlds` command is only named, so
+    starting the game does not pay for importing the world validators."""
     parser = argparse.ArgumentParser(prog="rgpt-fiction", description="Personalized interactive fiction that never forgets.")
     parser.add_argument("--worlds-dir", action="append", default=[], help="another folder of world files (repeatable)")
     _model_flags(parser)
@@ -70,12 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", help="file to write (default: standard output)")
     _saves_flag(export)
 
-    try:
+    if with_worlds:
         from .world.commands import add_worlds_parser
 
         add_worlds_parser(sub)
-    except ImportError:
-        pass
+    else:
+        sub.add_parser("worlds", help="list, validate, create and inspect world files")
     return parser
 
 
@@ -197,8 +199,9 @@ def cmd_tui(args, settings=None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(with_worlds="worlds" in words)
+    args = parser.parse_args(words)
     handlers = {"play": cmd_play, "autoplay": cmd_autoplay, "saves": cmd_saves, "export": cmd_export}
     try:
         if args.command is None:
