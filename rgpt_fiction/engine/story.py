@@ -285,7 +285,7 @@ class Story:
             problems += near
             stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
             plans = kept
-            if len(plans) >= n and up.memory:
+            if len(plans) >= n:  # a missing memory is derived below; only too few plans are worth a second call
                 break
             note = (
                 f"Your last answer was not usable ({', '.join(up.problems + problems) or 'too few plans'}). "
