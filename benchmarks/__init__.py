@@ -19,4 +19,4 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-SUITES = ("startup", "overhead", "prompt", "baselines", "recall", "embedded")
+SUITES = ("startup", "overhead", "prompt", "baselines", "recall", "tree", "embedded")

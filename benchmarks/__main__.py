@@ -31,6 +31,10 @@ def _run_suite(name: str, quick: bool, log) -> dict:
         from . import recall
 
         return recall.run(n_paragraphs=200 if quick else 1000, n_facts=20 if quick else 50, log=log)
+    if name == "tree":
+        from . import tree
+
+        return tree.run(nodes=1000, ops=10 if quick else 30, log=log)
     if name == "embedded":
         from . import embedded_model
 

@@ -166,6 +166,18 @@ def markdown(data: dict) -> str:
                       _table(["plan names", *cols], [[kind, *[bk[kind][c] for c in cols]] for kind in bk])]
         lines.append("")
 
+    tr = s.get("tree")
+    if tr:
+        c = tr.get("config", {})
+        lines += ["## 7. A tree of 1,000 turns", "",
+                  f"{_fmt(c.get('nodes'))} nodes, {_fmt(c.get('branch_points'))} branch points, deepest path "
+                  f"{_fmt(c.get('max_depth'))} turns; each operation timed {_fmt(c.get('operations_each'))} times.", "",
+                  _table(["operation", "median ms", "p95 ms", "n"],
+                         [[r["operation"], r["median_ms"], r["p95_ms"], r["n"]] for r in tr.get("rows", [])])]
+        for n in tr.get("notes", []):
+            lines.append(f"- {n}")
+        lines.append("")
+
     em = s.get("embedded")
     if em:
         lines += ["## 6. Embedded model", ""]

@@ -20,7 +20,7 @@ def _check(res, suite):
 
 
 def test_every_suite_smallest_configuration(tmp_path):
-    from benchmarks import embedded_model, overhead, prompt, recall, startup
+    from benchmarks import embedded_model, overhead, prompt, recall, startup, tree
     from benchmarks.report import markdown
 
     quiet = lambda *_: None  # noqa: E731
@@ -47,6 +47,10 @@ def test_every_suite_smallest_configuration(tmp_path):
     em = embedded_model.run(streams=1, turns=0, max_tokens=4, log=quiet)
     assert em["suite"] == "embedded"
 
+    tr = tree.run(nodes=40, ops=2, log=quiet)
+    _check(tr, "tree")
+    assert tr["config"]["nodes"] == 40 and {r["operation"] for r in tr["rows"]} >= {"goto", "undo", "retrieve"}
+
     doc = markdown({"machine": {}, "suites": {"overhead": ov, "baselines": ov["baselines"], "prompt": pr,
-                                              "recall": rc, "startup": st, "embedded": em}})
-    assert "## Budgets" in doc and "## 5. Recall" in doc
+                                              "recall": rc, "startup": st, "tree": tr, "embedded": em}})
+    assert "## Budgets" in doc and "## 5. Recall" in doc and "## 7. A tree" in doc
