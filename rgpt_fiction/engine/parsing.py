@@ -187,6 +187,20 @@ def parse_update(text: str) -> Update:
     return up
 
 
+_NOISE_WORD = re.compile(r"\S*[a-z]\S*[A-Z]\S*[A-Z]\S*|\S{25,}")
+_DANGLING = re.compile(r"[\s,;:-]+(?:(?:on|in|at|to|of|for|from|into|onto|under|over|near|behind|before|after|about|until|while|when|then|the|a|an|and|or|but|with|by|your|his|her|their|my)\b[\s,;:-]*)*$", re.I)
+
+
+def cut_noise(plan: str) -> str:
+    """A plan up to its first noise word (random letters such as 'lvIjTJlHt', or a 25+ character
+    run), without the dangling words before it: a small model under a grammar sometimes derails."""
+    m = _NOISE_WORD.search(plan)
+    if not m:
+        return plan
+    head = _DANGLING.sub("", plan[: m.start()]).rstrip()
+    return head + "…" if head else ""
+
+
 def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24) -> tuple[list[str], list[str]]:
     """Keep at most n plans that are non-empty, not duplicates of each other and not copies of
     the paragraph. Returns (kept, problems)."""
@@ -194,7 +208,7 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24) -> t
     problems: list[str] = []
     para_norm = normalize(paragraph)
     for plan in plans:
-        plan = clip_words(clean(plan).replace("\n", " ").strip(), words)
+        plan = clip_words(cut_noise(clean(plan).replace("\n", " ").strip()), words)
         norm = normalize(plan)
         if len(norm.split()) < 2:
             problems.append("empty plan")

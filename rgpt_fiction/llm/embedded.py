@@ -53,12 +53,18 @@ def load(model: str = DEFAULT_MODEL, n_ctx: int = 4096):
 
             from llama_cpp import Llama
 
-            _models[key] = Llama(
-                model_path=key, n_ctx=n_ctx, n_threads=max(1, os.cpu_count() or 1), verbose=False,
-            )
+            _models[key] = Llama(model_path=key, n_ctx=n_ctx, n_threads=_threads(os.environ), verbose=False)
             if len(_models) == 1:
                 atexit.register(_close_all)
         return _models[key]
+
+
+def _threads(env) -> int:
+    """CPU threads for llama.cpp: RGPT_EMBEDDED_THREADS when it is a positive number, else every core."""
+    import os
+
+    raw = (env.get("RGPT_EMBEDDED_THREADS") or "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else max(1, os.cpu_count() or 1)
 
 
 def _close_all() -> None:
@@ -103,14 +109,15 @@ def _generate(llm, messages, params, emit, stop: threading.Event):
 
 # A small model writes much better plans when each must open with an imperative verb
 # and an article or pronoun; the grammar enforces it (a pattern, not a length: long
-# length bounds blow up llama.cpp's grammar).
+# length bounds blow up llama.cpp's grammar). Digits, full stops and hyphens must stay
+# allowed: a model that wants "June 12." and may not write it derails into random letters.
 _VERBS = (
     "Ask|Follow|Search|Hide|Go|Wait|Climb|Open|Take|Talk to|Look for|Run|Enter|Leave|Confront|Read|Call|"
     "Offer|Return|Sneak|Watch|Find|Visit|Tell|Show|Give|Listen|Examine|Help|Warn|Steal|Fight|Trust|Refuse|"
     "Light|Break|Write|Hold|Question|Rest|Study|Bargain with|Demand|Cross|Dig|Keep|Slip|Check|Chase|Pretend"
 )
 _LINK = "the|a|an|your|to|for|into|up|down|through|out|across|behind|toward|towards|about|with|her|his|their|him|them|back|inside|around|over|at|on"
-PLAN_PATTERN = f"^({_VERBS}) ({_LINK}) [a-z][a-zA-Z ,']*$"
+PLAN_PATTERN = f"^({_VERBS}) ({_LINK}) [a-z][a-zA-Z0-9 ,'.;!?-]*$"
 
 
 def guide_plans(schema: dict) -> dict:

@@ -1,0 +1,36 @@
+"""Plans the reader is offered: derailed model output is cut back, the embedded grammar admits real plans."""
+
+import re
+
+import pytest
+
+from rgpt_fiction.engine.parsing import cut_noise, usable_plans
+from rgpt_fiction.llm.embedded import PLAN_PATTERN, _threads
+
+
+def test_random_letters_are_cut_with_the_dangling_words_before_them():
+    plan = "Hide the letter under the floorboards before the lvIjTJlHtBZLgEwMzWOVfRdUYsXr"
+    assert cut_noise(plan) == "Hide the letter under the floorboards…"
+
+
+@pytest.mark.parametrize("plan", ["Ask McAllister about the DeLorean", "Go to Jean-Baptiste's tavern at 9.", "Open the door."])
+def test_real_names_and_punctuation_are_not_noise(plan):
+    assert cut_noise(plan) == plan
+
+
+def test_a_plan_that_is_only_noise_is_dropped():
+    kept, problems = usable_plans(["qWeRtYuIoPaSdFgHjKl", "Climb the bell tower", "Wait for the tide"], "", 3)
+    assert kept == ["Climb the bell tower", "Wait for the tide"]
+    assert problems == ["empty plan"]
+
+
+@pytest.mark.parametrize("plan", ["Go to the station at 6.15 and wait.", "Ask the old man about room 12; he knows.",
+                                  "Follow the well-dressed stranger!"])
+def test_the_embedded_plan_grammar_admits_digits_and_sentences(plan):
+    assert re.fullmatch(PLAN_PATTERN.strip("^$"), plan)
+
+
+def test_embedded_threads_come_from_the_environment_when_valid():
+    assert _threads({"RGPT_EMBEDDED_THREADS": "1"}) == 1
+    assert _threads({"RGPT_EMBEDDED_THREADS": "zero"}) >= 1
+    assert _threads({}) >= 1
