@@ -34,3 +34,19 @@ def test_embedded_threads_come_from_the_environment_when_valid():
     assert _threads({"RGPT_EMBEDDED_THREADS": "1"}) == 1
     assert _threads({"RGPT_EMBEDDED_THREADS": "zero"}) >= 1
     assert _threads({}) >= 1
+
+
+def test_raw_newlines_inside_json_strings_still_parse():
+    from rgpt_fiction.engine.parsing import parse_update
+
+    up = parse_update('{"plans": ["Ask the keeper", "Hide in the crypt", "Run for the gate"],\n'
+                      '"memory": "You came to the house.\nThe bell rang twice at night.", "facts": []}')
+    assert up.plans == ["Ask the keeper", "Hide in the crypt", "Run for the gate"]
+    assert up.memory.startswith("You came to the house.") and up.problems == []
+
+
+def test_a_memory_of_stray_syntax_counts_as_missing():
+    from rgpt_fiction.engine.parsing import parse_update
+
+    up = parse_update('{"plans": ["Ask the keeper", "Hide"], "memory": ", {\\n   `json: [\\n    ", "facts": ["plans"]}')
+    assert up.memory == "" and "missing memory" in up.problems

@@ -117,7 +117,7 @@ def _from_json(text: str) -> dict | None:
     candidates.append(_close_json(text[start:]))
     for candidate in candidates:
         try:
-            data = json.loads(candidate)
+            data = json.loads(candidate, strict=False)  # raw newlines inside strings are common
         except (json.JSONDecodeError, RecursionError):
             continue
         if isinstance(data, dict):
@@ -178,6 +178,8 @@ def parse_update(text: str) -> Update:
     up = Update()
     memory = data.get("memory") or data.get("short_term_memory") or data.get("summary") or ""
     up.memory = memory.strip() if isinstance(memory, str) else ""
+    if len(re.findall(r"[^\W\d_]{2,}", up.memory)) < 5:  # punctuation and stray syntax are not a memory
+        up.memory = ""
     up.facts = [f for f in _as_list(data.get("facts", [])) if f]
     up.plans = _as_list(data.get("plans") or data.get("options") or data.get("choices") or [])
     if not up.memory:
