@@ -27,6 +27,8 @@ from pathlib import Path
 from . import common
 from .baselines import WINDOW
 
+from rgpt_fiction.engine.vectors import PLAN_WEIGHT
+
 _FIRST = ["Isolde", "Corvin", "Maelis", "Tobiah", "Wenna", "Ansel", "Brisk", "Odile", "Fenwick", "Sabra",
           "Lorcan", "Petra", "Quill", "Rhosyn", "Tamsin", "Ulric", "Vesna", "Yarrow", "Ebba", "Garrick",
           "Hollis", "Ines", "Jory", "Kestrel", "Linnet"]
@@ -200,13 +202,13 @@ def run(n_paragraphs: int = 1000, n_facts: int = 50, k: int | None = None, log=p
         f"plan only {_at(variants['buried']['plan_only'], k)})",
         ours >= 0.9,
         f"{len(facts)} facts in {len(paragraphs)} paragraphs, real embedder + LanceDB, the engine's query "
-        "(VectorCache.query, plan weight 0.6) through MemoryStore.search_path",
+        f"(VectorCache.query, plan weight {PLAN_WEIGHT}) through MemoryStore.search_path",
     )]
     return {
         "suite": "recall", "config": {"paragraphs": len(paragraphs), "facts": len(facts), "k": k,
                                       "embed_seconds": round(embed_s, 1)},
-        "rows": rows, "by_plan_kind": by_kind, "plan_weight_sweep": sweep, "misses": misses, "budgets": budgets,
+        "rows": rows, "by_plan_kind": by_kind, "plan_weight": PLAN_WEIGHT, "plan_weight_sweep": sweep, "misses": misses, "budgets": budgets,
         "notes": ["focused: the planted paragraph is about the event; buried: the same fact sentence set among "
                   "unrelated goings-on (a harder case).",
-                  "plan_weight_sweep: recall@k with query = w * plan + (1 - w) * memory (the engine uses 0.6)."],
+                  f"plan_weight_sweep: recall@k with query = w * plan + (1 - w) * memory (the engine uses {PLAN_WEIGHT})."],
     }

@@ -226,7 +226,8 @@ def _findings(data: dict) -> list[str]:
     sw = rc.get("plan_weight_sweep", {}).get("focused")
     if sw:
         best = max(sw, key=sw.get)
-        out.append(f"- Recall: the engine's query (plan weight 0.6) gets {sw.get('0.6')} at k={rc['config']['k']}; "
+        w = str(rc.get("plan_weight", 0.6))
+        out.append(f"- Recall: the engine's query (plan weight {w}) gets {sw.get(w)} at k={rc['config']['k']}; "
                    f"the best plan weight here is {best} ({sw[best]}); plan only (1.0) {sw.get('1.0')}.")
     st = s.get("startup", {})
     if st.get("pilot", {}).get("available"):
