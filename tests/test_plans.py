@@ -50,3 +50,27 @@ def test_a_memory_of_stray_syntax_counts_as_missing():
 
     up = parse_update('{"plans": ["Ask the keeper", "Hide"], "memory": ", {\\n   `json: [\\n    ", "facts": ["plans"]}')
     assert up.memory == "" and "missing memory" in up.problems
+
+
+async def test_plans_are_embedded_while_the_memory_is_still_being_written():
+    from hash_embedder import HashEmbedder
+    from rgpt_fiction.engine.story import PlanWarmer
+    from rgpt_fiction.engine.vectors import VectorCache
+
+    vectors = VectorCache(HashEmbedder())
+    answer = ('{"plans": ["Climb the bell tower", "Question the ferryman about the fog", "Wait in the chapel"], '
+              '"memory": "You reached the island at dusk and the ferryman left you alone with the bells.", "facts": []}')
+    pieces = [answer[i:i + 7] for i in range(0, len(answer), 7)]
+    warmer = PlanWarmer(vectors, "The fog rolled in.", 3)
+    parts: list[str] = []
+    started_at = None
+    for piece in pieces:
+        parts.append(piece)
+        warmer.feed(parts)
+        if warmer.task is not None and started_at is None:
+            started_at = len("".join(parts))
+    await warmer.finish()
+    assert started_at is not None and started_at < answer.index('"memory": "You reached') + 20  # before the memory was done
+    assert vectors.misses == 3
+    vectors.many(["Climb the bell tower", "Question the ferryman about the fog", "Wait in the chapel"])
+    assert vectors.misses == 3  # the distinctness check finds them cached

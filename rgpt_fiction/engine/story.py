@@ -7,6 +7,7 @@ long-term memory store (with its embedder) and a save function. It imports no UI
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import asdict, dataclass
 from typing import AsyncIterator, Callable
@@ -261,13 +262,17 @@ class Story:
         finally:
             llm["seconds"] += time.perf_counter() - t
 
-    async def _complete(self, messages, max_tokens, schema, llm) -> str:
+    async def _complete(self, messages, max_tokens, schema, llm, warmer: "PlanWarmer | None" = None) -> str:
         parts: list[str] = []
         async for item in self._stream(messages, max_tokens, schema, llm):
             if isinstance(item, ModelRestart):
                 parts.clear()
             else:
                 parts.append(item)
+                if warmer:
+                    warmer.feed(parts)
+        if warmer:
+            await warmer.finish()
         return "".join(parts)
 
     async def _update(self, memory_before, facts_before, paragraph, plan, llm, stats):
@@ -278,7 +283,8 @@ class Story:
         up = None
         for attempt in range(2):
             messages = update_messages(self.brief, memory_before, facts_before, paragraph, plan, n, opts.memory_words, note)
-            text = await self._complete(messages, 80 + int(opts.memory_words * 1.5) + 45 * n + 4 * 30, update_schema(n), llm)
+            text = await self._complete(messages, 80 + int(opts.memory_words * 1.5) + 45 * n + 4 * 30, update_schema(n), llm,
+                                        warmer=PlanWarmer(self.vectors, paragraph, n))
             up = parse_update(text)
             kept, problems = usable_plans(up.plans, paragraph, n)
             kept, near = await asyncio.to_thread(self._distinct, kept, stats)
@@ -438,3 +444,37 @@ class Story:
     def search(self, text: str, k: int = 8):
         """Search the long-term memory of the current path (and lore) with words."""
         return self.memory.search_text(text, k, self.game.path_ids())
+
+
+_PLANS_CLOSED = re.compile(r'"plans"\s*:\s*\[.*\]', re.S)
+
+
+class PlanWarmer:
+    """Watches the update answer stream: as soon as its plans array is closed, the plans are
+    embedded in a thread while the model goes on writing the memory, so the distinctness check
+    after the answer finds their vectors cached instead of adding an embedding to the turn."""
+
+    def __init__(self, vectors, paragraph: str, n: int):
+        self.vectors, self.paragraph, self.n = vectors, paragraph, n
+        self.task: asyncio.Future | None = None
+        self._seen = 0
+
+    def feed(self, parts: list[str]) -> None:
+        if self.task is not None or len(parts) - self._seen < 4:  # look every few pieces, start once
+            return
+        self._seen = len(parts)
+        text = "".join(parts)
+        if _PLANS_CLOSED.search(text):
+            self.task = asyncio.ensure_future(asyncio.to_thread(self._warm, text))
+
+    def _warm(self, text: str) -> None:
+        kept, _ = usable_plans(parse_update(text).plans, self.paragraph, self.n)
+        if len(kept) > 1:
+            self.vectors.many(kept)
+
+    async def finish(self) -> None:
+        if self.task is not None:
+            try:
+                await self.task
+            except Exception:  # noqa: BLE001 - only a warm-up: the check embeds again if it failed
+                pass

@@ -18,6 +18,7 @@ import numpy as np
 # also when the fact was buried in an unrelated paragraph; 0.6 recalled far fewer.
 PLAN_WEIGHT = 0.9
 
+
 class VectorCache:
     def __init__(self, embedder, size: int = 128):
         self.embedder = embedder
