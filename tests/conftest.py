@@ -3,8 +3,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+from engine_helpers import DATA, ROOT, drain  # noqa: F401 - re-exported for fixtures
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -61,18 +60,3 @@ def open_game(saves, embedder, world):
     yield make
     for slot in opened:
         slot.close()
-
-
-async def drain(events):
-    """Run a turn to the end; returns (deltas text, last event)."""
-    from rgpt_fiction.engine.events import Delta, Restart
-
-    text, last, restarts = [], None, 0
-    async for event in events:
-        if isinstance(event, Delta):
-            text.append(event.text)
-        if isinstance(event, Restart):
-            restarts += 1
-            text.clear()
-        last = event
-    return "".join(text), last

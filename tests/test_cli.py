@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from conftest import DATA, ROOT
+from engine_helpers import DATA, ROOT
 
 WORLD = str(DATA / "harbour.toml")
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from engine_helpers import ROOT
 from hash_embedder import HashEmbedder
 from rgpt_fiction.llm.scripted import ScriptedModel
 from rgpt_fiction.saves.slot import Slot

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import drain
+from engine_helpers import drain
 from rgpt_fiction.llm.client import LiteLLMModel
 from rgpt_fiction.llm.embedded import bundled_gguf
 

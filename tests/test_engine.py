@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import drain
+from engine_helpers import drain
 from rgpt_fiction.engine.events import TurnDone, TurnError
 from rgpt_fiction.engine.story import PlanError
 from rgpt_fiction.llm.base import LLMError

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import drain
+from engine_helpers import drain
 from rgpt_fiction.engine.events import Notice
 from rgpt_fiction.engine.parsing import guard_agency
 from rgpt_fiction.engine.story import MAX_PLAN_CHARS, PlanError, prepare_plan

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import drain
+from engine_helpers import drain
 from fake_openai import FakeOpenAI
 from rgpt_fiction.engine.events import TurnError
 from rgpt_fiction.llm.base import LLMError, Restart, Usage

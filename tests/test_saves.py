@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from conftest import drain
+from engine_helpers import drain
 from rgpt_fiction.llm.scripted import ScriptedModel
 from rgpt_fiction.memory.store import MemoryStore
 from rgpt_fiction.saves.atomic import atomic_write

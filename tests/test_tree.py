@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import drain
+from engine_helpers import drain
 from rgpt_fiction.engine.export import export_json, export_markdown
 from rgpt_fiction.engine.tree import render_tree
 from rgpt_fiction.llm.scripted import ScriptedModel

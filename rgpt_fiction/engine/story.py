@@ -181,7 +181,7 @@ class Story:
         await self._await_prefetch()
         stats.timings_ms["prefetch_wait"] = _ms(t)
         t = time.perf_counter()
-        recalls = await asyncio.to_thread(self._recall, plan, memory_before, last, path, stats)
+        recalls = await self._recall(plan, memory_before, last, path, stats)
         stats.timings_ms["recall"] = _ms(t)
 
         # 1. the paragraph, streamed
@@ -309,18 +309,21 @@ class Story:
         return memory, facts, plans
 
     # --- long-term memory -----------------------------------------------------
-    def _recall(self, plan, memory, last, path, stats) -> list[Recall]:
-        vec = self.vectors.query(plan, memory)
+    async def _recall(self, plan, memory, last, path, stats) -> list[Recall]:
+        """Paragraphs on the path and lore entries near the plan and memory. The two LanceDB searches
+        run at once: each has a fixed cost that would otherwise add up."""
+        vec = await asyncio.to_thread(self.vectors.query, plan, memory)
         older = [i for i in path[:-1]] if path else []  # the last paragraph is in the prompt already
-        recalls = [
-            Recall(h.text, h.turn, round(h.score, 4), "paragraph")
-            for h in self.memory.search_path(vec, self.options.recall_k, older)
-        ]
         lore = self.lore()
+        hits, similar = await asyncio.gather(
+            asyncio.to_thread(self.memory.search_path, vec, self.options.recall_k, older),
+            asyncio.to_thread(self.memory.search_lore, vec, 4) if lore else asyncio.sleep(0, []),
+        )
+        recalls = [Recall(h.text, h.turn, round(h.score, 4), "paragraph") for h in hits]
         if lore:
             from ..world.lore import select_lore
 
-            similar = [(h.lore_index, h.score) for h in self.memory.search_lore(vec, 4)]
+            similar = [(h.lore_index, h.score) for h in similar]
             for hit in select_lore(lore, [plan, last], similar, budget_words=self.options.lore_budget_words):
                 score = next((s for i, s in similar if i == hit.index), 0.0)
                 recalls.append(Recall(hit.text, -1, round(score, 4), "lore", hit.reason))

@@ -33,10 +33,10 @@ def improvise(messages: list[dict], json_mode: bool, counter: int) -> str:
         plans = [f"{_VERBS[(counter + i * 3) % len(_VERBS)]} {_THINGS[(counter * 5 + i * 7) % len(_THINGS)]} (idea {counter}-{i})" for i in range(3)]
         m = re.search(r"New paragraph:\n(.*?)\n\n", user, re.S)
         para = m.group(1) if m else ""
-        return json.dumps({
+        return json.dumps({  # in the schema's order, as constrained decoding writes it
+            "plans": plans,
             "memory": f"Call {counter}. " + " ".join(para.split()[:60]),
             "facts": [f"Fact from call {counter}"],
-            "plans": plans,
         })
     m = re.search(r"What the reader does now: (.*?)\n", user)
     plan = m.group(1) if m else "begin"
