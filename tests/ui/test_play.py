@@ -339,3 +339,40 @@ async def test_undo_at_the_opening_says_so(make_app):
         await pilot.pause()
         assert any("beginning" in n.message for n in app._notifications)
         assert app.screen.story.game.current == 0
+
+
+async def test_keys_pressed_while_the_story_opens_are_not_lost(make_app, embedder):
+    import threading
+
+    from rgpt_fiction.config import load_settings
+    from rgpt_fiction.ui.app import RgptApp
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot)
+        await pilot.press("ctrl+q")
+
+    gate = threading.Event()
+
+    class SlowEmbedder:  # the storyteller takes its time to load, as on a busy machine
+        def __getattr__(self, name):
+            return getattr(embedder, name)
+
+        def load(self):
+            gate.wait(30)
+
+    app2 = RgptApp(load_settings(), model=ScriptedModel(), embedder=SlowEmbedder(), saves_dir=app.saves_dir,
+                   worlds_dirs=[app.worlds_dirs()[0]], shipped_worlds=False)
+    async with app2.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app2.screen, StoryScreen) and app2.screen.story is None
+        await pilot.press("tab", *"I wait", "enter")  # too early: the words stay where they were typed
+        assert app2.screen.query_one("#own").value == "I wait"
+        await pilot.press("escape", "2")  # a plan number is remembered instead
+        gate.set()
+        await settle(pilot)
+        story = app2.screen.story
+        assert story.game.turn == 1 and story.node.plan == HARBOUR_CHOICES[1]
+        assert "Loading" not in str(app2.screen.query_one("#phase").render())

@@ -62,6 +62,7 @@ class StoryScreen(Screen):
         self.story = None
         self.turn_worker: Worker | None = None
         self._closed = False
+        self._pending_pick = 0  # a plan number pressed while the story was opening
         self._focus_after = ""  # where the keys go when the turn ends: "plans", "own" or as they were
 
     # --- layout -----------------------------------------------------------------
@@ -127,10 +128,14 @@ class StoryScreen(Screen):
         self.app.open_slot = self.slot
         if fixed and (fixed.removed or fixed.reembedded):
             self.notify(f"Memory repaired: {fixed.removed} stray rows removed, {fixed.reembedded} turns re-embedded.")
+        self.query_one("#phase", Static).update("")
         if not self.story.game.nodes:
             self.run_turn("start")
         else:
             await self.refresh_story(rebuild=True)
+            pending, self._pending_pick = self._pending_pick, 0
+            if pending:
+                self.action_pick(pending)
 
     def _open_blocking(self, slot, model, embedder, options):
         from rgpt_fiction.session import open_story
@@ -307,7 +312,11 @@ class StoryScreen(Screen):
     # --- picking a plan -------------------------------------------------------------
     def action_pick(self, number: int) -> None:
         plans = self.plan_list.plans
-        if self.story is None or not plans:
+        if self.story is None:  # still opening: the choice is taken as soon as the story is open
+            self._pending_pick = number
+            self.notify(f"Plan {number} will be taken as soon as the story is open.")
+            return
+        if not plans:
             return
         if number > len(plans):
             self.notify(f"There are only {len(plans)} plans.", severity="warning")
@@ -327,6 +336,9 @@ class StoryScreen(Screen):
         text = event.value.strip()
         if not text:
             self.notify("Type what you want to do, or pick a numbered plan.", severity="warning")
+            return
+        if self.story is None:  # the words stay in the input
+            self.notify("The story is still opening; press Enter again in a moment.", severity="warning")
             return
         if self.writing:
             self.notify("A paragraph is being written: wait, or press Esc to cancel it.", severity="warning")
