@@ -74,3 +74,10 @@ async def test_plans_are_embedded_while_the_memory_is_still_being_written():
     assert vectors.misses == 3
     vectors.many(["Climb the bell tower", "Question the ferryman about the fog", "Wait in the chapel"])
     assert vectors.misses == 3  # the distinctness check finds them cached
+
+
+@pytest.mark.parametrize("label", ["The next paragraph is: ", "Next paragraph: ", "**Paragraph 2:** ", "The story reads: "])
+def test_a_label_before_the_paragraph_is_dropped(label):
+    from rgpt_fiction.engine.parsing import clean_paragraph
+
+    assert clean_paragraph(label + "The bells rang out over the pass.") == "The bells rang out over the pass."

@@ -20,7 +20,9 @@ _LABELS = {
 }
 _LABEL_LINE = re.compile(r"^\s*[#>*_\s]*([A-Za-z][A-Za-z \-]{1,30}?)[*_\s]*(?:[:：][*_\s]*(.*))?$")
 _ITEM = re.compile(r"^\s*(?:[-*•]|\(?\d{1,2}[.):]|\(?[a-iA-I][.)]|(?:plan|option|choice|instruction)\s*\d+\s*[:.)-])\s*(.*)$", re.I)
-_PARAGRAPH_LABEL = re.compile(r"^\s*[#*_\s]*(?:next\s+)?(?:output\s+)?(?:paragraph|story|narration|text)\s*\d*[*_\s]*[:：][*_\s]*", re.I)
+_PARAGRAPH_LABEL = re.compile(
+    r"^\s*[#*_\s]*(?:the\s+)?(?:next\s+|new\s+)?(?:output\s+)?(?:paragraph|story|narration|text)\s*\d*"
+    r"(?:\s+(?:is|reads))?[*_\s]*[:：][*_\s]*", re.I)
 _TRAILING_SECTION = re.compile(
     r"\n\s*[#*_\s]*(?:memory|short-term memory|plans?|options?|choices|what (?:do|will) you do|instructions?)\b.*$",
     re.I | re.S,
