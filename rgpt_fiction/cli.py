@@ -209,13 +209,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "worlds":
             from .world.commands import run_worlds
 
-            return run_worlds(args)
-        if args.command == "saves" and not getattr(args, "saves_command", None):
-            parser.parse_args(["saves", "--help"])
-        return handlers[args.command](args)
+            code = run_worlds(args)
+        else:
+            if args.command == "saves" and not getattr(args, "saves_command", None):
+                parser.parse_args(["saves", "--help"])
+            code = handlers[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows up here, not as a message at exit
+        return code
     except KeyboardInterrupt:
         print("\n(interrupted; every finished turn is saved)", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `rgpt-fiction worlds list | head`: the reader has what they wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - the reader sees a clear message, never a traceback
         from .errors import describe
 

@@ -225,3 +225,15 @@ def test_show_with_the_real_embedder_finds_lore_by_similarity():
     assert code == 0, out
     assert f"lore[{target}]  similar: 0." in out
     assert "nearest by similarity" in out
+
+
+def test_a_reader_closing_the_pipe_early_gets_no_error(tmp_path):
+    """`rgpt-fiction worlds list | head -1` on a long shelf: no traceback, no 'Exception ignored'."""
+    for i in range(1200):
+        shutil.copy(FIX / "minimal.toml", tmp_path / f"w{i:04}.toml")
+    proc = subprocess.Popen([sys.executable, "-m", "rgpt_fiction", "worlds", "list", "--worlds-dir", str(tmp_path)],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # what `head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and err == ""
