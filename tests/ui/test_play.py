@@ -376,3 +376,17 @@ async def test_keys_pressed_while_the_story_opens_are_not_lost(make_app, embedde
         story = app2.screen.story
         assert story.game.turn == 1 and story.node.plan == HARBOUR_CHOICES[1]
         assert "Loading" not in str(app2.screen.query_one("#phase").render())
+
+
+async def test_a_narrow_status_line_keeps_what_matters(make_app):
+    app = make_app()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await new_game(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        screen.story.save_error = "cannot save: disk full"
+        screen.update_status()
+        status = str(screen.query_one("#status").render())
+        assert status.startswith("NOT SAVED") and "turn 1" in status and len(status) <= 60
+        assert "the-harbour-test-wren" not in status  # the slot name gave way first

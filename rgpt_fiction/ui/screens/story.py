@@ -89,6 +89,9 @@ class StoryScreen(Screen):
     def memory_panel(self) -> MemoryPanel:
         return self.query_one("#memory", MemoryPanel)
 
+    def on_resize(self) -> None:
+        self.update_status()
+
     def on_mount(self) -> None:
         self.memory_panel.display = False
         self.query_one("#phase", Static).update(Text("Opening the story…", style="italic"))
@@ -174,25 +177,35 @@ class StoryScreen(Screen):
 
     # --- what is shown -------------------------------------------------------------
     def update_status(self) -> None:
+        """World, slot, turn, last turn's time and model; on a narrow terminal the least needed parts
+        go first (slot, then time), and "NOT SAVED" always shows."""
         story = self.story
-        text = Text(no_wrap=True, overflow="ellipsis")
+        parts: list[tuple[str, str, int]] = []  # (text, style, keep priority: higher stays longer)
         if story is None:
-            text.append(f"{self.slot_name} · {self.app.model_name}")
+            parts += [(self.slot_name, "", 1), (self.app.model_name, "", 3)]
         else:
             game = story.game
-            text.append(game.world.get("title", "?"), style="bold")
-            text.append(f" · {self.slot_name}")
+            if story.save_error:
+                parts.append(("NOT SAVED", "bold red", 9))
+            parts.append((game.world.get("title", "?"), "bold", 8))
+            parts.append((self.slot_name, "", 1))
             if game.nodes:
-                text.append(f" · turn {game.turn}")
+                turn = f"turn {game.turn}"
                 alts = story.alternatives()
                 if len(alts) > 1:
-                    text.append(f" (version {alts.index(game.current) + 1}/{len(alts)})")
-            stats = story.last_stats
-            if stats:
-                text.append(f" · last turn {stats.total_seconds:.1f}s")
-            text.append(f" · {self.app.model_name}")
-            if story.save_error:
-                text.append(" · NOT SAVED", style="bold red")
+                    turn += f" (version {alts.index(game.current) + 1}/{len(alts)})"
+                parts.append((turn, "", 7))
+            if story.last_stats:
+                parts.append((f"last turn {story.last_stats.total_seconds:.1f}s", "", 2))
+            parts.append((self.app.model_name, "", 3))
+        width = (self.app.size.width or 80) - 2
+        while len(parts) > 1 and sum(len(p[0]) + 3 for p in parts) - 3 > width:
+            parts.remove(min(parts, key=lambda p: p[2]))
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for i, (chunk, style, _) in enumerate(parts):
+            if i:
+                text.append(" · ")
+            text.append(chunk, style=style)
         self.query_one("#status", Static).update(text)
 
     async def refresh_story(self, rebuild: bool = False) -> None:
