@@ -4,6 +4,8 @@ so the prompt does not grow with the story."""
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from .state import Persona
@@ -90,12 +92,19 @@ def paragraph_messages(
     brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
     move_on: bool = False,
 ) -> list[dict]:
-    """Messages for writing the next paragraph (plain prose, streamed)."""
+    """Messages for writing the next paragraph (plain prose, streamed). With `move_on` (the first
+    try repeated the story) only the last paragraph's final sentence is shown: the health runs saw
+    small models copy a paragraph they can see, even when told not to."""
+    if move_on and last:
+        sentences = re.findall(r"[^.!?…]+[.!?…]+[\"'”’)]*|[^.!?…]+$", last.strip())
+        last_block = f"Last paragraph ended:\n{sentences[-1].strip() if sentences else last}"
+    else:
+        last_block = f"Last paragraph:\n{clip_words(last, BUDGET['paragraph']) or '(none)'}"
     user = (
         f"Short-term memory (the story so far):\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
         f"Facts that must stay true: {_facts_block(facts)}\n\n"
         f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
-        f"Last paragraph:\n{clip_words(last, BUDGET['paragraph']) or '(none)'}\n\n"
+        f"{last_block}\n\n"
         f"What the reader does now: {clip_words(plan, BUDGET['plan'])}\n\n"
         f"Write the next paragraph of the story, about {words} words, in which this happens and the world reacts. "
         "End at a moment where the reader must decide what to do. Write only the paragraph."

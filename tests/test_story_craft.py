@@ -1,0 +1,89 @@
+"""The story guards on a scripted model with the real embedder: loops, near-duplicate plans,
+the facts ledger and a prompt whose static part comes first and never changes."""
+
+import json
+
+from engine_helpers import drain
+from rgpt_fiction.engine.events import Restart
+from rgpt_fiction.llm.scripted import ScriptedModel
+
+PARA = "The lamplighter lowers his pole and studies you for a long moment before he speaks of the lighthouse."
+NEW = "Down at the quay a rowing boat knocks against the steps, and in its bottom lies Mara's red scarf, soaked."
+
+
+def upd(plans=None, facts=(), memory="You came to Saltmere looking for Mara, and the lamplighter knows something."):
+    plans = plans or ["Follow the lamplighter into the fog", "Search the tavern cellar for clues", "Ask the fishwife about Mara"]
+    return json.dumps({"plans": plans, "memory": memory, "facts": list(facts)})
+
+
+async def collect(events):
+    seen = []
+    async for event in events:
+        seen.append(event)
+    return seen
+
+
+async def test_a_repeated_paragraph_is_written_again_once_without_the_text_to_copy(open_game, world):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(world.opening, upd(), NEW, upd())  # the model first copies the last paragraph
+    events = await collect(story.play(story.plans[0]))
+    done = events[-1]
+    assert story.node.paragraph == NEW
+    assert done.stats.loop_regenerations == 1 and "loop" in done.stats.repairs
+    assert any(isinstance(e, Restart) for e in events)
+    first, again = model.calls[0]["messages"][1]["content"], model.calls[2]["messages"][1]["content"]
+    assert world.opening in first
+    assert "Do not repeat earlier events" in again and "Last paragraph:\n" + world.opening not in again
+    shown = again.split("Last paragraph ended:\n")[1].split("\n")[0]
+    assert shown and world.opening.strip().endswith(shown) and len(shown) < len(world.opening) / 2  # its last sentence
+
+
+async def test_the_loop_guard_rewrites_only_once(open_game, world):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(world.opening, upd(), world.opening, upd())
+    _, done = await drain(story.play(story.plans[0]))
+    assert done.stats.loop_regenerations == 1 and len(model.calls) == 4
+    assert story.game.turn == 1  # the turn is kept: a bounded guard, not an endless one
+
+
+async def test_near_duplicate_plans_are_dropped_and_asked_for_again(open_game):
+    same = ["Ask the fish seller where Mara went", "Question the fish seller about where Mara has gone",
+            "Climb the lighthouse stairs"]  # few words in common, one meaning (cosine 0.92 with MiniLM)
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(PARA, upd(plans=same), upd(plans=["Ask the fish seller where Mara went", "Hide in the net loft until dark",
+                                                 "Climb the lighthouse stairs"]))
+    _, done = await drain(story.play(story.plans[0]))
+    assert "near-duplicate plan (attempt 1)" in done.stats.repairs
+    assert story.plans == ["Ask the fish seller where Mara went", "Hide in the net loft until dark", "Climb the lighthouse stairs"]
+    assert done.stats.plan_similarity_max < story.options.plan_similarity
+
+
+async def test_the_facts_ledger_reaches_the_next_prompt(open_game):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(PARA, upd(facts=["Mara is missing", "You hold the brass key"]))
+    await drain(story.play(story.plans[0]))
+    model.push(NEW, upd())
+    await drain(story.play(story.plans[1]))
+    prompt = model.calls[2]["messages"][1]["content"]
+    assert "Mara is missing" in prompt and "You hold the brass key" in prompt
+
+
+async def test_the_static_part_of_the_prompt_comes_first_and_never_changes(open_game, world):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    for para in (PARA, NEW):
+        model.push(para, upd())
+        await drain(story.play(story.plans[0]))
+    systems = [c["messages"][0]["content"] for c in model.calls]
+    assert len(set(systems)) == 1  # world, persona and style: the same prefix for every call
+    assert world.title in systems[0] and world.player.name in systems[0]
+    assert model.calls[0]["messages"][1]["content"] != model.calls[2]["messages"][1]["content"]
