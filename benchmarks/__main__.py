@@ -39,7 +39,7 @@ def _run_suite(name: str, quick: bool, log) -> dict:
         from . import embedded_model
 
         if quick:
-            return embedded_model.run(streams=1, turns=2, max_tokens=64, log=log)
+            return embedded_model.run(streams=1, turns=1, max_tokens=64, log=log)
         return embedded_model.run(streams=2, turns=3, max_tokens=160, log=log)
     raise ValueError(name)
 
