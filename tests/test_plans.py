@@ -54,7 +54,7 @@ def test_a_memory_of_stray_syntax_counts_as_missing():
 
 async def test_plans_are_embedded_while_the_memory_is_still_being_written():
     from hash_embedder import HashEmbedder
-    from rgpt_fiction.engine.story import PlanWarmer
+    from rgpt_fiction.engine.plan_warmer import PlanWarmer
     from rgpt_fiction.engine.vectors import VectorCache
 
     vectors = VectorCache(HashEmbedder())

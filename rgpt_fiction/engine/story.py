@@ -7,7 +7,6 @@ long-term memory store (with its embedder) and a save function. It imports no UI
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from dataclasses import asdict, dataclass
 from typing import AsyncIterator, Callable
@@ -16,6 +15,7 @@ from .. import failpoints
 from ..llm.base import LLMError, Restart as ModelRestart, Usage
 from .events import Delta, Notice, Phase, Restart, TurnDone, TurnError, TurnStats
 from .parsing import clean_paragraph, guard_agency, parse_update, usable_plans
+from .plan_warmer import PlanWarmer
 from .prompts import Recall, paragraph_messages, update_messages, update_schema, world_brief
 from .repair import fallback_memory, fallback_plans
 from .state import Game, Node, Persona
@@ -262,7 +262,7 @@ class Story:
         finally:
             llm["seconds"] += time.perf_counter() - t
 
-    async def _complete(self, messages, max_tokens, schema, llm, warmer: "PlanWarmer | None" = None) -> str:
+    async def _complete(self, messages, max_tokens, schema, llm, warmer: PlanWarmer | None = None) -> str:
         parts: list[str] = []
         async for item in self._stream(messages, max_tokens, schema, llm):
             if isinstance(item, ModelRestart):
@@ -447,37 +447,3 @@ class Story:
     def search(self, text: str, k: int = 8):
         """Search the long-term memory of the current path (and lore) with words."""
         return self.memory.search_text(text, k, self.game.path_ids())
-
-
-_PLANS_CLOSED = re.compile(r'"plans"\s*:\s*\[.*\]', re.S)
-
-
-class PlanWarmer:
-    """Watches the update answer stream: as soon as its plans array is closed, the plans are
-    embedded in a thread while the model goes on writing the memory, so the distinctness check
-    after the answer finds their vectors cached instead of adding an embedding to the turn."""
-
-    def __init__(self, vectors, paragraph: str, n: int):
-        self.vectors, self.paragraph, self.n = vectors, paragraph, n
-        self.task: asyncio.Future | None = None
-        self._seen = 0
-
-    def feed(self, parts: list[str]) -> None:
-        if self.task is not None or len(parts) - self._seen < 4:  # look every few pieces, start once
-            return
-        self._seen = len(parts)
-        text = "".join(parts)
-        if _PLANS_CLOSED.search(text):
-            self.task = asyncio.ensure_future(asyncio.to_thread(self._warm, text))
-
-    def _warm(self, text: str) -> None:
-        kept, _ = usable_plans(parse_update(text).plans, self.paragraph, self.n)
-        if len(kept) > 1:
-            self.vectors.many(kept)
-
-    async def finish(self) -> None:
-        if self.task is not None:
-            try:
-                await self.task
-            except Exception:  # noqa: BLE001 - only a warm-up: the check embeds again if it failed
-                pass
