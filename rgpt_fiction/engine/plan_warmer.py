@@ -7,7 +7,6 @@ import re
 
 from .parsing import parse_update, usable_plans
 
-
 _PLANS_CLOSED = re.compile(r'"plans"\s*:\s*\[.*\]', re.S)
 
 
