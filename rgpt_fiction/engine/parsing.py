@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .text import clean, clip_words, normalize, overlap
+from .text import clean, clip_words, normalize, overlap, sentences
 
 _LABELS = {
     "memory": ("memory", "short-term memory", "short term memory", "summary", "updated memory"),
@@ -49,7 +49,6 @@ def clean_paragraph(text: str) -> str:
 
 
 _LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
-_SENTENCES = re.compile(r"[^.!?…]+[.!?…]+[\"'”’)]*\s*|[^.!?…]+$")
 _CHOOSES = re.compile(r"\byou (?:decide|decided|choose|chose|opt|opted|pick|picked|resolve|resolved) (?:to|that|on)\b", re.I)
 
 
@@ -58,9 +57,9 @@ def guard_agency(paragraph: str) -> tuple[str, bool]:
     sentence in which 'you decide to…'. Returns (paragraph, whether anything was removed)."""
     text = _LIST_TAIL.sub("", paragraph).rstrip()
     changed = text != paragraph.rstrip()
-    sentences = _SENTENCES.findall(text)
-    if len(sentences) > 1 and _CHOOSES.search(sentences[-1]):
-        text = "".join(sentences[:-1]).rstrip()
+    parts = sentences(text)
+    if len(parts) > 1 and _CHOOSES.search(parts[-1]):
+        text = "".join(parts[:-1]).rstrip()
         changed = True
     return text, changed
 

@@ -4,12 +4,10 @@ so the prompt does not grow with the story."""
 
 from __future__ import annotations
 
-import re
-
 from dataclasses import dataclass
 
 from .state import Persona
-from .text import clip_words
+from .text import clip_words, sentences
 
 # Word budgets of the prompt's parts. Together they bound the prompt size.
 BUDGET = {
@@ -96,8 +94,8 @@ def paragraph_messages(
     try repeated the story) only the last paragraph's final sentence is shown: the health runs saw
     small models copy a paragraph they can see, even when told not to."""
     if move_on and last:
-        sentences = re.findall(r"[^.!?…]+[.!?…]+[\"'”’)]*|[^.!?…]+$", last.strip())
-        last_block = f"Last paragraph ended:\n{sentences[-1].strip() if sentences else last}"
+        ending = sentences(last.strip())
+        last_block = f"Last paragraph ended:\n{ending[-1].strip() if ending else last}"
     else:
         last_block = f"Last paragraph:\n{clip_words(last, BUDGET['paragraph']) or '(none)'}"
     user = (

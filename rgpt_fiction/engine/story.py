@@ -313,7 +313,7 @@ class Story:
         """Paragraphs on the path and lore entries near the plan and memory. The two LanceDB searches
         run at once: each has a fixed cost that would otherwise add up."""
         vec = await asyncio.to_thread(self.vectors.query, plan, memory)
-        older = [i for i in path[:-1]] if path else []  # the last paragraph is in the prompt already
+        older = path[:-1]  # the last paragraph is in the prompt already
         lore = self.lore()
         hits, similar = await asyncio.gather(
             asyncio.to_thread(self.memory.search_path, vec, self.options.recall_k, older),

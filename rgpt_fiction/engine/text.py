@@ -8,6 +8,7 @@ import unicodedata
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_SENTENCES = re.compile(r"[^.!?…]+[.!?…]+[\"'”’)]*\s*|[^.!?…]+$")
 
 
 def clean(text: str) -> str:
@@ -16,6 +17,11 @@ def clean(text: str) -> str:
     return "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co")
     )
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, each with its closing punctuation and trailing space."""
+    return _SENTENCES.findall(text)
 
 
 def word_count(text: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import os
 import threading
 import time
 from pathlib import Path
@@ -49,8 +50,6 @@ def load(model: str = DEFAULT_MODEL, n_ctx: int = 4096):
     key = str(path)
     with _load_lock:
         if key not in _models:
-            import os
-
             from llama_cpp import Llama
 
             _models[key] = Llama(model_path=key, n_ctx=n_ctx, n_threads=_threads(os.environ), verbose=False)
@@ -61,8 +60,6 @@ def load(model: str = DEFAULT_MODEL, n_ctx: int = 4096):
 
 def _threads(env) -> int:
     """CPU threads for llama.cpp: RGPT_EMBEDDED_THREADS when it is a positive number, else every core."""
-    import os
-
     raw = (env.get("RGPT_EMBEDDED_THREADS") or "").strip()
     return int(raw) if raw.isdigit() and int(raw) > 0 else max(1, os.cpu_count() or 1)
 
