@@ -26,3 +26,32 @@ async def test_three_turns_on_the_embedded_model(open_game, world):
         assert all(p.strip() for p in done.node.plans)
         assert done.stats.completion_tokens > 0 and done.stats.prompt_tokens > 0
     assert slot.load().turn == 3
+
+
+PARAGRAPH = (
+    "The bells of the monastery ring out over the frozen valley as you climb the last steps to the tower. "
+    "Brother Anselm waits by the great bronze bell, his lantern swinging in the wind, and tells you that the "
+    "abbot has not been seen since the night of the storm. Snow drifts through the broken shutters."
+)
+
+
+def longest_shared_run(a: list[str], b: list[str]) -> int:
+    best = 0
+    for i in range(len(a)):
+        for j in range(len(b)):
+            k = 0
+            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
+                k += 1
+            best = max(best, k)
+    return best
+
+
+async def test_the_embedded_model_does_not_write_a_paragraph_out_again():
+    # Asked outright, greedy SmolLM2 copies this paragraph for 51 tokens; the copy penalty
+    # on prose calls forces it off any run of the prompt within a few words.
+    messages = [{"role": "user", "content": f"Repeat this text exactly, word for word:\n{PARAGRAPH}"}]
+    parts = [p async for p in LiteLLMModel("embedded/smollm2").stream(messages, max_tokens=120, temperature=0.0)
+             if isinstance(p, str)]
+    words = "".join(parts).split()
+    assert len(words) > 20
+    assert longest_shared_run(words, PARAGRAPH.split()) < 12

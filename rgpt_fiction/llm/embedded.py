@@ -87,6 +87,12 @@ def _generate(llm, messages, params, emit, stop: threading.Event):
         kwargs["response_format"] = {"type": "json_object", "schema": guide_plans(fmt["json_schema"]["schema"])}
     elif isinstance(fmt, dict) and fmt.get("type") == "json_object":
         kwargs["response_format"] = {"type": "json_object"}
+    else:  # prose: a small model must not write out again what the prompt shows it
+        from llama_cpp import LogitsProcessorList
+
+        from .copy_penalty import CopyPenalty
+
+        kwargs["logits_processor"] = LogitsProcessorList([CopyPenalty()])
     completion = 0
     finish = None
     for chunk in llm.create_chat_completion(**kwargs):

@@ -1,0 +1,55 @@
+"""A penalty on copying: llama.cpp's DRY ("don't repeat yourself") idea, applied over the
+prompt as well as the text written so far.
+
+A small model shown the last paragraph tends to write it again nearly word for word (the
+health runs' loops). A plain repeat penalty cannot stop that: llama-cpp-python feeds it
+only the generated tokens, and it punishes single common words. This one looks at runs:
+when the last `allowed` or more tokens also occur earlier in the context, the token that
+followed them there is pushed down by `multiplier * base ** (run - allowed)`. Names and
+short phrases pass; a long copy becomes impossible after a few tokens, so the model has to
+say something new. Pure numpy; the embedded backend hands it to llama.cpp as a logits
+processor.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_RUN = 40  # runs are counted up to this length (the penalty is already prohibitive)
+
+
+class CopyPenalty:
+    """Call as `scores = penalty(input_ids, scores)` once per sampled token."""
+
+    def __init__(self, allowed: int = 4, multiplier: float = 0.8, base: float = 1.75):
+        self.allowed, self.multiplier, self.base = allowed, multiplier, base
+        self._ids = np.zeros(0, dtype=np.int64)
+        # _run[j] for j in 0..len(context): how many tokens just before position j equal the
+        # context's last tokens (the last entry is the context itself and stays 0)
+        self._run = np.zeros(1, dtype=np.int64)
+
+    def __call__(self, input_ids, scores):
+        ids = np.asarray(input_ids, dtype=np.int64)
+        self._catch_up(ids)
+        pos = np.flatnonzero(self._run[:-1] >= self.allowed)  # the last position has no follower
+        if pos.size:
+            runs = np.minimum(self._run[pos], MAX_RUN)
+            amount = self.multiplier * np.power(self.base, runs - self.allowed)
+            tokens = ids[pos]
+            penalty = np.zeros(len(scores), dtype=np.float64)
+            keep = tokens < len(scores)
+            np.maximum.at(penalty, tokens[keep], amount[keep])
+            scores = scores - penalty.astype(scores.dtype)
+        return scores
+
+    def _catch_up(self, ids: np.ndarray) -> None:
+        """Extend the run table by the tokens appended since the last call (or start over)."""
+        n = len(self._ids)
+        if len(ids) < n or not np.array_equal(ids[:n], self._ids):
+            n, self._run = 0, np.zeros(1, dtype=np.int64)
+        run = self._run
+        for k in range(n, len(ids)):
+            grown = np.zeros(k + 2, dtype=np.int64)
+            grown[1:k + 1] = np.where(ids[:k] == ids[k], run[:k] + 1, 0)
+            run = grown
+        self._ids, self._run = ids.copy(), run
