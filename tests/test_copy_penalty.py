@@ -60,3 +60,5 @@ def test_token_by_token_equals_the_definition(ids, allowed):
     for k in range(1, len(ids) + 1):  # one call per sampled token, as llama.cpp makes them
         got = -p(np.array(ids[:k]), np.zeros(VOCAB))
         assert np.allclose(got, brute_force(ids[:k], allowed))
+    whole = -CopyPenalty(allowed=allowed)(np.array(ids), np.zeros(VOCAB))  # a prompt, in one go
+    assert np.allclose(whole, brute_force(ids, allowed))

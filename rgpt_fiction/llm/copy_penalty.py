@@ -43,13 +43,26 @@ class CopyPenalty:
         return scores
 
     def _catch_up(self, ids: np.ndarray) -> None:
-        """Extend the run table by the tokens appended since the last call (or start over)."""
+        """Bring the run table up to `ids`: one step per sampled token, else from scratch."""
         n = len(self._ids)
-        if len(ids) < n or not np.array_equal(ids[:n], self._ids):
-            n, self._run = 0, np.zeros(1, dtype=np.int64)
-        run = self._run
-        for k in range(n, len(ids)):
-            grown = np.zeros(k + 2, dtype=np.int64)
-            grown[1:k + 1] = np.where(ids[:k] == ids[k], run[:k] + 1, 0)
-            run = grown
-        self._ids, self._run = ids.copy(), run
+        if len(ids) == n + 1 and np.array_equal(ids[:n], self._ids):
+            grown = np.zeros(n + 2, dtype=np.int64)
+            grown[1:n + 1] = np.where(ids[:n] == ids[n], self._run[:n] + 1, 0)
+            self._run = grown
+        elif len(ids) != n or not np.array_equal(ids, self._ids):
+            self._run = _runs(ids)
+        self._ids = ids.copy()
+
+
+def _runs(ids: np.ndarray) -> np.ndarray:
+    """The run table of a whole context, one vectorised pass per token of the longest run."""
+    n = len(ids)
+    run = np.zeros(n + 1, dtype=np.int64)
+    alive = np.arange(1, n)  # positions j whose preceding tokens still match the context's end
+    k = 0
+    while alive.size:
+        back = alive - 1 - k
+        alive = alive[(back >= 0) & (ids[np.maximum(back, 0)] == ids[n - 1 - k])]
+        k += 1
+        run[alive] = k
+    return run
