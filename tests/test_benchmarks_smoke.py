@@ -54,3 +54,25 @@ def test_every_suite_smallest_configuration(tmp_path):
     doc = markdown({"machine": {}, "suites": {"overhead": ov, "baselines": ov["baselines"], "prompt": pr,
                                               "recall": rc, "startup": st, "tree": tr, "embedded": em}})
     assert "## Budgets" in doc and "## 5. Recall" in doc and "## 7. A tree" in doc
+
+
+def test_health_table_reads_a_run_and_counts_what_went_wrong(tmp_path, capsys):
+    import json
+
+    from benchmarks import health_table
+
+    turn = {"prompt_tokens": 2000, "llm_seconds": 20.0, "overhead_ms": 100.0, "plan_similarity_mean": 0.2}
+    rows = [{"turn": 0, "plans": ["a", "b", "c"], "repairs": [], "loop_regenerations": 0, "plan_similarity_max": 0.0,
+             "prompt_tokens": 0, "llm_seconds": 0.0, "overhead_ms": 9000.0, "plan_similarity_mean": 0.0}]
+    rows += [{**turn, "turn": t, "plans": ["Go up", "Go down", "go UP" if t == 2 else "Wait"],
+              "repairs": ["loop"] if t == 3 else [], "loop_regenerations": int(t == 3),
+              "plan_similarity_max": 0.5 + t / 100} for t in range(1, 5)]
+    run = tmp_path / "somewhere.jsonl"
+    run.write_text("\n".join(json.dumps(r) for r in rows))
+    assert health_table.main([str(run), "--turns", "5"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    # world, turns, 3 distinct plans (turn 2 repeats one), worst cosine, loops, repairs, turns lost
+    assert cells[:4] == ["somewhere", "4", "3", "0.540"]
+    assert cells[5:8] == ["1 (25 %)", "1", "loop: 1"]
+    assert cells[8] == "1"
