@@ -26,7 +26,7 @@ def test_headless_play_then_continue(tmp_path):
     assert first.returncode == 0, first.stderr
     out = first.stdout
     assert out.startswith("Rain needles the quay")
-    assert len(re.findall(r"\(paragraph\s+\d+\)", out)) == 3  # three model paragraphs after the opening
+    assert len(re.findall(r"\(scene\s+\d+\)", out)) == 3  # three model paragraphs after the opening
     assert "you i walk to the harbour" in " ".join(out.lower().split())
     assert out.count("\n  1. ") == 4 and out.count("\n  3. ") == 4  # plans after each of four paragraphs
     assert "Traceback" not in first.stderr

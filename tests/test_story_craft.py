@@ -87,3 +87,30 @@ async def test_the_static_part_of_the_prompt_comes_first_and_never_changes(open_
     assert len(set(systems)) == 1  # world, persona and style: the same prefix for every call
     assert world.title in systems[0] and world.player.name in systems[0]
     assert model.calls[0]["messages"][1]["content"] != model.calls[2]["messages"][1]["content"]
+
+
+ECHO = (
+    "The fog lifts off the quay and the lamplighter points his pole at a boat tied below the steps. "
+    "Write the next paragraph of the story, about 120 words, in which this happens. {{{2}}} "
+    "Inside the boat lies a red scarf, soaked through, and a key on a string that Mara always wore."
+)
+
+
+async def test_instructions_the_model_echoes_are_cut_from_the_story(open_game, world):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(ECHO, upd())
+    _, done = await drain(story.play(story.plans[0]))
+    text = story.node.paragraph
+    assert "paragraph" not in text and "120 words" not in text and "{" not in text
+    assert text.startswith("The fog lifts") and text.endswith("Mara always wore.")
+    assert "instructions echoed" in done.stats.repairs
+
+
+def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
+    from rgpt_fiction.engine.parsing import cut_meta
+
+    assert cut_meta(NEW + " " + PARA) == (NEW + " " + PARA, False)
+    short = "The next paragraph. It is about 120 words. The boat knocks against the steps."
+    assert cut_meta(short) == (short, False)  # too little story would remain: nothing is lost

@@ -64,6 +64,24 @@ def guard_agency(paragraph: str) -> tuple[str, bool]:
     return text, changed
 
 
+# Sentences about the writing task rather than the story: a small model echoes its
+# instructions ("Write the next paragraph, about 120 words…", "This is the last action…").
+_META = re.compile(r"\bparagraphs?\b|\b\d+\s*words\b|\bthe (?:reader|narrator)\b|\bnext action\b", re.I)
+_TEMPLATE_JUNK = re.compile(r"\{\{+[^{}\n]{0,40}\}\}+|\[\[+[^\[\]\n]{0,40}\]\]+")
+MIN_STORY_WORDS = 25  # what must remain for meta sentences to be cut
+
+
+def cut_meta(paragraph: str) -> tuple[str, bool]:
+    """The paragraph without template junk ({{{2}}}) and sentences that talk about the writing
+    task instead of telling the story. Left whole when too little story would remain."""
+    text = _TEMPLATE_JUNK.sub("", paragraph)
+    kept = [s for s in sentences(text) if not _META.search(s)]
+    story = re.sub(r"[ \t]+", " ", "".join(kept)).strip()
+    if len(story.split()) < MIN_STORY_WORDS:
+        return paragraph, False
+    return story, story != paragraph.strip()
+
+
 def _end_at_sentence(text: str) -> str:
     """Drop a trailing half sentence (a reply cut by the token limit), when a full one ends late enough."""
     if not text or text[-1] in ".!?…\"'”’)":

@@ -14,7 +14,7 @@ from typing import AsyncIterator, Callable
 from .. import failpoints
 from ..llm.base import LLMError, Restart as ModelRestart, Usage
 from .events import Delta, Notice, Phase, Restart, TurnDone, TurnError, TurnStats
-from .parsing import clean_paragraph, guard_agency, parse_update, usable_plans
+from .parsing import clean_paragraph, cut_meta, guard_agency, parse_update, usable_plans
 from .plan_warmer import PlanWarmer
 from .prompts import Recall, paragraph_messages, update_messages, update_schema, world_brief
 from .repair import fallback_memory, fallback_plans
@@ -206,7 +206,10 @@ class Story:
                     parts.append(item)
                     yield Delta(item)
                     failpoints.hit("generating")
-            paragraph, overreached = guard_agency(clean_paragraph("".join(parts)))
+            paragraph, meta = cut_meta(clean_paragraph("".join(parts)))
+            if meta:
+                stats.repairs.append("instructions echoed")
+            paragraph, overreached = guard_agency(paragraph)
             if overreached:
                 stats.repairs.append("narrator chose for the reader")
             if not paragraph:

@@ -41,7 +41,7 @@ def improvise(messages: list[dict], json_mode: bool, counter: int) -> str:
     m = re.search(r"What the reader does now: (.*?)\n", user)
     plan = m.group(1) if m else "begin"
     words = " ".join(f"w{counter}x{i}" for i in range(60))
-    return f"You {plan.rstrip('.').lower()}, and the story moves on (paragraph {counter}). {words}. What now?"
+    return f"You {plan.rstrip('.').lower()}, and the story moves on (scene {counter}). {words}. What now?"
 
 
 class ScriptedModel:
