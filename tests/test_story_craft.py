@@ -112,5 +112,13 @@ def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
     from rgpt_fiction.engine.parsing import cut_meta
 
     assert cut_meta(NEW + " " + PARA) == (NEW + " " + PARA, False)
+    brief = (  # the prompt's own labels, echoed (seen in a health run)
+        "The King sits down beside the Golden Lion at the long table, and the courtiers fall silent as he raises "
+        "his cup to you.\nPremise: The Queen of Hearts in Avalon\nCharacters: The King; Queen; her sister.\n"
+        "Tone: lighthearted. The cup is empty, and the King laughs as though he had planned it."
+    )
+    assert cut_meta(brief) == (
+        "The King sits down beside the Golden Lion at the long table, and the courtiers fall silent as he raises "
+        "his cup to you.\nThe cup is empty, and the King laughs as though he had planned it.", True)
     short = "The next paragraph. It is about 120 words. The boat knocks against the steps."
     assert cut_meta(short) == (short, False)  # too little story would remain: nothing is lost

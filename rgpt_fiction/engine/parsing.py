@@ -67,6 +67,10 @@ def guard_agency(paragraph: str) -> tuple[str, bool]:
 # Sentences about the writing task rather than the story: a small model echoes its
 # instructions ("Write the next paragraph, about 120 words…", "This is the last action…").
 _META = re.compile(r"\bparagraphs?\b|\b\d+\s*words\b|\bthe (?:reader|narrator)\b|\bnext action\b", re.I)
+# ...or the prompt's own section labels ("Premise: …", "Characters: …", "Tone: …").
+_PROMPT_LABEL = re.compile(
+    r"(?:^|\n)\s*(?:story|premise|setting|characters?(?: list)?|tone|style|never include|short-term memory"
+    r"|facts that must stay true|things remembered from earlier|what the reader does now)\s*:", re.I)
 _TEMPLATE_JUNK = re.compile(r"\{\{+[^{}\n]{0,40}\}\}+|\[\[+[^\[\]\n]{0,40}\]\]+")
 MIN_STORY_WORDS = 25  # what must remain for meta sentences to be cut
 
@@ -75,7 +79,7 @@ def cut_meta(paragraph: str) -> tuple[str, bool]:
     """The paragraph without template junk ({{{2}}}) and sentences that talk about the writing
     task instead of telling the story. Left whole when too little story would remain."""
     text = _TEMPLATE_JUNK.sub("", paragraph)
-    kept = [s for s in sentences(text) if not _META.search(s)]
+    kept = [s for s in sentences(text) if not (_META.search(s) or _PROMPT_LABEL.search(s))]
     story = re.sub(r"[ \t]+", " ", "".join(kept)).strip()
     if len(story.split()) < MIN_STORY_WORDS:
         return paragraph, False
