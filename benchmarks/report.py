@@ -188,6 +188,7 @@ def markdown(data: dict) -> str:
                                 [[r["model"], r["cold_first_token_ms"], r["ttft_median_ms"], r["tokens_per_s_median"],
                                   r["turn_median_s"], r["turn_llm_median_s"], r["turn_overhead_median_ms"],
                                   r["first_word_overhead_median_ms"]] for r in em["rows"]]))
+            lines.append("")
         for n in em.get("notes", []):
             lines.append(f"- {n}")
         lines.append("")
