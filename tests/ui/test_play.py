@@ -390,3 +390,22 @@ async def test_a_narrow_status_line_keeps_what_matters(make_app):
         status = str(screen.query_one("#status").render())
         assert status.startswith("NOT SAVED") and "turn 1" in status and len(status) <= 60
         assert "the-harbour-test-wren" not in status  # the slot name gave way first
+
+
+async def test_the_screen_shows_the_paragraph_as_kept_not_as_streamed(make_app):
+    # the model echoes its instructions and then chooses for the reader: both are cut from the
+    # kept paragraph, and the screen must show what is saved, not what streamed in
+    para = (
+        "The lamplighter lowers his pole and points it at a rowing boat knocking against the quay steps below. "
+        "Write the next paragraph of the story, about 120 words. In its bottom lies a red scarf, soaked "
+        "through, and a key on a string. You decide to take the key and row out to the lighthouse."
+    )
+    memo = json.dumps({"memory": "The lamplighter showed you a boat.", "facts": [], "plans": HARBOUR_CHOICES})
+    app = make_app(ScriptedModel([para, memo]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        kept = app.screen.story.node.paragraph
+        assert "120 words" not in kept and "You decide" not in kept and kept.endswith("a key on a string.")
+        assert passages(app.screen)[-1] == kept

@@ -309,6 +309,7 @@ class StoryScreen(Screen):
             self.writing = False
         if done is not None:
             passage.node_id = done.node.id
+            passage.show(done.node.paragraph)  # the story as saved: echoes and choices made for the reader cut
             passage.remove_class("writing")
             await self.refresh_story(rebuild=kind == "retry")
 

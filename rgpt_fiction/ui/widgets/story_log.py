@@ -28,8 +28,13 @@ class Passage(Static):
         self.update(Text(self.text))
 
     def reset(self) -> None:
-        self.text = ""
-        self.update(Text(""))
+        self.show("")
+
+    def show(self, text: str) -> None:
+        """Replace what was streamed (the kept paragraph is cleaned and guarded after streaming)."""
+        if text != self.text:
+            self.text = text
+            self.update(Text(text))
 
 
 class PlanEcho(Static):
