@@ -101,7 +101,16 @@ async def run_turn(events, printer: Printer, stream: bool = True):
             done = event
     if stream:
         wrap.end()
+        cut = [_CUT_NOTES[r] for r in (done.stats.repairs if done else []) if r in _CUT_NOTES]
+        if cut:  # what streamed past is already on the reader's screen; the story keeps less
+            printer.line(f"(not kept in the story: {' and '.join(cut)})")
     return done
+
+
+_CUT_NOTES = {
+    "instructions echoed": "sentences in which the storyteller repeated its instructions",
+    "narrator chose for the reader": "the ending that chose for you",
+}
 
 
 def _show_state(story: Story, printer: Printer) -> None:

@@ -108,6 +108,26 @@ async def test_instructions_the_model_echoes_are_cut_from_the_story(open_game, w
     assert "instructions echoed" in done.stats.repairs
 
 
+async def test_line_mode_says_what_it_streamed_but_did_not_keep(open_game):
+    import io
+
+    from rgpt_fiction.headless import Printer, run_turn
+
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(ECHO, upd())
+    out = io.StringIO()
+    await run_turn(story.play(story.plans[0]), Printer(out))
+    assert "120 words" in out.getvalue()  # it streamed past before the turn was done
+    assert out.getvalue().rstrip().endswith(
+        "(not kept in the story: sentences in which the storyteller repeated its instructions)")
+    out = io.StringIO()
+    model.push(NEW, upd())
+    await run_turn(story.play(story.plans[0]), Printer(out))
+    assert "not kept" not in out.getvalue()
+
+
 def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
     from rgpt_fiction.engine.parsing import cut_meta
 
