@@ -9,6 +9,7 @@ import textwrap
 from typing import TextIO
 
 from .engine.events import Delta, Notice, Restart, TurnDone, TurnError
+from .engine.parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS
 from .engine.story import PlanError, Story
 from .engine.tree import render_tree
 
@@ -108,8 +109,8 @@ async def run_turn(events, printer: Printer, stream: bool = True):
 
 
 _CUT_NOTES = {
-    "instructions echoed": "sentences in which the storyteller repeated its instructions",
-    "narrator chose for the reader": "the ending that chose for you",
+    ECHOED_INSTRUCTIONS: "sentences in which the storyteller repeated its instructions",
+    CHOSE_FOR_READER: "the ending that chose for you",
 }
 
 

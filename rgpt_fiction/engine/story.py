@@ -14,7 +14,9 @@ from typing import AsyncIterator, Callable
 from .. import failpoints
 from ..llm.base import LLMError, Restart as ModelRestart, Usage
 from .events import Delta, Notice, Phase, Restart, TurnDone, TurnError, TurnStats
-from .parsing import clean_paragraph, cut_meta, guard_agency, parse_update, usable_plans
+from .parsing import (
+    CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, clean_paragraph, cut_meta, guard_agency, parse_update, usable_plans,
+)
 from .plan_warmer import PlanWarmer
 from .prompts import Recall, paragraph_messages, update_messages, update_schema, world_brief
 from .repair import fallback_memory, fallback_plans
@@ -208,10 +210,10 @@ class Story:
                     failpoints.hit("generating")
             paragraph, meta = cut_meta(clean_paragraph("".join(parts)))
             if meta:
-                stats.repairs.append("instructions echoed")
+                stats.repairs.append(ECHOED_INSTRUCTIONS)
             paragraph, overreached = guard_agency(paragraph)
             if overreached:
-                stats.repairs.append("narrator chose for the reader")
+                stats.repairs.append(CHOSE_FOR_READER)
             if not paragraph:
                 stats.repairs.append("empty paragraph")
                 yield Restart("the model wrote nothing; asking again")

@@ -12,7 +12,7 @@ from rgpt_fiction.ui.screens.story import StoryScreen
 from rgpt_fiction.ui.widgets.plans import PlanList
 from rgpt_fiction.ui.widgets.story_log import Passage, PlanEcho
 
-from ui_helpers import new_game, settle
+from ui_helpers import first_turn, new_game, settle
 
 pytestmark = pytest.mark.asyncio
 
@@ -183,9 +183,7 @@ async def test_model_text_is_shown_literally(make_app):
     ]})
     app = make_app(ScriptedModel([para, memo]))
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await first_turn(pilot)
         last = [p for p in app.screen.query(Passage)][-1]
         assert "[bold red]DANGER[/bold red]" in str(last.render())
         assert app.screen.story.plans[0] == "Read the [i]notice[/i] nailed beside the warning sign"
@@ -219,9 +217,7 @@ async def test_edited_memory_is_saved_and_used_in_the_next_prompt(make_app):
 async def test_memory_search_and_recalled(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await new_game(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await first_turn(pilot)
         screen = app.screen
         await pilot.press("m")
         search = screen.query_one("#memory-search")
@@ -237,9 +233,7 @@ async def test_memory_search_and_recalled(make_app):
 async def test_save_quit_and_continue_with_the_story_intact(make_app, tmp_path):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await first_turn(pilot)
         await pilot.press("tab", *"I look for Mara", "enter")
         await settle(pilot)
         path = [n.paragraph for n in app.screen.story.game.path()]
@@ -381,9 +375,7 @@ async def test_keys_pressed_while_the_story_opens_are_not_lost(make_app, embedde
 async def test_a_narrow_status_line_keeps_what_matters(make_app):
     app = make_app()
     async with app.run_test(size=(60, 24)) as pilot:
-        await new_game(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await first_turn(pilot)
         screen = app.screen
         screen.story.save_error = "cannot save: disk full"
         screen.update_status()
@@ -403,9 +395,7 @@ async def test_the_screen_shows_the_paragraph_as_kept_not_as_streamed(make_app):
     memo = json.dumps({"memory": "The lamplighter showed you a boat.", "facts": [], "plans": HARBOUR_CHOICES})
     app = make_app(ScriptedModel([para, memo]))
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await first_turn(pilot)
         kept = app.screen.story.node.paragraph
         assert "120 words" not in kept and "You decide" not in kept and kept.endswith("a key on a string.")
         assert passages(app.screen)[-1] == kept

@@ -15,7 +15,7 @@ from rgpt_fiction.ui.screens.dialogs import AskScreen, ConfirmScreen
 from rgpt_fiction.ui.screens.load import LoadScreen
 from rgpt_fiction.ui.screens.title import TitleScreen
 
-from ui_helpers import new_game, settle
+from ui_helpers import first_turn, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,9 +71,7 @@ async def test_title_hides_continue_without_saves_and_shows_loading(make_app):
 async def test_load_rename_and_delete_with_confirmation(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await first_turn(pilot)
         await pilot.press("q")
         await pilot.pause()
         await pilot.press("l")
@@ -113,9 +111,7 @@ async def test_load_rename_and_delete_with_confirmation(make_app):
 async def test_new_game_over_an_existing_slot_asks_first(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await first_turn(pilot)
         await pilot.press("q")
         await pilot.pause()
         await pilot.press("n", "enter")
@@ -173,9 +169,7 @@ async def test_help_lists_the_story_keys(make_app):
 async def test_save_as_copies_the_slot(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await first_turn(pilot)
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, AskScreen)

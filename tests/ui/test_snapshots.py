@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from ui_helpers import new_game, settle
+from ui_helpers import first_turn, settle
 
 SIZES = [(100, 30), (80, 24)]
 FIXED_TIME = 1767225600.0  # 2026-01-01 00:00 UTC
@@ -22,9 +22,7 @@ async def _ready(pilot):
 
 
 async def _play_two_turns(pilot):
-    await new_game(pilot)
-    await pilot.press("1")
-    await settle(pilot)
+    await first_turn(pilot)
     await pilot.press("tab", *"I ask about the lighthouse keeper", "enter")
     await settle(pilot)
     screen = pilot.app.screen

@@ -30,3 +30,10 @@ async def new_game(pilot) -> None:
     await settle(pilot)
     assert isinstance(app.screen, StoryScreen)
     assert app.screen.story is not None and app.screen.story.plans
+
+
+async def first_turn(pilot) -> None:
+    """A new game (as `new_game`), then plan 1 played to the end of the turn."""
+    await new_game(pilot)
+    await pilot.press("1")
+    await settle(pilot)
