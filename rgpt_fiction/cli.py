@@ -93,7 +93,8 @@ def _settings(args):
 def _open(args, settings, new_persona=True):
     """Open the slot named by --slot: continue it, or start it from --world."""
     from .engine.state import Persona
-    from .factory import make_embedder, make_model, turn_options
+    from .factory import make_embedder, make_model, prepare_model, turn_options
+    from .headless import ProgressLine
     from .saves.slot import Slot
     from .session import open_story
     from .world import load_world
@@ -109,8 +110,10 @@ def _open(args, settings, new_persona=True):
             description=getattr(args, "persona", "") or "",
             tone=getattr(args, "tone", "") or "",
         )
+    model = make_model(settings)
+    prepare_model(model, progress=ProgressLine(sys.stderr))
     story, fixed = open_story(
-        slot, make_model(settings), make_embedder(settings), turn_options(settings), world=world, persona=persona,
+        slot, model, make_embedder(settings), turn_options(settings), world=world, persona=persona,
         use_backup=getattr(args, "restore_backup", False),
     )
     if fixed and (fixed.removed or fixed.reembedded):

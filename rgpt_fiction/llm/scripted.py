@@ -31,8 +31,7 @@ def improvise(messages: list[dict], json_mode: bool, counter: int) -> str:
     user = _last_user(messages)
     if json_mode:
         plans = [f"{_VERBS[(counter + i * 3) % len(_VERBS)]} {_THINGS[(counter * 5 + i * 7) % len(_THINGS)]} (idea {counter}-{i})" for i in range(3)]
-        m = re.search(r"New paragraph:\n(.*?)\n\n", user, re.S)
-        para = m.group(1) if m else ""
+        para = next((m["content"] for m in reversed(messages) if m["role"] == "assistant"), "")
         return json.dumps({  # in the schema's order, as constrained decoding writes it
             "plans": plans,
             "memory": f"Call {counter}. " + " ".join(para.split()[:60]),
