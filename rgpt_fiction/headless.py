@@ -225,15 +225,33 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
         printer.plans(story.plans)
 
 
+TYPED_FORMS = ("I ask {person} about {thing}", "I go looking for {person}", "I search for {thing}")
+
+
+def typed_plan(world: dict, rng: random.Random) -> str:
+    """What a simulated reader types instead of picking: the world's own people and things."""
+    people = [c["name"] for c in world.get("characters") or []] or ["someone who knows"]
+    things = [k for e in world.get("lore") or [] for k in e.get("keys", [])[:1]] or ["a way forward"]
+    form = rng.choice(TYPED_FORMS)
+    return form.format(person=rng.choice(people), thing=rng.choice(things))
+
+
 async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, stats_file: TextIO | None = None,
-                   quiet: bool = False) -> list[dict]:
-    """The writer mode: a simulated reader picks a plan each turn (seeded)."""
-    rng = random.Random(seed)
-    rows: list[dict] = []
+                   quiet: bool = False, typed_every: int = 0) -> list[dict]:
+    """The writer mode: a simulated reader picks a plan each turn (seeded); with `typed_every` N it
+    types a plan of its own every Nth turn. Each turn's stats carry its quality measures."""
     from dataclasses import asdict
 
-    def record(stats):
-        row = asdict(stats)
+    from .quality import turn_quality
+
+    rng = random.Random(seed)
+    rows: list[dict] = []
+
+    def record(done):
+        row = asdict(done.stats)
+        if done.node.model != "(world seed)":
+            row["quality"] = asdict(turn_quality(story.game, done.node, story.last_prompt, done.stats))
+        row["own_plan"] = done.node.own_plan
         rows.append(row)
         if stats_file:
             stats_file.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -241,16 +259,21 @@ async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, st
 
     if not story.game.nodes:
         done = await run_turn(story.start(), printer, stream=not quiet)
-        record(done.stats)
+        record(done)
         if not quiet:
             printer.plans(story.plans)
-    for _ in range(turns):
-        choice = rng.randrange(len(story.plans))
-        plan = story.plans[choice]
+    for i in range(turns):
+        if typed_every and (i + 1) % typed_every == 0:
+            plan, own = typed_plan(story.game.world, rng), True
+            label = "(typed)"
+        else:
+            choice = rng.randrange(len(story.plans))
+            plan, own = story.plans[choice], False
+            label = f"{choice + 1}."
         if not quiet:
-            printer.line(f"> {choice + 1}. {plan}\n")
-        done = await run_turn(story.play(plan), printer, stream=not quiet)
-        record(done.stats)
+            printer.line(f"> {label} {plan}\n")
+        done = await run_turn(story.play(plan, own=own), printer, stream=not quiet)
+        record(done)
         if not quiet:
             printer.plans(story.plans)
     return rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import aclosing
 from dataclasses import asdict, dataclass
 from typing import AsyncIterator, Callable
 
@@ -21,7 +22,7 @@ from .plan_warmer import PlanWarmer
 from .prompts import Recall, paragraph_messages, update_messages, update_schema, world_brief
 from .repair import fallback_memory, fallback_plans
 from .state import Game, Node, Persona
-from .text import clean, clip_words, word_count
+from .text import clean, clip_words, long_enough, word_count
 from .vectors import VectorCache
 
 MAX_PLAN_CHARS = 1000
@@ -82,6 +83,7 @@ class Story:
         self.options = options or TurnOptions()
         self.save_error = ""
         self.last_stats: TurnStats | None = None
+        self.last_prompt: list[dict] = []  # the messages the last paragraph was written from
         self._brief: str | None = None
         self.vectors = VectorCache(self.embedder)
         self._prefetch: asyncio.Task | None = None
@@ -199,15 +201,20 @@ class Story:
             messages = conversation = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, plan, opts.paragraph_words, move_on
             )
+            self.last_prompt = messages
             parts: list[str] = []
-            async for item in self._stream(messages, int(opts.paragraph_words * 1.6) + 30, None, llm):
-                if isinstance(item, ModelRestart):
-                    parts.clear()
-                    yield Restart(item.reason)
-                else:
+            stream = self._stream(messages, int(opts.paragraph_words * 1.6) + 30, None, llm)
+            async with aclosing(stream):  # closing it stops the model: no token is written past the length
+                async for item in stream:
+                    if isinstance(item, ModelRestart):
+                        parts.clear()
+                        yield Restart(item.reason)
+                        continue
                     parts.append(item)
                     yield Delta(item)
                     failpoints.hit("generating")
+                    if long_enough("".join(parts), opts.paragraph_words):
+                        break
             paragraph, meta = cut_meta(clean_paragraph("".join(parts)))
             if meta:
                 stats.repairs.append(ECHOED_INSTRUCTIONS)
@@ -255,20 +262,30 @@ class Story:
         yield TurnDone(node, stats)
 
     async def _stream(self, messages, max_tokens, schema, llm):
+        """The model's answer, piece by piece, adding its usage to `llm`. When the caller stops
+        early (the paragraph has its length) the model sends no usage: it is estimated."""
         t = time.perf_counter()
+        usage = False
+        pieces = 0
+        stream = self.model.stream(messages, max_tokens=max_tokens, temperature=self.options.temperature,
+                                   json_schema=schema)
         try:
-            async for item in self.model.stream(
-                messages, max_tokens=max_tokens, temperature=self.options.temperature, json_schema=schema
-            ):
-                if isinstance(item, Usage):
-                    llm["prompt"] += item.prompt_tokens
-                    llm["completion"] += item.completion_tokens
-                else:
-                    yield item
+            async with aclosing(stream):
+                async for item in stream:
+                    if isinstance(item, Usage):
+                        usage = True
+                        llm["prompt"] += item.prompt_tokens
+                        llm["completion"] += item.completion_tokens
+                    else:
+                        pieces += 1
+                        yield item
         except LLMError as exc:
             raise TurnError(str(exc)) from exc
         finally:
             llm["seconds"] += time.perf_counter() - t
+            if not usage:
+                llm["prompt"] += sum(len(m.get("content") or "") for m in messages) // 4
+                llm["completion"] += pieces
 
     async def _complete(self, messages, max_tokens, schema, llm, warmer: PlanWarmer | None = None) -> str:
         parts: list[str] = []

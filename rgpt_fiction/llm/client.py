@@ -154,20 +154,28 @@ class LiteLLMModel:
         usage = None
         text_len = 0
         iterator = response.__aiter__()
-        while True:
-            try:
-                chunk = await asyncio.wait_for(iterator.__anext__(), self.idle_timeout)
-            except StopAsyncIteration:
-                break
-            if getattr(chunk, "usage", None):
-                usage = chunk.usage
-            for choice in chunk.choices or []:
-                delta = getattr(choice.delta, "content", None)
-                if delta:
-                    text_len += len(delta)
-                    yield delta
-                if choice.finish_reason:
-                    finished = True
+        try:
+            while True:
+                try:
+                    chunk = await asyncio.wait_for(iterator.__anext__(), self.idle_timeout)
+                except StopAsyncIteration:
+                    break
+                if getattr(chunk, "usage", None):
+                    usage = chunk.usage
+                for choice in chunk.choices or []:
+                    delta = getattr(choice.delta, "content", None)
+                    if delta:
+                        text_len += len(delta)
+                        yield delta
+                    if choice.finish_reason:
+                        finished = True
+        finally:  # the reader stopped it early, or it failed: end the provider's stream (and generation) now
+            close = getattr(response, "aclose", None)
+            if close is not None:
+                try:
+                    await close()
+                except Exception:  # noqa: BLE001 - closing is best effort
+                    pass
         # litellm closes every stream with a finish reason of its own; what the provider
         # really sent is kept on the stream wrapper. None there means the connection died.
         if hasattr(response, "received_finish_reason"):

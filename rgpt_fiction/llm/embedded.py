@@ -56,7 +56,7 @@ class Decoding:
 
 
 SMOL_DECODING = Decoding(copy_penalty=True, verb_first_plans=True, repeat_penalty=1.15, top_p=0.95, min_p=0.05)
-QWEN_DECODING = Decoding(repeat_penalty=1.05, top_p=0.9, min_p=0.05, prose_stop=("\n\n", "\n1.", "\n- ", "\n*"))
+QWEN_DECODING = Decoding(copy_penalty=True, repeat_penalty=1.1, top_p=0.9, min_p=0.05, prose_stop=("\n1.", "\n- ", "\n*"))
 
 
 def _name(model: str) -> str:
@@ -151,7 +151,7 @@ def _generate(llm, messages, params, emit, stop: threading.Event, decoding: Deco
 
             from .copy_penalty import CopyPenalty
 
-            kwargs["logits_processor"] = LogitsProcessorList([CopyPenalty()])
+            kwargs["logits_processor"] = LogitsProcessorList([CopyPenalty(groups=_groups(llm))])
     completion = 0
     finish = None
     for chunk in llm.create_chat_completion(**kwargs):
@@ -195,6 +195,19 @@ def guide_plans(schema: dict) -> dict:
     out = copy.deepcopy(schema)
     out["properties"]["plans"]["items"] = {"type": "string", "pattern": PLAN_PATTERN}
     return out
+
+
+_token_groups: dict[int, object] = {}
+
+
+def _groups(llm):
+    """The copy penalty's spelling groups of this model's vocabulary (computed once, ~0.2 s)."""
+    key = id(llm)
+    if key not in _token_groups:
+        from .copy_penalty import token_groups
+
+        _token_groups[key] = token_groups([llm._model.token_to_piece(i) for i in range(llm.n_vocab())])
+    return _token_groups[key]
 
 
 def _flatten(messages) -> str:
