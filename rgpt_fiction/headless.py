@@ -8,7 +8,7 @@ import random
 import textwrap
 from typing import TextIO
 
-from .engine.events import Delta, Notice, Restart, TurnDone, TurnError
+from .engine.events import Delta, Notice, PlansReady, Restart, TurnDone, TurnError
 from .engine.parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS
 from .engine.story import PlanError, Story
 from .engine.tree import render_tree
@@ -113,10 +113,12 @@ class Wrapper:
         self.out.flush()
 
 
-async def run_turn(events, printer: Printer, stream: bool = True):
-    """Show a turn's events as they come; returns the TurnDone event."""
+async def run_turn(events, printer: Printer, stream: bool = True, plans: bool = True):
+    """Show a turn's events as they come, and (with `plans`) the next plans as soon as they are
+    written, while the memory is still being written; returns the TurnDone event."""
     wrap = Wrapper(printer.out, printer.width)
     done = None
+    shown = False
     async for event in events:
         if isinstance(event, Delta) and stream:
             wrap.feed(event.text)
@@ -126,14 +128,31 @@ async def run_turn(events, printer: Printer, stream: bool = True):
         elif isinstance(event, Notice):
             wrap.end()
             printer.line(f"({event.text})")
+        elif isinstance(event, PlansReady) and stream and plans:
+            _end_paragraph(wrap, printer, None)
+            printer.plans(event.plans)
+            shown = True
         elif isinstance(event, TurnDone):
             done = event
-    if stream:
-        wrap.end()
-        cut = [_CUT_NOTES[r] for r in (done.stats.repairs if done else []) if r in _CUT_NOTES]
-        if cut:  # what streamed past is already on the reader's screen; the story keeps less
-            printer.line(f"(not kept in the story: {' and '.join(cut)})")
+    if stream and not shown:
+        _end_paragraph(wrap, printer, done)
+    elif stream and done is not None:
+        _cut_note(printer, done)
+    if stream and plans and not shown and done is not None:
+        printer.plans(done.node.plans)
     return done
+
+
+def _end_paragraph(wrap: Wrapper, printer: Printer, done) -> None:
+    wrap.end()
+    if done is not None:
+        _cut_note(printer, done)
+
+
+def _cut_note(printer: Printer, done) -> None:
+    cut = [_CUT_NOTES[r] for r in done.stats.repairs if r in _CUT_NOTES]
+    if cut:  # what streamed past is already on the reader's screen; the story keeps less
+        printer.line(f"(not kept in the story: {' and '.join(cut)})")
 
 
 _CUT_NOTES = {
@@ -162,7 +181,6 @@ async def _command(story: Story, line: str, printer: Printer) -> bool:
     elif cmd == "/retry":
         try:
             await run_turn(story.retry(), printer)
-            printer.plans(story.plans)
         except TurnError as exc:
             printer.line(f"The turn failed: {exc}")
     elif cmd == "/alt" and arg in ("next", "prev"):
@@ -189,7 +207,6 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
     """The reader's loop: a number picks a plan, other text is their own plan, /commands, empty line quits."""
     if not story.game.nodes:
         await run_turn(story.start(), printer)
-        printer.plans(story.plans)
     else:
         printer.line(f"(continuing '{story.game.world['title']}' at turn {story.game.turn})")
         _show_state(story, printer)
@@ -222,7 +239,6 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
             continue
         if story.save_error:
             printer.line(f"Warning: not saved ({story.save_error}); the story is kept in memory.")
-        printer.plans(story.plans)
 
 
 TYPED_FORMS = ("I ask {person} about {thing}", "I go looking for {person}", "I search for {thing}")
@@ -260,8 +276,6 @@ async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, st
     if not story.game.nodes:
         done = await run_turn(story.start(), printer, stream=not quiet)
         record(done)
-        if not quiet:
-            printer.plans(story.plans)
     for i in range(turns):
         if typed_every and (i + 1) % typed_every == 0:
             plan, own = typed_plan(story.game.world, rng), True
@@ -274,6 +288,4 @@ async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, st
             printer.line(f"> {label} {plan}\n")
         done = await run_turn(story.play(plan, own=own), printer, stream=not quiet)
         record(done)
-        if not quiet:
-            printer.plans(story.plans)
     return rows
