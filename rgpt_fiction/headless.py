@@ -252,10 +252,24 @@ def typed_plan(world: dict, rng: random.Random) -> str:
     return form.format(person=rng.choice(people), thing=rng.choice(things))
 
 
+def reading_pause(stats, words: int, wpm: float, since: float) -> float:
+    """Seconds still to wait, after the turn is stored, before a reader reading at `wpm` words a minute
+    picks: they read from the first word on screen and pick once done and the plans are shown.
+    `since` is how long ago the turn began (the previous pick)."""
+    if not wpm:
+        return 0.0
+    first = stats.first_word_s or 0.0
+    pick = max(stats.plans_shown_s or 0.0, first + words / wpm * 60)
+    return max(0.0, pick - since)
+
+
 async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, stats_file: TextIO | None = None,
-                   quiet: bool = False, typed_every: int = 0) -> list[dict]:
+                   quiet: bool = False, typed_every: int = 0, reading_wpm: float = 0) -> list[dict]:
     """The writer mode: a simulated reader picks a plan each turn (seeded); with `typed_every` N it
-    types a plan of its own every Nth turn. Each turn's stats carry its quality measures."""
+    types a plan of its own every Nth turn; with `reading_wpm` it takes as long to pick as a person
+    reading the paragraph at that speed (the storyteller works ahead meanwhile). Each turn's stats
+    carry its quality measures."""
+    import time
     from dataclasses import asdict
 
     from .quality import turn_quality
@@ -286,6 +300,10 @@ async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, st
             label = f"{choice + 1}."
         if not quiet:
             printer.line(f"> {label} {plan}\n")
+        began = time.perf_counter()
         done = await run_turn(story.play(plan, own=own), printer, stream=not quiet)
         record(done)
+        if reading_wpm and i + 1 < turns:
+            await asyncio.sleep(reading_pause(done.stats, done.stats.paragraph_words, reading_wpm,
+                                              time.perf_counter() - began))
     return rows
