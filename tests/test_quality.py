@@ -108,3 +108,9 @@ def test_a_turn_is_measured_and_summarised_for_the_report():
     s = quality_summary(rows)
     assert s["turns_english_below_097"] == 1 and s["second_person"] == 0.5 and s["model_plans"] == 0.5
     assert s["glued"] == ["oneof"] and s["typed"] == 1 and s["plan_followed"] == 0.0
+
+
+def test_misspelt_names_and_plain_words_are_not_glued():
+    names = NAMES | {"castellane"}
+    assert q.glued_words("Vera Castelane washes the glass and the tide washes over the steps.", names) == []
+    assert q.glued_words("You walk tothe quay andthe boat.", names) == ["tothe", "andthe"]

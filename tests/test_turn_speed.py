@@ -52,6 +52,8 @@ async def test_the_update_continues_the_paragraph_conversation(open_game):
     assert update_call["messages"][:2] == paragraph_call["messages"]  # the same prefix: a cache holds it
     assert update_call["messages"][2] == {"role": "assistant", "content": PARA}
     assert update_call["json_schema"] is not None and "JSON" in update_call["messages"][3]["content"]
+    played = paragraph_call["messages"][1]["content"].split("What the reader does now: ")[1].split("\n")[0]
+    assert f'not "{played}": that is done' in update_call["messages"][3]["content"]  # offer something new
     # the layout before asks in a fresh prompt that repeats the memory and the paragraph
     model2 = ScriptedModel(improvise=False)
     story2, _ = open_game(model2, name="before", cache_layout=False)

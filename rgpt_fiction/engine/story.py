@@ -49,6 +49,14 @@ def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 2)
 
 
+def parent_plan_taken(plan: str) -> bool:
+    """Whether `plan` is something the reader did (not the opening's own instruction)."""
+    return bool(plan) and not plan.startswith(BEGIN)
+
+
+BEGIN = "Begin the story:"
+
+
 def _s(since: float) -> float:
     return round(time.perf_counter() - since, 3)
 
@@ -158,7 +166,7 @@ class Story:
             await self._commit(node, stats, started, extra_rows=lore_rows)
             yield TurnDone(node, stats)
             return
-        begin = "Begin the story: show the reader where they are and what is at stake."
+        begin = f"{BEGIN} show the reader where they are and what is at stake."
         async for event in self._turn(None, begin, own=False, seed_text=opening, extra_rows=lore_rows):
             yield event
 
@@ -372,7 +380,8 @@ class Story:
         up = None
         for attempt in range(2):
             messages = update_messages(conversation, written, n, opts.memory_words, note,
-                                       standalone=None if opts.cache_layout else (memory_before, facts_before, plan))
+                                       standalone=None if opts.cache_layout else (memory_before, facts_before, plan),
+                                       taken=plan if parent_plan_taken(plan) else "")
             warmer = PlanWarmer(self.vectors, paragraph, n, check=lambda p: self._distinct(p, TurnStats(0, 0))[0],
                                 on_ready=on_plans, taken=plan)
             text = await self._complete(messages, 80 + int(opts.memory_words * 1.5) + 45 * n + 4 * 30, update_schema(n), llm,
@@ -387,7 +396,7 @@ class Story:
                 break
             note = (
                 f"Your last answer was not usable ({', '.join(up.problems + problems) or 'too few plans'}). "
-                f"Give a memory and exactly {n} different plans."
+                f"Give a memory and exactly {n} different plans, each a new thing to do."
             )
         if len(plans) < n:
             stats.repairs.append(f"filled {n - len(plans)} plan(s)")
