@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from .llm.embedded import DEFAULT_MODEL
 
-EDITABLE = ("model", "api_base", "temperature", "paragraph_words", "n_plans", "embedding_model", "timeout")
+EDITABLE = (
+    "model", "api_base", "temperature", "paragraph_words", "n_plans", "embedding_model", "timeout", "structured",
+    "connect_timeout", "idle_timeout",
+)
 
 
 def config_path() -> Path:
@@ -37,7 +40,14 @@ class Settings(BaseSettings):
     paragraph_words: int = Field(120, ge=30, le=400)
     n_plans: int = Field(3, ge=2, le=9)
     embedding_model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers model name or path")
-    timeout: float = Field(120.0, gt=0)
+    # How long to wait for a model server, in seconds. A hung server ends in a clear message
+    # after at most connect_timeout + timeout (100 s by default); timeouts are not retried.
+    timeout: float = Field(90.0, gt=0, description="longest wait for the first word of an answer (a local "
+                           "server may take a minute to read a long prompt)")
+    connect_timeout: float = Field(10.0, gt=0, description="longest wait to connect to a model server")
+    idle_timeout: float = Field(30.0, gt=0, description="longest silence between two pieces of an answer")
+    structured: Literal["auto", "on", "off"] = Field(
+        "auto", description="send the answer's JSON schema: auto (try, fall back to the prompt if refused), on, off")
     saves_dir: str = "saves"
 
     @field_validator("model")

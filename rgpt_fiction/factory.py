@@ -14,7 +14,10 @@ def make_model(settings: Settings):
         return ScriptedModel(name=settings.model)
     from .llm.client import LiteLLMModel
 
-    return LiteLLMModel(settings.model, api_base=settings.api_base, timeout=settings.timeout)
+    return LiteLLMModel(
+        settings.model, api_base=settings.api_base, timeout=settings.timeout, connect_timeout=settings.connect_timeout,
+        idle_timeout=settings.idle_timeout, structured=settings.structured,
+    )
 
 
 def make_embedder(settings: Settings):

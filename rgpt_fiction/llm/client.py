@@ -1,9 +1,14 @@
 """The one door to language models: every call goes through litellm.
 
-Streaming for every call, bounded retries with backoff on transient errors, a request
-timeout and an idle timeout between chunks, and a clear LLMError naming the model and
-the cause when a call finally fails. A stream that ends without a finish reason (a cut
-connection) is a failure, not a short answer.
+Streaming for every call; bounded waits (connecting, the first word, the silence
+between words) that are not retried; bounded retries with backoff for transient
+causes only (rate limits, 5xx, a dropped connection); and a clear LLMError naming the
+model, the cause and what to do (llm/failures.py). A stream that ends without a
+finish reason (a cut connection) is a failure, not a short answer.
+
+Structured answers: with `structured="auto"` the JSON schema of an answer is sent as
+`response_format` to every model; a server that refuses it is asked again with the
+schema only in the prompt, and that is remembered for the model (this process).
 """
 
 from __future__ import annotations
@@ -11,12 +16,16 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import re
 from typing import AsyncIterator
 
 from .base import LLMError, Restart, Usage
+from .failures import Limits, NoFirstWord, Stalled, StreamCut, explain, mentions_schema, redact  # noqa: F401
 
 EMBEDDED_PREFIX = "embedded/"
+STRUCTURED_MODES = ("auto", "on", "off")
+
+# (model, api_base) of servers that refused a JSON schema: asked in the prompt from then on
+_schema_refused: set[tuple[str, str | None]] = set()
 
 
 def import_litellm():
@@ -30,51 +39,6 @@ def import_litellm():
     return litellm
 
 
-class StreamCut(Exception):
-    pass
-
-
-_SECRET_NAMES = ("KEY", "TOKEN", "SECRET", "PASSWORD")
-
-
-def redact(text: str) -> str:
-    """Remove credentials from a message shown to the reader: secret-looking environment
-    values, bearer tokens, and the user:password part of URLs."""
-    for name, value in os.environ.items():
-        if value and len(value) >= 8 and any(part in name.upper() for part in _SECRET_NAMES):
-            text = text.replace(value, "[redacted]")
-    text = re.sub(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{8,}", r"\1[redacted]", text)
-    text = re.sub(r"\b(sk|pk|rk)-[A-Za-z0-9_\-]{8,}", "[redacted]", text)
-    return re.sub(r"(://)[^/@\s:]+(:[^/@\s]*)?@", r"\1[redacted]@", text)
-
-
-def _explain(exc: BaseException, timeout: float) -> tuple[str, str, bool]:
-    """(cause, hint, retryable) for an exception from litellm."""
-    name = type(exc).__name__
-    status = getattr(exc, "status_code", None)
-    text = redact(str(exc).split("\n")[0])[:200]
-    if isinstance(exc, StreamCut):
-        return "the connection was cut before the answer finished", "try the turn again", True
-    if isinstance(exc, asyncio.TimeoutError) or name in ("Timeout", "APITimeoutError"):
-        return f"no answer within {timeout:g} s", "the server is slow or stuck; try again, or raise the timeout", True
-    if name == "AuthenticationError" or status == 401:
-        return "the provider refused the request: missing or wrong API key", (
-            "set the provider's key in the environment (e.g. OPENAI_API_KEY, ANTHROPIC_API_KEY) and retry"), False
-    if name == "RateLimitError" or status == 429:
-        return "rate limited by the provider (HTTP 429)", "wait a moment and try again", True
-    if name in ("APIConnectionError", "ServiceUnavailableError") and status in (None, 503) and "Connection" in text:
-        return "cannot reach the model server", "is it running? check the model string and --api-base", True
-    if name in ("InternalServerError", "ServiceUnavailableError", "BadGatewayError") or (status and status >= 500):
-        return f"the model server failed (HTTP {status or '5xx'})", "try again in a moment", True
-    if name == "APIConnectionError":
-        return f"cannot reach the model server ({text})", "is it running? check --api-base", True
-    if name == "NotFoundError" or status == 404:
-        return "model not found", "check the model string (e.g. openai/gpt-4o-mini, ollama/llama3.1)", False
-    if name in ("BadRequestError", "UnsupportedParamsError") or status == 400:
-        return f"the request was refused ({text})", "check the model string and settings", False
-    return f"{name}: {text}", "try again; if it persists, check the model settings", False
-
-
 class LiteLLMModel:
     """A ChatModel served through litellm, any provider, including the embedded one."""
 
@@ -82,92 +46,146 @@ class LiteLLMModel:
         self,
         model: str,
         api_base: str | None = None,
-        timeout: float = 120.0,
+        timeout: float = 90.0,
         retries: int = 3,
         backoff: float = 1.0,
-        idle_timeout: float | None = None,
+        idle_timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        structured: str = "auto",
     ):
+        if structured not in STRUCTURED_MODES:
+            raise ValueError(f"structured must be one of {', '.join(STRUCTURED_MODES)}, not {structured!r}")
         self.name = model
         self.api_base = api_base or None
-        self.timeout = timeout
+        self.limits = Limits(connect=connect_timeout, first_word=timeout, idle=idle_timeout)
         self.retries = retries
         self.backoff = backoff
-        self.idle_timeout = idle_timeout or timeout
-        self._structured: bool | None = None
+        self.structured = structured
+        self.embedded = model.startswith(EMBEDDED_PREFIX)
 
-    def _supports_schema(self, litellm) -> bool:
-        if self._structured is None:
-            if self.name.startswith(EMBEDDED_PREFIX):
-                self._structured = True
-            else:
-                try:
-                    self._structured = bool(litellm.supports_response_schema(model=self.name))
-                except Exception:  # noqa: BLE001 - unknown models: ask in the prompt instead
-                    self._structured = False
-        return self._structured
+    @property
+    def timeout(self) -> float:
+        return self.limits.first_word
+
+    def sends_schema(self) -> bool:
+        """Whether a call with a JSON schema sends it as response_format (else it is only in the prompt)."""
+        if self.structured == "off":
+            return False
+        if self.structured == "on" or self.embedded:
+            return True
+        return (self.name, self.api_base) not in _schema_refused
+
+    def _kwargs(self, messages: list[dict], max_tokens: int, temperature: float) -> dict:
+        kwargs = dict(
+            model=self.name, messages=messages, stream=True, max_tokens=max_tokens, temperature=temperature,
+            num_retries=0, stream_options={"include_usage": True},
+        )
+        if self.embedded:  # in process: no connection to wait for; Esc (cancel) stops it
+            return kwargs
+        import httpx
+
+        limits = self.limits
+        # the read limits are enforced per chunk in _once; httpx's read limit is only a backstop
+        kwargs["timeout"] = httpx.Timeout(
+            connect=limits.connect, read=max(limits.first_word, limits.idle) + 5, write=limits.connect,
+            pool=limits.connect,
+        )
+        kwargs["max_retries"] = 0  # the openai client's own retries would multiply ours
+        if self.api_base:
+            kwargs["api_base"] = self.api_base
+            if self.name.startswith("openai/") and not os.environ.get("OPENAI_API_KEY"):
+                kwargs["api_key"] = "no-key"  # a local server needs none; the openai client insists on one
+        return kwargs
 
     async def stream(
         self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None
     ) -> AsyncIterator["str | Usage | Restart"]:
         litellm = import_litellm()
-        if self.name.startswith(EMBEDDED_PREFIX):
+        if self.embedded:
             from .embedded import register
 
             register(litellm)
-        kwargs = dict(
-            model=self.name, messages=messages, stream=True, max_tokens=max_tokens, temperature=temperature,
-            timeout=self.timeout, num_retries=0, stream_options={"include_usage": True},
-        )
-        if self.api_base:
-            kwargs["api_base"] = self.api_base
-        if json_schema is not None and self._supports_schema(litellm):
-            kwargs["response_format"] = {
-                "type": "json_schema", "json_schema": {"name": "turn", "schema": json_schema},
-            }
+        kwargs = self._kwargs(messages, max_tokens, temperature)
+        schema = json_schema if json_schema is not None and self.sends_schema() else None
+        fell_back = False
         attempt = 0
         while True:
             attempt += 1
+            call = dict(kwargs)
+            if schema is not None:
+                call["response_format"] = {"type": "json_schema", "json_schema": {"name": "turn", "schema": schema}}
             sent = False
             try:
-                async for item in self._once(litellm, kwargs, messages):
+                async for item in self._once(litellm, call, messages):
                     if isinstance(item, str):
                         sent = True
                     yield item
+                if fell_back:
+                    _schema_refused.add((self.name, self.api_base))
                 return
             except (GeneratorExit, asyncio.CancelledError):
                 raise
             except LLMError:
                 raise
             except Exception as exc:  # noqa: BLE001 - every provider error becomes an LLMError
-                cause, hint, retryable = _explain(exc, self.timeout)
-                if not retryable or attempt > self.retries:
-                    if retryable:
-                        cause += f" (after {attempt} attempts)"
-                    raise LLMError(redact(self.name), cause, hint, retryable) from None
+                failure = explain(exc, self.name, self.api_base, self.limits, litellm)
+                if schema is not None and not sent and _schema_refusal(exc, failure.kind):
+                    if self.structured == "on":
+                        raise LLMError(
+                            redact(self.name), f"the server refused the JSON schema of the answer ({failure.cause})",
+                            'set structured = "auto" or "off" (RGPT_STRUCTURED or --structured)', False) from None
+                    schema, fell_back = None, True  # ask in the prompt only; not counted as a retry
+                    attempt -= 1
+                    continue
+                if not failure.transient or attempt > self.retries:
+                    cause = failure.cause + (f" ({attempt} attempts)" if attempt > 1 else "")
+                    raise LLMError(redact(self.name), cause, failure.hint, failure.transient) from None
                 if sent:
-                    yield Restart(cause)
+                    yield Restart(failure.cause)
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1) * (0.75 + random.random() / 2))
 
     async def _once(self, litellm, kwargs, messages):
-        response = await asyncio.wait_for(litellm.acompletion(**kwargs), self.timeout)
+        """One request: its chunks, then a Usage. Raises NoFirstWord or Stalled past the limits."""
+        limits = None if self.embedded else self.limits
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+
+        def first_word_left():
+            return None if limits is None else max(0.0, limits.first_word - (loop.time() - started))
+
+        try:
+            response = await asyncio.wait_for(litellm.acompletion(**kwargs), first_word_left())
+        except asyncio.TimeoutError:
+            raise NoFirstWord(limits.first_word) from None
         finished = False
         usage = None
         text_len = 0
         iterator = response.__aiter__()
-        while True:
-            try:
-                chunk = await asyncio.wait_for(iterator.__anext__(), self.idle_timeout)
-            except StopAsyncIteration:
-                break
-            if getattr(chunk, "usage", None):
-                usage = chunk.usage
-            for choice in chunk.choices or []:
-                delta = getattr(choice.delta, "content", None)
-                if delta:
-                    text_len += len(delta)
-                    yield delta
-                if choice.finish_reason:
-                    finished = True
+        try:
+            while True:
+                wait = first_word_left() if not text_len else (limits.idle if limits else None)
+                try:
+                    chunk = await asyncio.wait_for(iterator.__anext__(), wait)
+                except StopAsyncIteration:
+                    break
+                except asyncio.TimeoutError:
+                    raise (Stalled(limits.idle) if text_len else NoFirstWord(limits.first_word)) from None
+                if getattr(chunk, "usage", None):
+                    usage = chunk.usage
+                for choice in chunk.choices or []:
+                    delta = getattr(choice.delta, "content", None)
+                    if delta:
+                        text_len += len(delta)
+                        yield delta
+                    if choice.finish_reason:
+                        finished = True
+        finally:
+            close = getattr(response, "aclose", None)
+            if close is not None:
+                try:
+                    await close()
+                except Exception:  # noqa: BLE001 - the connection is being dropped anyway
+                    pass
         # litellm closes every stream with a finish reason of its own; what the provider
         # really sent is kept on the stream wrapper. None there means the connection died.
         if hasattr(response, "received_finish_reason"):
@@ -177,3 +195,9 @@ class LiteLLMModel:
         prompt = getattr(usage, "prompt_tokens", 0) or sum(len(m["content"]) for m in messages) // 4
         completion = getattr(usage, "completion_tokens", 0) or text_len // 4
         yield Usage(prompt_tokens=int(prompt), completion_tokens=int(completion))
+
+
+def _schema_refusal(exc: BaseException, kind: str) -> bool:
+    """Whether a failure of a call that sent a JSON schema may be the schema's fault: any refused
+    request (the server may not name the parameter), or a server error that names it."""
+    return kind == "refused-request" or (kind in ("server-error", "other") and mentions_schema(exc))
