@@ -237,6 +237,19 @@ def cmd_tui(args, settings=None) -> int:
     return run(settings, worlds_dirs=dirs, world=getattr(args, "world", None), slot=getattr(args, "slot", None))
 
 
+def interrupted() -> int:
+    """Ctrl+C: the turn in progress was cancelled (never committed) and the slot closed on the way
+    here. Stop the embedded model's generation before the interpreter exits, then exit 130."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C must not interrupt the cleanup
+    print("\n(interrupted; every finished turn is saved)", file=sys.stderr)
+    embedded = sys.modules.get("rgpt_fiction.llm.embedded")
+    if embedded is not None:
+        embedded.stop_generations()
+    return 130
+
+
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     parser = build_parser(with_worlds="worlds" in words)
@@ -256,8 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows up here, not as a message at exit
         return code
     except KeyboardInterrupt:
-        print("\n(interrupted; every finished turn is saved)", file=sys.stderr)
-        return 130
+        return interrupted()
     except BrokenPipeError:  # `rgpt-fiction worlds list | head`: the reader has what they wanted
         import os
 

@@ -6,6 +6,7 @@ import asyncio
 import json
 import random
 import textwrap
+import threading
 from typing import TextIO
 
 from .engine.events import Delta, Notice, Restart, TurnDone, TurnError
@@ -157,6 +158,31 @@ async def _command(story: Story, line: str, printer: Printer) -> bool:
     return True
 
 
+async def read_line(inp: TextIO) -> str:
+    """A line from the reader, read in a daemon thread: asyncio joins its own worker threads at exit,
+    and a readline that never returns would keep Ctrl+C at the prompt from ending the game."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future = loop.create_future()
+
+    def deliver(line, exc):
+        if not done.done():
+            done.set_exception(exc) if exc is not None else done.set_result(line)
+
+    def work():
+        line, error = "", None
+        try:
+            line = inp.readline()
+        except Exception as exc:  # noqa: BLE001 - raised in the game's own task
+            error = exc
+        try:
+            loop.call_soon_threadsafe(deliver, line, error)
+        except RuntimeError:  # the game has ended meanwhile
+            pass
+
+    threading.Thread(target=work, name="read-line", daemon=True).start()
+    return await done
+
+
 async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
     """The reader's loop: a number picks a plan, other text is their own plan, /commands, empty line quits."""
     if not story.game.nodes:
@@ -168,7 +194,7 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
     while True:
         printer.out.write("> ")
         printer.out.flush()
-        line = await asyncio.to_thread(inp.readline)
+        line = await read_line(inp)
         if not line or not line.strip():
             printer.line("\n(saved; run the same command again to continue)")
             return 0

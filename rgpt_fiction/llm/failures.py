@@ -95,8 +95,11 @@ def key_variable(model: str, litellm=None) -> str:
 
 
 _MISSING_KEY = re.compile(
-    r"missing credentials|api_key client option must be set|no api key|api key (?:is )?(?:not set|missing|required)"
-    r"|set (?:the )?\w+_API_KEY|\w+_API_KEY (?:environment variable )?(?:is )?not set", re.I)
+    r"missing (?:\w+ )?(?:credentials|api key)|api_key client option must be set|no api key"
+    r"|api key (?:is )?(?:not set|missing|required)|\w+_API_KEY`? (?:environment variable )?(?:is )?not set", re.I)
+_REFUSED_CLASSES = {"ConnectionRefusedError", "ConnectError", "ClientConnectorError", "gaierror"}
+_DROPPED_CLASSES = {"RemoteProtocolError", "ReadError", "ConnectionResetError", "ServerDisconnectedError",
+                    "ClientPayloadError", "IncompleteRead", "BrokenPipeError"}
 _REFUSED = re.compile(r"connection refused|connect call failed|errno 111|cannot connect|name or service not known"
                       r"|nodename nor servname|no route to host|network is unreachable|getaddrinfo", re.I)
 _SCHEMA_WORDS = re.compile(r"response_format|json_schema|json schema|grammar|guided|structured output", re.I)
@@ -106,12 +109,21 @@ def mentions_schema(exc: BaseException) -> bool:
     return bool(_SCHEMA_WORDS.search(str(exc)))
 
 
+_PREFIX = re.compile(r"^(?:\s*(?:litellm\.\w+|\w*(?:Error|Exception))\s*(?::|-)\s*)+")
+
+
+def _short(text: str) -> str:
+    """The provider's own words, without the class names litellm puts before them."""
+    line = next((part for part in text.split("\n") if part.strip()), "")
+    return _PREFIX.sub("", line).strip()[:240]
+
+
 def explain(exc: BaseException, model: str, api_base: str | None, limits: Limits, litellm=None) -> Failure:
     """The reader's explanation of an exception raised by a model call."""
     name = type(exc).__name__
     status = getattr(exc, "status_code", None)
     full = redact(str(exc))
-    text = full.split("\n")[0][:240]
+    text = _short(full)
     where = f" at {redact(api_base)}" if api_base else ""
     setting_hint = "raise the limit with RGPT_{} or `{}` in the settings file"
 
@@ -126,11 +138,14 @@ def explain(exc: BaseException, model: str, api_base: str | None, limits: Limits
         return Failure(
             "stalled", f"the model server{where} stopped writing for {exc.seconds:g} s in the middle of the answer",
             "check the server; " + setting_hint.format("IDLE_TIMEOUT", "idle_timeout"), False)
-    for inner in _chain(exc):
-        if type(inner).__name__ == "EmbeddedModelError" or "no GGUF model file" in str(inner):
-            return Failure("model-file", redact(str(inner)).split("\n")[0],
-                           "give the path of a .gguf file after embedded/, e.g. embedded//home/you/models/model.gguf",
-                           False)
+    missing_file = [e for e in _chain(exc) if type(e).__name__ == "EmbeddedModelError" or "no GGUF model file" in str(e)]
+    if missing_file:
+        return Failure("model-file", _short(redact(str(missing_file[-1]))),
+                       "give the path of a .gguf file after embedded/, e.g. embedded//home/you/models/model.gguf",
+                       False)
+    inner_names = {type(e).__name__ for e in _chain(exc)}
+    if "ReadTimeout" in inner_names:  # httpx's backstop behind our own first-word limit
+        return explain(NoFirstWord(limits.first_word), model, api_base, limits, litellm)
     if isinstance(exc, TimeoutError) or name in ("Timeout", "APITimeoutError"):
         # the read limits are ours (NoFirstWord, Stalled): a timeout from the client is the connection's
         return Failure(
@@ -139,7 +154,7 @@ def explain(exc: BaseException, model: str, api_base: str | None, limits: Limits
             + setting_hint.format("CONNECT_TIMEOUT", "connect_timeout"), False)
     if name == "AuthenticationError" or status == 401 or _MISSING_KEY.search(full):
         var = key_variable(model, litellm)
-        if _MISSING_KEY.search(full) and status != 401:
+        if _MISSING_KEY.search(full):
             return Failure("missing-key", f"no API key for {_provider(model)}: {var} is not set",
                            f"set {var} in the environment (export {var}=...) and start the game again", False)
         return Failure("wrong-key", "the provider refused the API key (HTTP 401)",
@@ -162,10 +177,11 @@ def explain(exc: BaseException, model: str, api_base: str | None, limits: Limits
     if name == "RateLimitError" or status == 429:
         return Failure("rate-limit", "rate limited by the provider (HTTP 429)",
                        "wait a minute before the next turn, or check your plan's limits", True)
-    if name == "APIConnectionError" and _REFUSED.search(full):
+    if inner_names & _REFUSED_CLASSES or name == "APIConnectionError" and _REFUSED.search(full):
         return Failure("refused", f"cannot reach the model server{where}",
                        "is it running? check the model string and --api-base", False)
-    if name == "APIConnectionError":  # litellm gives these status 500 too: they are not the server's answer
+    if name == "APIConnectionError" or inner_names & _DROPPED_CLASSES or "Connection error" in text:
+        # litellm gives these status 500 too: they are not the server's answer
         return Failure("dropped", f"the connection to the model server{where} failed ({text})",
                        "try the turn again; if it keeps failing, check the server and --api-base", True)
     if name in ("InternalServerError", "ServiceUnavailableError", "BadGatewayError", "APIError") and (
