@@ -7,8 +7,11 @@ model, the cause and what to do (llm/failures.py). A stream that ends without a
 finish reason (a cut connection) is a failure, not a short answer.
 
 Structured answers: with `structured="auto"` the JSON schema of an answer is sent as
-`response_format` to every model; a server that refuses it is asked again with the
-schema only in the prompt, and that is remembered for the model (this process).
+`response_format`, first in OpenAI's form (`json_schema`: OpenAI, vLLM, Ollama,
+llama.cpp's own server), then in the form llama-cpp-python's server takes
+(`json_object` with a `schema`); a server that refuses both is asked with the schema in
+the prompt only. What worked is remembered for the model and server (this process).
+With "on" a server that refuses both is an error; with "off" the schema is only in the prompt.
 """
 
 from __future__ import annotations
@@ -24,8 +27,16 @@ from .failures import Limits, NoFirstWord, Stalled, StreamCut, explain, mentions
 EMBEDDED_PREFIX = "embedded/"
 STRUCTURED_MODES = ("auto", "on", "off")
 
-# (model, api_base) of servers that refused a JSON schema: asked in the prompt from then on
-_schema_refused: set[tuple[str, str | None]] = set()
+# How to send a JSON schema, best first; None: only in the prompt.
+SCHEMA_FORMS = ("json_schema", "json_object")
+# (model, api_base) -> the form that worked with that server (None: it refused every form)
+_schema_form: dict[tuple[str, str | None], str | None] = {}
+
+
+def response_format(form: str, schema: dict) -> dict:
+    if form == "json_schema":
+        return {"type": "json_schema", "json_schema": {"name": "turn", "schema": schema}}
+    return {"type": "json_object", "schema": schema}
 
 
 def import_litellm():
@@ -67,13 +78,20 @@ class LiteLLMModel:
     def timeout(self) -> float:
         return self.limits.first_word
 
-    def sends_schema(self) -> bool:
-        """Whether a call with a JSON schema sends it as response_format (else it is only in the prompt)."""
+    def schema_forms(self) -> list[str | None]:
+        """The ways a JSON schema will be asked for, in order; None: only in the prompt."""
         if self.structured == "off":
-            return False
-        if self.structured == "on" or self.embedded:
-            return True
-        return (self.name, self.api_base) not in _schema_refused
+            return [None]
+        if self.embedded:
+            return ["json_schema"]
+        known = _schema_form.get((self.name, self.api_base), "unknown")
+        if known != "unknown" and (known is not None or self.structured == "auto"):
+            return [known]
+        return [*SCHEMA_FORMS, *([None] if self.structured == "auto" else [])]
+
+    def sends_schema(self) -> bool:
+        """Whether the next call with a JSON schema sends it to the server (else it is only in the prompt)."""
+        return self.schema_forms()[0] is not None
 
     def _kwargs(self, messages: list[dict], max_tokens: int, temperature: float) -> dict:
         kwargs = dict(
@@ -106,22 +124,22 @@ class LiteLLMModel:
 
             register(litellm)
         kwargs = self._kwargs(messages, max_tokens, temperature)
-        schema = json_schema if json_schema is not None and self.sends_schema() else None
-        fell_back = False
+        forms = self.schema_forms() if json_schema is not None else [None]
+        form = 0
         attempt = 0
         while True:
             attempt += 1
             call = dict(kwargs)
-            if schema is not None:
-                call["response_format"] = {"type": "json_schema", "json_schema": {"name": "turn", "schema": schema}}
+            if forms[form] is not None:
+                call["response_format"] = response_format(forms[form], json_schema)
             sent = False
             try:
                 async for item in self._once(litellm, call, messages):
                     if isinstance(item, str):
                         sent = True
                     yield item
-                if fell_back:
-                    _schema_refused.add((self.name, self.api_base))
+                if json_schema is not None and not self.embedded and self.structured != "off":
+                    _schema_form[(self.name, self.api_base)] = forms[form]
                 return
             except (GeneratorExit, asyncio.CancelledError):
                 raise
@@ -129,14 +147,15 @@ class LiteLLMModel:
                 raise
             except Exception as exc:  # noqa: BLE001 - every provider error becomes an LLMError
                 failure = explain(exc, self.name, self.api_base, self.limits, litellm)
-                if schema is not None and not sent and _schema_refusal(exc, failure.kind):
+                if forms[form] is not None and not sent and _schema_refusal(exc, failure.kind):
+                    if form + 1 < len(forms):  # the next way of asking; not counted as a retry
+                        form += 1
+                        attempt -= 1
+                        continue
                     if self.structured == "on":
                         raise LLMError(
                             redact(self.name), f"the server refused the JSON schema of the answer ({failure.cause})",
                             'set structured = "auto" or "off" (RGPT_STRUCTURED or --structured)', False) from None
-                    schema, fell_back = None, True  # ask in the prompt only; not counted as a retry
-                    attempt -= 1
-                    continue
                 if not failure.transient or attempt > self.retries:
                     cause = failure.cause + (f" ({attempt} attempts)" if attempt > 1 else "")
                     raise LLMError(redact(self.name), cause, failure.hint, failure.transient) from None
