@@ -12,6 +12,7 @@ from typing import TextIO
 from .engine.events import Delta, Notice, Restart, TurnDone, TurnError
 from .engine.parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS
 from .engine.story import PlanError, Story
+from .errors import transient
 from .engine.tree import render_tree
 
 COMMANDS = {
@@ -115,6 +116,13 @@ _CUT_NOTES = {
 }
 
 
+_AFTER_FAILURE = {
+    True: "Nothing was lost; type your choice again to retry.",
+    False: "Nothing was lost. Fix the cause first: leave with an empty line, then run the same command "
+           "(with the right --model, --api-base or environment) to continue where you are.",
+}
+
+
 def _show_state(story: Story, printer: Printer) -> None:
     printer.line()
     printer.paragraph(story.node.paragraph)
@@ -137,7 +145,7 @@ async def _command(story: Story, line: str, printer: Printer) -> bool:
             await run_turn(story.retry(), printer)
             printer.plans(story.plans)
         except TurnError as exc:
-            printer.line(f"The turn failed: {exc}")
+            printer.line(f"The turn failed: {exc}\n{_AFTER_FAILURE[transient(exc)]}")
     elif cmd == "/alt" and arg in ("next", "prev"):
         moved = story.alt(1 if arg == "next" else -1) or printer.line("(no other version that way)")
     elif cmd == "/tree":
@@ -215,7 +223,7 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
             printer.line(str(exc))
             continue
         except TurnError as exc:
-            printer.line(f"\nThe turn failed: {exc}\nNothing was lost; type your choice again to retry.")
+            printer.line(f"\nThe turn failed: {exc}\n{_AFTER_FAILURE[transient(exc)]}")
             printer.plans(story.plans)
             continue
         if story.save_error:

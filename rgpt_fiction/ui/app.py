@@ -84,7 +84,27 @@ class RgptApp(App[int]):
     # --- start ----------------------------------------------------------------
     def on_mount(self) -> None:
         self._storyteller_ready = asyncio.Event()
+        self._catch_interrupt(True)
         self.push_screen(TitleScreen())
+
+    def _catch_interrupt(self, on: bool) -> None:
+        """SIGINT (kill -INT; the Ctrl+C key itself is Textual's: copy, or how to quit) ends the game
+        as Ctrl+Q does, with exit status 130: the turn in progress cancelled, the slot closed."""
+        import signal
+
+        loop = asyncio.get_running_loop()
+        try:
+            if on:
+                loop.add_signal_handler(signal.SIGINT, self.interrupted)
+            else:
+                loop.remove_signal_handler(signal.SIGINT)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
+            pass
+
+    def interrupted(self) -> None:
+        self._stop_turns()
+        self.close_game()
+        self.exit(return_code=130)
 
     def title_shown(self) -> None:
         """Called by the title screen after its first paint: record, then start loading."""
@@ -279,6 +299,7 @@ class RgptApp(App[int]):
                 worker.cancel()
 
     def on_unmount(self) -> None:
+        self._catch_interrupt(False)
         self.close_game()
 
 
