@@ -202,9 +202,8 @@ class RgptApp(App[int]):
         old = self.settings
         self.settings = settings
         reload = False
-        if not self._model_injected and (settings.model, settings.api_base, settings.timeout) != (
-            old.model, old.api_base, old.timeout
-        ):
+        model_keys = ("model", "api_base", "timeout", "connect_timeout", "idle_timeout", "structured")
+        if not self._model_injected and any(getattr(settings, k) != getattr(old, k) for k in model_keys):
             self.model = None
             reload = True
         if not self._embedder_injected and settings.embedding_model != old.embedding_model:
