@@ -96,6 +96,10 @@ def build_parser(with_worlds: bool = True) -> argparse.ArgumentParser:
     auto.add_argument("--stats-json", help="write one JSON object per turn to this file")
     auto.add_argument("--report", help="write a story health report (Markdown) to this file")
     auto.add_argument("--quiet", action="store_true", help="do not print the story")
+    auto.add_argument("--reading-wpm", type=float, default=0, metavar="WPM",
+                      help="the simulated reader picks only after reading the paragraph at this speed")
+    auto.add_argument("--typed-every", type=int, default=0, metavar="N",
+                      help="every Nth turn the simulated reader types a plan of its own (measures plan_followed)")
 
     saves = sub.add_parser("saves", help="save slots")
     saves_sub = saves.add_subparsers(dest="saves_command")
@@ -132,7 +136,8 @@ def _settings(args):
 def _open(args, settings, new_persona=True):
     """Open the slot named by --slot: continue it, or start it from --world."""
     from .engine.state import Persona
-    from .factory import make_embedder, make_model, turn_options
+    from .factory import make_embedder, make_model, prepare_model, turn_options
+    from .headless import ProgressLine
     from .saves.slot import Slot
     from .session import open_story
     from .world import load_world
@@ -148,8 +153,10 @@ def _open(args, settings, new_persona=True):
             description=getattr(args, "persona", "") or "",
             tone=getattr(args, "tone", "") or "",
         )
+    model = make_model(settings)
+    prepare_model(model, progress=ProgressLine(sys.stderr))
     story, fixed = open_story(
-        slot, make_model(settings), make_embedder(settings), turn_options(settings), world=world, persona=persona,
+        slot, model, make_embedder(settings), turn_options(settings), world=world, persona=persona,
         use_backup=getattr(args, "restore_backup", False),
     )
     if fixed and (fixed.removed or fixed.reembedded):
@@ -182,7 +189,8 @@ def cmd_autoplay(args) -> int:
     slot, story = _open(args, settings)
     stats_file = open(args.stats_json, "w", encoding="utf-8") if args.stats_json else None
     try:
-        rows = asyncio.run(autoplay(story, args.turns, Printer(sys.stdout), args.seed, stats_file, args.quiet))
+        rows = asyncio.run(autoplay(story, args.turns, Printer(sys.stdout), args.seed, stats_file, args.quiet,
+                                    typed_every=args.typed_every, reading_wpm=args.reading_wpm))
     finally:
         slot.close()
         if stats_file:

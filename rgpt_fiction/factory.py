@@ -41,3 +41,13 @@ def turn_options(settings: Settings) -> TurnOptions:
     return TurnOptions(
         n_plans=settings.n_plans, paragraph_words=settings.paragraph_words, temperature=settings.temperature,
     )
+
+
+def prepare_model(model, progress=None) -> None:
+    """Get an embedded model ready before its first turn (assemble its file on first use, load it),
+    reporting (bytes done, bytes in all) to `progress` while assembling. Other models need nothing."""
+    name = getattr(model, "name", "")
+    if name.startswith("embedded/"):
+        from .llm.embedded import prepare
+
+        prepare(name, progress)

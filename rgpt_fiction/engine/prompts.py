@@ -50,7 +50,10 @@ def world_brief(world: dict, persona: Persona) -> str:
     player = world.get("player") or {}
     who = persona.name + (f", {player['role']}" if player.get("role") else "")
     desc = persona.description or player.get("description", "")
-    lines.append("The reader plays " + who + (". " + clip_words(desc, BUDGET["persona"]) if desc else "."))
+    lines.append(
+        f"The reader is the hero, {who}" + (". " + clip_words(desc, BUDGET["persona"]) if desc else ".")
+        + f" In the story the hero is always 'you' (\"You open the door\"), never '{persona.name}', 'he' or 'she'."
+    )
     content = world.get("content") or {}
     wishes = [content.get("tone", ""), persona.tone]
     avoid = ", ".join(content.get("avoid") or [])
@@ -65,10 +68,10 @@ def world_brief(world: dict, persona: Persona) -> str:
 
 
 NARRATOR = (
-    "You are the narrator of an interactive story. The reader is the hero: address them as 'you'. "
-    "Write what happens as a consequence of the reader's plan and how the world and its people react. "
-    "Never decide for the reader, never write their feelings or words beyond the plan, "
-    "and never list options or choices: the reader chooses after your paragraph."
+    "You are the narrator of an interactive story told in the second person: the reader is the hero, "
+    "and you always call the hero 'you'. Write what happens when the reader does what they plan, and how "
+    "the world and its people react. Never decide for the reader beyond their plan, never write their words "
+    "or feelings, and never list options or choices: the reader chooses after your paragraph."
 )
 
 
@@ -88,51 +91,85 @@ def _facts_block(facts: list[str]) -> str:
 
 def paragraph_messages(
     brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
-    move_on: bool = False,
+    move_on: bool = False, cache_layout: bool = True,
 ) -> list[dict]:
-    """Messages for writing the next paragraph (plain prose, streamed). With `move_on` (the first
-    try repeated the story) only the last paragraph's final sentence is shown: the health runs saw
-    small models copy a paragraph they can see, even when told not to."""
-    if move_on and last:
-        ending = sentences(last.strip())
-        last_block = f"Last paragraph ended:\n{ending[-1].strip() if ending else last}"
-    else:
-        last_block = f"Last paragraph:\n{clip_words(last, BUDGET['paragraph']) or '(none)'}"
-    user = (
-        f"Short-term memory (the story so far):\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
-        f"Facts that must stay true: {_facts_block(facts)}\n\n"
-        f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
-        f"{last_block}\n\n"
+    """Messages for writing the next paragraph (plain prose, streamed).
+
+    Laid out for the KV cache: the system message (world, persona) never changes within a game,
+    and the user message opens with what is known before the reader chooses (short-term memory,
+    facts, last paragraph: `known_prefix`), so a backend can evaluate it while the reader reads;
+    only the recalls, the plan and the instruction come after the choice (`cache_layout=False`:
+    the order before, recalls ahead of the last paragraph, kept to measure the difference). With
+    `move_on` (the first try repeated the story) only the last paragraph's final sentence is shown:
+    the health runs saw small models copy a paragraph they can see, even when told not to."""
+    recalled = f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
+    head = known_prefix(memory, facts, last, move_on)
+    if not cache_layout:
+        cut = head.index("Last paragraph")
+        head, recalled = head[:cut] + recalled, head[cut:]
+    user = head + recalled + (
         f"What the reader does now: {clip_words(plan, BUDGET['plan'])}\n\n"
-        f"Write the next paragraph of the story, about {words} words, in which this happens and the world reacts. "
-        "End at a moment where the reader must decide what to do. Write only the paragraph."
+        f"Write the next paragraph of the story, about {words} words, in which the reader does this "
+        "and the people and places around them respond. Call the reader 'you'. Stop at a moment of "
+        "tension, before the hero acts again. Write only the paragraph."
     )
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."
     return [{"role": "system", "content": NARRATOR + "\n\n" + brief}, {"role": "user", "content": user}]
 
 
-def update_messages(
-    brief: str, memory: str, facts: list[str], paragraph: str, plan: str, n_plans: int, memory_words: int,
-    retry_note: str = "",
-) -> list[dict]:
-    """Messages for the structured part: the new short-term memory, the facts ledger and the next plans."""
+def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False) -> str:
+    """The start of the paragraph prompt's user message: everything known before the reader chooses."""
+    if move_on and last:
+        ending = sentences(last.strip())
+        last_block = f"Last paragraph ended:\n{ending[-1].strip() if ending else last}"
+    else:
+        last_block = f"Last paragraph:\n{clip_words(last, BUDGET['paragraph']) or '(none)'}"
+    return (
+        f"Short-term memory (the story so far):\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
+        f"Facts that must stay true: {_facts_block(facts)}\n\n"
+        f"{last_block}\n\n"
+    )
+
+
+UPDATE_HEADER = "Now step outside the story and answer in JSON, for the game:"
+
+
+def update_instruction(n_plans: int, memory_words: int, retry_note: str = "") -> str:
     kinds = ["bold", "cautious", "social", "clever", "curious", "desperate"]
-    kinds_text = ", ".join(kinds[:n_plans]) if n_plans <= len(kinds) else "different"
-    user = (
-        f"Short-term memory before:\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
-        f"Facts before: {_facts_block(facts)}\n\n"
-        f"The reader did: {clip_words(plan, BUDGET['plan']) or 'began the story'}\n\n"
-        f"New paragraph:\n{clip_words(paragraph, BUDGET['paragraph'])}\n\n"
-        "Answer in JSON with these keys:\n"
-        f'"plans": exactly {n_plans} different actions the reader could take next, each one short sentence '
-        f"starting with a verb ({kinds_text});\n"
-        f'"memory": a summary of the whole story so far including the new paragraph (at most {memory_words} words);\n'
+    kinds_text = ", ".join(kinds[:n_plans]) if n_plans <= len(kinds) else "each different"
+    text = (
+        f"{UPDATE_HEADER}\n"
+        f'"plans": exactly {n_plans} different things the reader could do next ({kinds_text}), each a short '
+        "command of 4 to 12 words in English that starts with a verb (Go…, Ask…, Hide…) and names who or what "
+        "it is about;\n"
+        f'"memory": the story so far, this paragraph included, in at most {memory_words} words, calling the '
+        "reader 'you';\n"
         '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead).'
     )
-    if retry_note:
-        user += "\n" + retry_note
-    return [{"role": "system", "content": NARRATOR + "\n\n" + brief}, {"role": "user", "content": user}]
+    return text + ("\n" + retry_note if retry_note else "")
+
+
+def update_messages(
+    conversation: list[dict], paragraph: str, n_plans: int, memory_words: int, retry_note: str = "",
+    standalone: tuple[str, list[str], str] | None = None,
+) -> list[dict]:
+    """Messages for the structured part (the next plans, the new short-term memory, the facts): the
+    paragraph call's conversation continued with the paragraph as written, so a backend with a
+    prompt cache evaluates only this short instruction. Plans come first: they can be shown while
+    the model is still writing the memory. `standalone` (memory, facts, plan before the turn) asks
+    in a fresh prompt instead, as before the cache layout (kept to measure the difference)."""
+    instruction = update_instruction(n_plans, memory_words, retry_note)
+    if standalone is not None:
+        memory, facts, plan = standalone
+        user = (
+            f"Short-term memory before:\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
+            f"Facts before: {_facts_block(facts)}\n\n"
+            f"The reader did: {clip_words(plan, BUDGET['plan']) or 'began the story'}\n\n"
+            f"New paragraph:\n{clip_words(paragraph, BUDGET['paragraph'])}\n\n{instruction}"
+        )
+        return [conversation[0], {"role": "user", "content": user}]
+    return [*conversation, {"role": "assistant", "content": paragraph}, {"role": "user", "content": instruction}]
 
 
 def update_schema(n_plans: int) -> dict:

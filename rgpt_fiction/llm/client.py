@@ -115,8 +115,18 @@ class LiteLLMModel:
                 kwargs["api_key"] = "no-key"  # a local server needs none; the openai client insists on one
         return kwargs
 
+    async def prewarm(self, messages: list[dict]) -> int:
+        """Let the embedded model evaluate the start of the next prompt into its cache (servers with
+        prompt caching gain from the prompt's order alone). Returns the tokens evaluated."""
+        if not self.name.startswith(EMBEDDED_PREFIX):
+            return 0
+        from .embedded import prewarm
+
+        return await asyncio.to_thread(prewarm, self.name, messages)
+
     async def stream(
-        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None
+        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None,
+        until=None,
     ) -> AsyncIterator["str | Usage | Restart"]:
         litellm = import_litellm()
         if self.embedded:
@@ -134,7 +144,7 @@ class LiteLLMModel:
                 call["response_format"] = response_format(forms[form], json_schema)
             sent = False
             try:
-                async for item in self._once(litellm, call, messages):
+                async for item in self._once(litellm, call, messages, until):
                     if isinstance(item, str):
                         sent = True
                     yield item
@@ -163,8 +173,9 @@ class LiteLLMModel:
                     yield Restart(failure.cause)
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1) * (0.75 + random.random() / 2))
 
-    async def _once(self, litellm, kwargs, messages):
-        """One request: its chunks, then a Usage. Raises NoFirstWord or Stalled past the limits."""
+    async def _once(self, litellm, kwargs, messages, until=None):
+        """One request: its chunks, then a Usage. Raises NoFirstWord or Stalled past the limits.
+        With `until`, the stream is closed (and the model stopped) as soon as until(text) holds."""
         limits = None if self.embedded else self.limits
         loop = asyncio.get_running_loop()
         started = loop.time()
@@ -176,47 +187,71 @@ class LiteLLMModel:
             response = await asyncio.wait_for(litellm.acompletion(**kwargs), first_word_left())
         except asyncio.TimeoutError:
             raise NoFirstWord(limits.first_word) from None
-        finished = False
+        finished = stopped = False
         usage = None
-        text_len = 0
+        text = ""
         iterator = response.__aiter__()
         try:
-            while True:
-                wait = first_word_left() if not text_len else (limits.idle if limits else None)
+            while not stopped:
+                wait = first_word_left() if not text else (limits.idle if limits else None)
                 try:
                     chunk = await asyncio.wait_for(iterator.__anext__(), wait)
                 except StopAsyncIteration:
                     break
                 except asyncio.TimeoutError:
-                    raise (Stalled(limits.idle) if text_len else NoFirstWord(limits.first_word)) from None
+                    raise (Stalled(limits.idle) if text else NoFirstWord(limits.first_word)) from None
                 if getattr(chunk, "usage", None):
                     usage = chunk.usage
                 for choice in chunk.choices or []:
                     delta = getattr(choice.delta, "content", None)
                     if delta:
-                        text_len += len(delta)
+                        text += delta
                         yield delta
+                        if until is not None and until(text):
+                            stopped = True  # enough: closing the stream below stops the model
+                            break
                     if choice.finish_reason:
                         finished = True
-        finally:
+        finally:  # stopped early, or failed: end the provider's stream (and its generation) now
             close = getattr(response, "aclose", None)
             if close is not None:
                 try:
                     await close()
-                except Exception:  # noqa: BLE001 - the connection is being dropped anyway
+                except Exception:  # noqa: BLE001 - closing is best effort
                     pass
         # litellm closes every stream with a finish reason of its own; what the provider
         # really sent is kept on the stream wrapper. None there means the connection died.
-        if hasattr(response, "received_finish_reason"):
+        if hasattr(response, "received_finish_reason") and not stopped:
             finished = bool(response.received_finish_reason or getattr(response, "intermittent_finish_reason", None))
-        if not finished:
+        if not (finished or stopped):
             raise StreamCut()
-        prompt = getattr(usage, "prompt_tokens", 0) or sum(len(m["content"]) for m in messages) // 4
-        completion = getattr(usage, "completion_tokens", 0) or text_len // 4
-        yield Usage(prompt_tokens=int(prompt), completion_tokens=int(completion))
+        if usage is None and stopped and self.embedded:
+            from .embedded import last_usage
+
+            usage = last_usage(self.name)
+        yield _usage(usage, messages, text)
 
 
 def _schema_refusal(exc: BaseException, kind: str) -> bool:
     """Whether a failure of a call that sent a JSON schema may be the schema's fault: any refused
     request (the server may not name the parameter), or a server error that names it."""
     return kind == "refused-request" or (kind in ("server-error", "other") and mentions_schema(exc))
+
+
+def _usage(usage, messages, text: str) -> Usage:
+    """The backend's own counts where it gave them (with the prompt tokens it took from its cache),
+    else an estimate of four characters a token."""
+    def field(obj, name):
+        return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+    prompt = field(usage, "prompt_tokens") or 0
+    completion = field(usage, "completion_tokens") or 0
+    details = field(usage, "prompt_tokens_details")
+    cached = field(details, "cached_tokens") if details is not None else None
+    estimated = not prompt
+    return Usage(
+        prompt_tokens=int(prompt or sum(len(m.get("content") or "") for m in messages) // 4),
+        completion_tokens=int(completion or len(text) // 4),
+        cached_tokens=None if cached is None or estimated else int(cached),
+        estimated=estimated,
+    )

@@ -31,8 +31,7 @@ def improvise(messages: list[dict], json_mode: bool, counter: int) -> str:
     user = _last_user(messages)
     if json_mode:
         plans = [f"{_VERBS[(counter + i * 3) % len(_VERBS)]} {_THINGS[(counter * 5 + i * 7) % len(_THINGS)]} (idea {counter}-{i})" for i in range(3)]
-        m = re.search(r"New paragraph:\n(.*?)\n\n", user, re.S)
-        para = m.group(1) if m else ""
+        para = next((m["content"] for m in reversed(messages) if m["role"] == "assistant"), "")
         return json.dumps({  # in the schema's order, as constrained decoding writes it
             "plans": plans,
             "memory": f"Call {counter}. " + " ".join(para.split()[:60]),
@@ -58,7 +57,8 @@ class ScriptedModel:
         self.script.extend(replies)
 
     async def stream(
-        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None
+        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None,
+        until=None,
     ) -> AsyncIterator["str | Usage | Restart"]:
         self.calls.append({"messages": messages, "json_schema": json_schema, "max_tokens": max_tokens})
         if self.script:
@@ -73,6 +73,7 @@ class ScriptedModel:
             raise reply
         prompt_tokens = sum(len(m["content"]) for m in messages) // 4
         completion = 0
+        text = ""
         for piece in re.findall(r"\S+\s*|\s+", reply):
             if self.delay:
                 await asyncio.sleep(self.delay)
@@ -80,4 +81,7 @@ class ScriptedModel:
                 await asyncio.sleep(0)
             completion += 1
             yield piece
+            text += piece
+            if until is not None and until(text):
+                break
         yield Usage(prompt_tokens=prompt_tokens, completion_tokens=completion)

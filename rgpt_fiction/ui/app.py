@@ -50,6 +50,7 @@ class RgptApp(App[int]):
     ]
 
     storyteller: reactive[str] = reactive("loading")  # "loading", "ready" or "error"
+    storyteller_progress: reactive[str] = reactive("")  # first start: how far the model file is unpacked
 
     def __init__(
         self,
@@ -155,7 +156,7 @@ class RgptApp(App[int]):
     def load_storyteller(self) -> None:
         error = ""
         try:
-            from rgpt_fiction.factory import make_embedder, make_model
+            from rgpt_fiction.factory import make_embedder, make_model, prepare_model
 
             if self.embedder is None:
                 self.embedder = make_embedder(self.settings)
@@ -166,13 +167,27 @@ class RgptApp(App[int]):
 
                     import_litellm()
                 self.model = make_model(self.settings)
+            prepare_model(self.model, progress=self._assembling)
         except Exception as exc:  # noqa: BLE001 - shown to the reader, who can fix the settings
             from rgpt_fiction.errors import describe
 
             error = describe(exc) or f"{type(exc).__name__}: {exc}"
         self.post_message(StorytellerLoaded(error))
 
+    def _assembling(self, done: int, total: int) -> None:
+        """From the loading thread: how far the first-start assembly of the model file is."""
+        text = "" if done >= total else (
+            f"Unpacking the storyteller (first start only): {done * 100 // total} % of {total / 2**20:,.0f} MiB"
+        )
+        if text != self.storyteller_progress:
+            self.call_from_thread(setattr, self, "storyteller_progress", text)
+
+    def loading_text(self) -> str:
+        """The line shown while the storyteller loads."""
+        return self.storyteller_progress or "Loading the storyteller…"
+
     def on_storyteller_loaded(self, message: StorytellerLoaded) -> None:
+        self.storyteller_progress = ""
         self.storyteller_error = message.error
         self.storyteller = "error" if message.error else "ready"
         if self._storyteller_ready is not None:

@@ -104,6 +104,10 @@ class StoryScreen(Screen):
         self.open_game()
 
     # --- opening and closing ------------------------------------------------------
+    def _show_loading(self, _progress: str = "") -> None:
+        if self.app.storyteller == "loading":
+            self.query_one("#phase", Static).update(Text(self.app.loading_text(), style="italic"))
+
     @work(exclusive=True, group="open", exit_on_error=False)
     async def open_game(self) -> None:
         from rgpt_fiction.errors import describe
@@ -111,7 +115,8 @@ class StoryScreen(Screen):
         from rgpt_fiction.saves.slot import Slot
 
         if self.app.storyteller == "loading":
-            self.query_one("#phase", Static).update(Text("Loading the storyteller…", style="italic"))
+            self.query_one("#phase", Static).update(Text(self.app.loading_text(), style="italic"))
+            self.watch(self.app, "storyteller_progress", self._show_loading, init=False)
         try:
             model, embedder = await self.app.wait_storyteller()
         except RuntimeError as exc:

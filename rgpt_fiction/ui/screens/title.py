@@ -110,7 +110,7 @@ class TitleScreen(Screen):
     def _show_storyteller(self, state: str) -> None:
         label = self.query_one("#loading", Static)
         if state == "loading":
-            label.update(Text(f"{SPINNER[self._spin]} Loading the storyteller…", style="italic"))
+            label.update(Text(f"{SPINNER[self._spin]} {self.app.loading_text()}", style="italic"))
             label.set_classes("-loading")
         elif state == "ready":
             label.update(Text(f"The storyteller is ready · {self.app.model_name}"))

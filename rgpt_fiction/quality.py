@@ -1,0 +1,227 @@
+"""Story quality a machine can see, per turn: is it English, is the hero "you", is it copied,
+are words glued together, are the plans usable, is the reader's own plan taken up.
+
+Necessary, not sufficient: a grammatical paragraph can still be nonsense, so health runs are
+also read. English words are judged by `wordfreq` (its data ships in the wheel): a word is
+English when English uses it and uses it clearly more than French, Spanish, German, Italian,
+Portuguese or Dutch do ("fait", "monsieur", "elles" are not; "pain", "dire", "chair" are).
+Names the story knows (the world's, the persona's, those written earlier) count as English;
+a capitalised word inside a sentence is a name and is left out of the count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+OTHER_LANGS = ("fr", "es", "de", "it", "pt", "nl")
+KNOWN = 1.0  # Zipf frequency at which English counts a word as known (once per 100M words)
+MARGIN = 2.9  # a word another language uses this much more often (Zipf) is that language's
+# ("pour", "dire", "con" stay English; "le", "est", "und", "que" do not)
+FUNCTION = 6.5  # Zipf of the words glued most often ("the", "of", "to", "and", "you")
+PLAN_WORDS = (3, 25)
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_SENTENCE_START = re.compile(r"(^|[.!?:;\"“”—]\s*)$")
+
+
+@lru_cache(maxsize=200_000)
+def _zipf(word: str, lang: str = "en") -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+@lru_cache(maxsize=200_000)
+def is_english(word: str) -> bool:
+    """A lowercase word that English uses, and no other common European language much more."""
+    word = word.lower().strip("'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    en = _zipf(word)
+    if en < KNOWN:
+        return False
+    return en >= max(_zipf(word, lang) for lang in OTHER_LANGS) - MARGIN
+
+
+def _words(text: str) -> list[tuple[str, bool]]:
+    """(word, is a name) for every word: a capitalised word not at a sentence's start is a name."""
+    out = []
+    for m in _WORD.finditer(text or ""):
+        w = m.group(0)
+        before = text[max(0, m.start() - 3):m.start()]
+        starts = m.start() == 0 or bool(_SENTENCE_START.search(before))
+        name = w[0].isupper() and not starts and w != "I"
+        out.append((w, name))
+    return out
+
+
+def names_in(*texts: str) -> set[str]:
+    """Lowercased words the texts write capitalised inside a sentence (the story's names)."""
+    return {w.lower() for t in texts for w, is_name in _words(t) if is_name}
+
+
+def english_rate(text: str, names: set[str] = frozenset()) -> float:
+    """Share of the text's words that are English (names the story knows count; other names are left out)."""
+    counted = english = 0
+    for w, is_name in _words(text):
+        low = w.lower()
+        if low in names:
+            counted += 1
+            english += 1
+        elif is_name:
+            continue
+        else:
+            counted += 1
+            english += is_english(low)
+    return round(english / counted, 4) if counted else 1.0
+
+
+def glued_words(text: str, names: set[str] = frozenset()) -> list[str]:
+    """Words that two words make when the space between them is lost: an unknown word that splits
+    into two common ones ("brasskey", "fromJack"), or a rare one that splits into a common word and
+    one of the commonest ("oneof", "ofthe", "holdingthe"). Real compounds ("lamplight",
+    "floorboards", "oneself", "into") are known words and pass."""
+    out = []
+    for w, _ in _words(text):
+        low = w.lower()
+        if len(low) < 5 or low in names or "'" in low:
+            continue
+        zipf = _zipf(low)
+        if zipf >= 3.5:
+            continue
+        for i in range(2, len(low) - 1):
+            left, right = low[:i], low[i:]
+            if zipf < KNOWN and (_common(left) or left in names) and (_common(right) or right in names):
+                out.append(w)
+                break
+            if zipf < 3.5 and any(
+                len(f) >= 2 and _zipf(f) >= FUNCTION and len(o) >= 3 and (_common(o) or o in names)
+                for f, o in ((left, right), (right, left))
+            ):
+                out.append(w)
+                break
+    return out
+
+
+def _common(word: str) -> bool:
+    return len(word) >= 2 and _zipf(word) >= 3.0 and is_english(word)
+
+
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|(?<!\w)'[^']*'(?!\w)")
+
+
+def second_person(paragraph: str, hero: str) -> bool:
+    """The hero is addressed as "you" and, outside quoted speech, not named in the third person."""
+    narration = _QUOTED.sub(" ", paragraph or "")
+    words = {w.lower() for w in _WORD.findall(narration)}
+    if not words & {"you", "your", "yours", "yourself"}:
+        return False
+    hero_words = {w.lower() for w in _WORD.findall(hero or "") if len(w) > 2}
+    return not (hero_words & {w.lower() for w, is_name in _words(narration) if w[0].isupper()})
+
+
+def spans(text: str, n: int = 8) -> list[tuple[str, ...]]:
+    words = [w.lower() for w in _WORD.findall(text or "")]
+    return [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+
+
+def copied_rate(paragraph: str, sources: list[str], n: int = 8) -> float:
+    """Share of the paragraph's n-word spans that already occur in one of the sources."""
+    own = spans(paragraph, n)
+    if not own:
+        return 0.0
+    seen = {s for src in sources for s in spans(src, n)}
+    return round(sum(s in seen for s in own) / len(own), 4)
+
+
+_LABELS = re.compile(r"(?i)\b(premise|setting|characters|tone|style|short-term memory|facts|plan|reader)\s*:")
+_ABOUT_THE_GAME = re.compile(r"(?i)\b(plans?|the reader|paragraphs?|narrator|options?|choices)\b")
+
+
+def plan_problem(plan: str, paragraph: str, names: set[str] = frozenset()) -> str:
+    """Why a plan is not a usable action in English ("" when it is)."""
+    words = _WORD.findall(plan or "")
+    if not PLAN_WORDS[0] <= len(words) <= PLAN_WORDS[1]:
+        return f"{len(words)} words"
+    if english_rate(plan, names) < 0.97:
+        return "not English"
+    if _LABELS.search(plan):
+        return "prompt label"
+    if _ABOUT_THE_GAME.search(plan):
+        return "about the game, not an action in it"
+    if copied_rate(plan, [paragraph], n=6) > 0:
+        return "copies the paragraph"
+    return ""
+
+
+def _content(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text or "") if len(w) > 2 and _zipf(w.lower()) < 5.8]
+
+
+def _stem(word: str) -> str:
+    return word[:5] if len(word) > 5 else word
+
+
+def plan_followed(plan: str, paragraph: str) -> float:
+    """Share of the plan's content words (rare enough to carry meaning) that the paragraph picks up."""
+    wanted = {_stem(w) for w in _content(plan)}
+    if not wanted:
+        return 1.0
+    have = {_stem(w) for w in _WORD.findall((paragraph or "").lower())}
+    return round(len(wanted & have) / len(wanted), 4)
+
+
+@dataclass
+class Quality:
+    english_rate: float  # the minimum over paragraph, plans, memory and facts
+    english: dict = field(default_factory=dict)  # each of the four
+    second_person: bool = True
+    copied_rate: float = 0.0
+    glued_words: list[str] = field(default_factory=list)
+    plans_ok: bool = True
+    plan_problems: list[str] = field(default_factory=list)
+    plan_followed: float | None = None  # only for a plan the reader typed
+
+
+def measure(paragraph: str, plans: list[str], memory: str, facts: list[str], *, hero: str, known: set[str],
+            sources: list[str], plan: str = "", own_plan: bool = False, templated: int = 0) -> Quality:
+    """Every measure of one turn. `known` are the names the story knows; `sources` what the model was
+    shown (the prompt, earlier paragraphs); `templated` how many plans were filled by the game."""
+    names = known
+    english = {
+        "paragraph": english_rate(paragraph, names),
+        "plans": min([english_rate(p, names) for p in plans] or [1.0]),
+        "memory": english_rate(memory, names),
+        "facts": english_rate(" ".join(facts), names),
+    }
+    problems = [f"plan {i + 1}: {why}" for i, p in enumerate(plans) if (why := plan_problem(p, paragraph, names))]
+    if templated:
+        problems.append(f"{templated} plan(s) filled by the game")
+    glued = glued_words(" ".join([paragraph, *plans, memory, *facts]), names)
+    return Quality(
+        english_rate=min(english.values()), english=english, second_person=second_person(paragraph, hero),
+        copied_rate=copied_rate(paragraph, sources), glued_words=glued, plans_ok=not problems,
+        plan_problems=problems, plan_followed=plan_followed(plan, paragraph) if own_plan else None,
+    )
+
+
+def story_names(world: dict, persona_name: str, paragraphs: list[str]) -> set[str]:
+    """The names a story knows: the world's people, places and title, the hero's, and every name
+    written inside a sentence so far."""
+    direct = [persona_name, world.get("title", ""), *(c.get("name", "") for c in world.get("characters") or [])]
+    texts = [world.get(k) or "" for k in ("premise", "setting", "opening", "summary")]
+    texts += [e.get("text", "") for e in world.get("lore") or []]
+    return {w.lower() for t in direct for w in _WORD.findall(t)} | names_in(*texts, *paragraphs)
+
+
+def turn_quality(game, node, prompt: list[dict], stats) -> Quality:
+    """The measures of a turn just played: `prompt` is the paragraph call's messages, `stats` its TurnStats."""
+    earlier = [game.nodes[i].paragraph for i in game.path_ids(node.id) if i != node.id]
+    templated = sum(int(m.group(1)) for r in stats.repairs if (m := re.match(r"filled (\d+) plan", r)))
+    return measure(
+        node.paragraph, node.plans, node.memory, node.facts, hero=game.persona.name,
+        known=story_names(game.world, game.persona.name, earlier),
+        sources=[m.get("content") or "" for m in prompt] + earlier, plan=node.plan, own_plan=node.own_plan,
+        templated=templated,
+    )
