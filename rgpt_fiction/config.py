@@ -16,10 +16,8 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from .llm.embedded import DEFAULT_MODEL
 
-EDITABLE = (
-    "model", "api_base", "temperature", "paragraph_words", "n_plans", "embedding_model", "timeout", "structured",
-    "connect_timeout", "idle_timeout",
-)
+# The settings the settings screen edits (and rewrites); other keys in the file are kept as they are.
+EDITABLE = ("model", "api_base", "temperature", "paragraph_words", "n_plans", "embedding_model", "timeout")
 
 
 def config_path() -> Path:
@@ -93,5 +91,19 @@ def save_settings(values: dict[str, Any]) -> Path:
         if value is None or value == "":
             continue
         lines.append(f"{key} = {json.dumps(value)}")
+    for key, value in _other_keys(path).items():  # e.g. structured, connect_timeout, set by hand
+        lines.append(f"{key} = {json.dumps(value)}")
     atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
     return path
+
+
+def _other_keys(path: Path) -> dict[str, Any]:
+    """The simple settings in the file that the settings screen does not edit."""
+    import tomllib
+
+    try:
+        old = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in old.items()
+            if k not in EDITABLE and k in Settings.model_fields and isinstance(v, (str, int, float, bool))}
