@@ -11,8 +11,17 @@ PARA = "The lamplighter lowers his pole and studies you for a long moment before
 NEW = "Down at the quay a rowing boat knocks against the steps, and in its bottom lies Mara's red scarf, soaked."
 
 
+_PLAN_SETS = (
+    ["Follow the lamplighter into the fog", "Search the tavern cellar for clues", "Ask the fishwife about Mara"],
+    ["Row out to the wreck at low water", "Read the harbourmaster's ledger", "Wait for the bell on the quay"],
+)
+_calls = iter(range(10**6))
+
+
 def upd(plans=None, facts=(), memory="You came to Saltmere looking for Mara, and the lamplighter knows something."):
-    plans = plans or ["Follow the lamplighter into the fog", "Search the tavern cellar for clues", "Ask the fishwife about Mara"]
+    """An update answer; by default its plans alternate between two sets, since the plan just
+    played is never offered again."""
+    plans = plans or _PLAN_SETS[next(_calls) % 2]
     return json.dumps({"plans": plans, "memory": memory, "facts": list(facts)})
 
 

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from typing import Callable
 
 from .parsing import parse_update, usable_plans
 
 _PLANS_CLOSED = re.compile(r'"plans"\s*:\s*\[.*\]', re.S)
+
+
+def _plans(text: str) -> list[str]:
+    """The plans array of an answer still being written (the rest of it may not parse yet)."""
+    m = re.search(r'"plans"\s*:\s*\[', text)
+    if m:
+        try:
+            plans, _ = json.JSONDecoder().raw_decode(text, m.end() - 1)
+        except ValueError:
+            plans = None
+        if isinstance(plans, list):
+            return [p for p in plans if isinstance(p, str)]
+    return parse_update(text).plans
 
 
 class PlanWarmer:
@@ -18,8 +32,8 @@ class PlanWarmer:
     shown at once; their vectors are cached for the check after the answer either way."""
 
     def __init__(self, vectors, paragraph: str, n: int, check: Callable[[list[str]], list[str]] | None = None,
-                 on_ready: Callable[[list[str]], None] | None = None):
-        self.vectors, self.paragraph, self.n = vectors, paragraph, n
+                 on_ready: Callable[[list[str]], None] | None = None, taken: str = ""):
+        self.vectors, self.paragraph, self.n, self.taken = vectors, paragraph, n, taken
         self.check, self.on_ready = check, on_ready
         self.task: asyncio.Future | None = None
         self._seen = 0
@@ -34,7 +48,7 @@ class PlanWarmer:
             self.task = asyncio.ensure_future(asyncio.to_thread(self._warm, text, loop))
 
     def _warm(self, text: str, loop: asyncio.AbstractEventLoop) -> None:
-        kept, _ = usable_plans(parse_update(text).plans, self.paragraph, self.n)
+        kept, _ = usable_plans(_plans(text), self.paragraph, self.n, taken=self.taken)
         if len(kept) > 1:
             self.vectors.many(kept)
         if self.check is not None:

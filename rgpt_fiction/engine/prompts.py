@@ -132,7 +132,7 @@ def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False
     )
 
 
-UPDATE_HEADER = "Now step outside the story and answer in JSON, for the game:"
+UPDATE_HEADER = "Now answer in JSON, for the game:"
 
 
 def update_instruction(n_plans: int, memory_words: int, retry_note: str = "") -> str:

@@ -374,11 +374,11 @@ class Story:
             messages = update_messages(conversation, written, n, opts.memory_words, note,
                                        standalone=None if opts.cache_layout else (memory_before, facts_before, plan))
             warmer = PlanWarmer(self.vectors, paragraph, n, check=lambda p: self._distinct(p, TurnStats(0, 0))[0],
-                                on_ready=on_plans)
+                                on_ready=on_plans, taken=plan)
             text = await self._complete(messages, 80 + int(opts.memory_words * 1.5) + 45 * n + 4 * 30, update_schema(n), llm,
                                         warmer=warmer)
             up = parse_update(text)
-            kept, problems = usable_plans(up.plans, paragraph, n)
+            kept, problems = usable_plans(up.plans, paragraph, n, taken=plan)
             kept, near = await asyncio.to_thread(self._distinct, kept, stats)
             problems += near
             stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
