@@ -20,22 +20,63 @@ class CliError(Exception):
     pass
 
 
-def _model_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", help="litellm model string (default: the embedded SmolLM2; env RGPT_MODEL)")
-    p.add_argument("--api-base", help="base URL for an OpenAI-compatible server (env RGPT_API_BASE)")
+# The options that mean the same for every command. Defined once here; accepted before the
+# command (`rgpt-fiction --model M play ...`) and after it (`rgpt-fiction play --model M ...`).
+GLOBAL_OPTIONS: tuple[tuple[str, dict], ...] = (
+    ("--model", dict(metavar="MODEL", help="litellm model string (default: the embedded model; env RGPT_MODEL)")),
+    ("--api-base", dict(metavar="URL", help="base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 "
+                                             "(env RGPT_API_BASE)")),
+    ("--structured", dict(choices=("auto", "on", "off"),
+                          help="send the JSON schema of the answer to the model: auto (try it, fall back to the "
+                               "prompt if refused), on, off (env RGPT_STRUCTURED)")),
+    ("--saves-dir", dict(metavar="DIR", help="folder of save slots (default: saves/ in the current directory)")),
+    ("--worlds-dir", dict(metavar="DIR", action="append", help="another folder of world files (repeatable)")),
+)
+_AFTER = "after_command_"  # where a subcommand's parser puts a global option, merged by merge_global_options
 
 
-def _saves_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--saves-dir", help="folder of save slots (default: saves/ in the current directory)")
+def _dest(flag: str) -> str:
+    return flag.lstrip("-").replace("-", "_")
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """The parsers of a parser's subcommands (argparse keeps them in its subparsers action)."""
+    out = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            out += [p for p in action.choices.values() if p not in out]
+    return out
+
+
+def _add_global_options(parser: argparse.ArgumentParser, top: bool = True) -> None:
+    """Give a parser and all its subcommands the global options. A subcommand writes them under
+    other names, so the value it did not see does not overwrite the one given before it."""
+    group = parser.add_argument_group("global options (before or after the command)")
+    for flag, kwargs in GLOBAL_OPTIONS:
+        group.add_argument(flag, dest=("" if top else _AFTER) + _dest(flag), default=argparse.SUPPRESS, **kwargs)
+    for sub in _subparsers(parser):
+        _add_global_options(sub, top=False)
+
+
+def merge_global_options(args: argparse.Namespace) -> argparse.Namespace:
+    """One value per global option: given after the command wins; repeatable ones add up."""
+    for flag, kwargs in GLOBAL_OPTIONS:
+        name = _dest(flag)
+        before = getattr(args, name, None)
+        after = getattr(args, _AFTER + name, None)
+        if hasattr(args, _AFTER + name):
+            delattr(args, _AFTER + name)
+        if kwargs.get("action") == "append":
+            setattr(args, name, list(before or []) + list(after or []))
+        else:
+            setattr(args, name, after if after is not None else before)
+    return args
 
 
 def build_parser(with_worlds: bool = True) -> argparse.ArgumentParser:
     """The whole command line. Without `with_worlds` the `worlds` command is only named, so
     starting the game does not pay for importing the world validators."""
     parser = argparse.ArgumentParser(prog="rgpt-fiction", description="Personalized interactive fiction that never forgets.")
-    parser.add_argument("--worlds-dir", action="append", default=[], help="another folder of world files (repeatable)")
-    _model_flags(parser)
-    _saves_flag(parser)
     sub = parser.add_subparsers(dest="command")
 
     play = sub.add_parser("play", help="play a world (the TUI, or --headless for line mode)")
@@ -46,9 +87,6 @@ def build_parser(with_worlds: bool = True) -> argparse.ArgumentParser:
     play.add_argument("--persona", default="", help="a short description of yourself")
     play.add_argument("--tone", default="", help="a tone you want, or things to avoid")
     play.add_argument("--restore-backup", action="store_true", help="load the slot's last good backup")
-    play.add_argument("--worlds-dir", action="append", default=[], dest="worlds_dir_play")
-    _model_flags(play)
-    _saves_flag(play)
 
     auto = sub.add_parser("autoplay", help="writer mode: a simulated reader picks the plans")
     auto.add_argument("--world", help="world file (needed for a new slot)")
@@ -62,19 +100,15 @@ def build_parser(with_worlds: bool = True) -> argparse.ArgumentParser:
                       help="the simulated reader picks only after reading the paragraph at this speed")
     auto.add_argument("--typed-every", type=int, default=0, metavar="N",
                       help="every Nth turn the simulated reader types a plan of its own (measures plan_followed)")
-    _model_flags(auto)
-    _saves_flag(auto)
 
     saves = sub.add_parser("saves", help="save slots")
     saves_sub = saves.add_subparsers(dest="saves_command")
-    sl = saves_sub.add_parser("list", help="list the save slots")
-    _saves_flag(sl)
+    saves_sub.add_parser("list", help="list the save slots")
 
     export = sub.add_parser("export", help="export a slot as Markdown (the story) or JSON (the whole tree)")
     export.add_argument("slot")
     export.add_argument("--format", choices=["md", "json"], default="md")
     export.add_argument("--out", help="file to write (default: standard output)")
-    _saves_flag(export)
 
     if with_worlds:
         from .world.commands import add_worlds_parser
@@ -82,7 +116,12 @@ def build_parser(with_worlds: bool = True) -> argparse.ArgumentParser:
         add_worlds_parser(sub)
     else:
         sub.add_parser("worlds", help="list, validate, create and inspect world files")
+    _add_global_options(parser)
     return parser
+
+
+def parse_args(words: list[str], with_worlds: bool = True) -> argparse.Namespace:
+    return merge_global_options(build_parser(with_worlds).parse_args(words))
 
 
 def _settings(args):
@@ -90,7 +129,7 @@ def _settings(args):
 
     return load_settings(
         model=getattr(args, "model", None), api_base=getattr(args, "api_base", None),
-        saves_dir=getattr(args, "saves_dir", None),
+        structured=getattr(args, "structured", None), saves_dir=getattr(args, "saves_dir", None),
     )
 
 
@@ -202,14 +241,27 @@ def cmd_tui(args, settings=None) -> int:
     from .ui.app import run
 
     settings = settings or _settings(args)
-    dirs = list(getattr(args, "worlds_dir", []) or []) + list(getattr(args, "worlds_dir_play", []) or [])
+    dirs = list(getattr(args, "worlds_dir", []) or [])
     return run(settings, worlds_dirs=dirs, world=getattr(args, "world", None), slot=getattr(args, "slot", None))
+
+
+def interrupted() -> int:
+    """Ctrl+C: the turn in progress was cancelled (never committed) and the slot closed on the way
+    here. Stop the embedded model's generation before the interpreter exits, then exit 130."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C must not interrupt the cleanup
+    print("\n(interrupted; every finished turn is saved)", file=sys.stderr)
+    embedded = sys.modules.get("rgpt_fiction.llm.embedded")
+    if embedded is not None:
+        embedded.stop_generations()
+    return 130
 
 
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     parser = build_parser(with_worlds="worlds" in words)
-    args = parser.parse_args(words)
+    args = merge_global_options(parser.parse_args(words))
     handlers = {"play": cmd_play, "autoplay": cmd_autoplay, "saves": cmd_saves, "export": cmd_export}
     try:
         if args.command is None:
@@ -225,8 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows up here, not as a message at exit
         return code
     except KeyboardInterrupt:
-        print("\n(interrupted; every finished turn is saved)", file=sys.stderr)
-        return 130
+        return interrupted()
     except BrokenPipeError:  # `rgpt-fiction worlds list | head`: the reader has what they wanted
         import os
 

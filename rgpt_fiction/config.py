@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from .llm.embedded import DEFAULT_MODEL
 
+# The settings the settings screen edits (and rewrites); other keys in the file are kept as they are.
 EDITABLE = ("model", "api_base", "temperature", "paragraph_words", "n_plans", "embedding_model", "timeout")
 
 
@@ -37,7 +38,14 @@ class Settings(BaseSettings):
     paragraph_words: int = Field(120, ge=30, le=400)
     n_plans: int = Field(3, ge=2, le=9)
     embedding_model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers model name or path")
-    timeout: float = Field(120.0, gt=0)
+    # How long to wait for a model server, in seconds. A hung server ends in a clear message
+    # after at most connect_timeout + timeout (100 s by default); timeouts are not retried.
+    timeout: float = Field(90.0, gt=0, description="longest wait for the first word of an answer (a local "
+                           "server may take a minute to read a long prompt)")
+    connect_timeout: float = Field(10.0, gt=0, description="longest wait to connect to a model server")
+    idle_timeout: float = Field(30.0, gt=0, description="longest silence between two pieces of an answer")
+    structured: Literal["auto", "on", "off"] = Field(
+        "auto", description="send the answer's JSON schema: auto (try, fall back to the prompt if refused), on, off")
     saves_dir: str = "saves"
 
     @field_validator("model")
@@ -83,5 +91,19 @@ def save_settings(values: dict[str, Any]) -> Path:
         if value is None or value == "":
             continue
         lines.append(f"{key} = {json.dumps(value)}")
+    for key, value in _other_keys(path).items():  # e.g. structured, connect_timeout, set by hand
+        lines.append(f"{key} = {json.dumps(value)}")
     atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
     return path
+
+
+def _other_keys(path: Path) -> dict[str, Any]:
+    """The simple settings in the file that the settings screen does not edit."""
+    import tomllib
+
+    try:
+        old = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in old.items()
+            if k not in EDITABLE and k in Settings.model_fields and isinstance(v, (str, int, float, bool))}

@@ -22,3 +22,17 @@ def describe(exc: BaseException) -> str | None:
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
     return None
+
+
+def transient(exc: BaseException) -> bool:
+    """Whether waiting may fix the model failure behind `exc` (a rate limit, a server error, a
+    dropped connection). Failures that are not model calls, or unknown, count as transient."""
+    from .llm.base import LLMError
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, LLMError):
+            return exc.retryable
+        exc = exc.__cause__ or exc.__context__
+    return True

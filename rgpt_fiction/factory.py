@@ -14,7 +14,21 @@ def make_model(settings: Settings):
         return ScriptedModel(name=settings.model)
     from .llm.client import LiteLLMModel
 
-    return LiteLLMModel(settings.model, api_base=settings.api_base, timeout=settings.timeout)
+    if settings.model.startswith("embedded//"):  # a GGUF file named by its path: say now if it is not there
+        from pathlib import Path
+
+        from .llm.embedded import EmbeddedModelError
+
+        path = Path(settings.model[len("embedded/"):]).expanduser()
+        if not path.is_file():
+            raise EmbeddedModelError(
+                f"no GGUF model file at {path} (from --model {settings.model}); give the path of a .gguf file "
+                "after embedded/, e.g. embedded//home/you/models/model.gguf")
+
+    return LiteLLMModel(
+        settings.model, api_base=settings.api_base, timeout=settings.timeout, connect_timeout=settings.connect_timeout,
+        idle_timeout=settings.idle_timeout, structured=settings.structured,
+    )
 
 
 def make_embedder(settings: Settings):

@@ -6,11 +6,13 @@ import asyncio
 import json
 import random
 import textwrap
+import threading
 from typing import TextIO
 
 from .engine.events import Delta, Notice, PlansReady, Restart, TurnDone, TurnError
 from .engine.parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS
 from .engine.story import PlanError, Story
+from .errors import transient
 from .engine.tree import render_tree
 
 COMMANDS = {
@@ -161,6 +163,13 @@ _CUT_NOTES = {
 }
 
 
+_AFTER_FAILURE = {
+    True: "Nothing was lost; type your choice again to retry.",
+    False: "Nothing was lost. Fix the cause first: leave with an empty line, then run the same command "
+           "(with the right --model, --api-base or environment) to continue where you are.",
+}
+
+
 def _show_state(story: Story, printer: Printer) -> None:
     printer.line()
     printer.paragraph(story.node.paragraph)
@@ -182,7 +191,7 @@ async def _command(story: Story, line: str, printer: Printer) -> bool:
         try:
             await run_turn(story.retry(), printer)
         except TurnError as exc:
-            printer.line(f"The turn failed: {exc}")
+            printer.line(f"The turn failed: {exc}\n{_AFTER_FAILURE[transient(exc)]}")
     elif cmd == "/alt" and arg in ("next", "prev"):
         moved = story.alt(1 if arg == "next" else -1) or printer.line("(no other version that way)")
     elif cmd == "/tree":
@@ -203,6 +212,31 @@ async def _command(story: Story, line: str, printer: Printer) -> bool:
     return True
 
 
+async def read_line(inp: TextIO) -> str:
+    """A line from the reader, read in a daemon thread: asyncio joins its own worker threads at exit,
+    and a readline that never returns would keep Ctrl+C at the prompt from ending the game."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future = loop.create_future()
+
+    def deliver(line, exc):
+        if not done.done():
+            done.set_exception(exc) if exc is not None else done.set_result(line)
+
+    def work():
+        line, error = "", None
+        try:
+            line = inp.readline()
+        except Exception as exc:  # noqa: BLE001 - raised in the game's own task
+            error = exc
+        try:
+            loop.call_soon_threadsafe(deliver, line, error)
+        except RuntimeError:  # the game has ended meanwhile
+            pass
+
+    threading.Thread(target=work, name="read-line", daemon=True).start()
+    return await done
+
+
 async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
     """The reader's loop: a number picks a plan, other text is their own plan, /commands, empty line quits."""
     if not story.game.nodes:
@@ -213,7 +247,7 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
     while True:
         printer.out.write("> ")
         printer.out.flush()
-        line = await asyncio.to_thread(inp.readline)
+        line = await read_line(inp)
         if not line or not line.strip():
             printer.line("\n(saved; run the same command again to continue)")
             return 0
@@ -234,7 +268,7 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
             printer.line(str(exc))
             continue
         except TurnError as exc:
-            printer.line(f"\nThe turn failed: {exc}\nNothing was lost; type your choice again to retry.")
+            printer.line(f"\nThe turn failed: {exc}\n{_AFTER_FAILURE[transient(exc)]}")
             printer.plans(story.plans)
             continue
         if story.save_error:

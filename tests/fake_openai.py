@@ -6,6 +6,9 @@ Each request takes the next behaviour from `server.behaviours` (the last one rep
   ("hang", seconds)   say nothing for that long
   ("cut", text)       stream half of `text`, then close the connection without finishing
   ("empty", None)     finish with no content at all
+  ("stall", (text, s)) stream half of `text`, then say nothing for s seconds
+A behaviour may also be a function of the request body returning one of these, e.g. to refuse
+some `response_format`s ("status-message", (400, "response_format is not supported")).
 """
 
 from __future__ import annotations
@@ -51,11 +54,14 @@ class FakeOpenAI:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 fake.requests.append({"body": body, "headers": dict(self.headers)})
-                kind, arg = fake.next_behaviour()
-                if kind in ("status", "status-echo"):
+                behaviour = fake.next_behaviour()
+                kind, arg = behaviour(body) if callable(behaviour) else behaviour
+                if kind in ("status", "status-echo", "status-message"):
                     message = f"scripted {arg}"
                     if kind == "status-echo":  # like providers that quote the credentials they refused
                         message += f": invalid key {self.headers.get('Authorization')}"
+                    if kind == "status-message":
+                        arg, message = arg
                     payload = json.dumps({"error": {"message": message, "type": "server_error"}}).encode()
                     self.send_response(arg)
                     self.send_header("Content-Type", "application/json")
@@ -70,12 +76,16 @@ class FakeOpenAI:
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                text = arg or ""
+                text, stall = (arg if kind == "stall" else (arg, 0))
+                text = text or ""
                 words = text.split(" ") if text else []
-                if kind == "cut":
+                if kind in ("cut", "stall"):
                     words = words[: max(1, len(words) // 2)]
                 for i, word in enumerate(words):
                     self._event({"content": word if i == 0 else " " + word}, None)
+                if kind == "stall":
+                    time.sleep(stall)
+                    return
                 if kind == "cut":
                     self.wfile.flush()
                     self.connection.shutdown(2)

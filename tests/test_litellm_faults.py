@@ -56,10 +56,21 @@ async def test_server_error_fails_after_bounded_retries(server):
     assert time.monotonic() - started < 20
 
 
-async def test_hang_past_the_timeout_fails_clearly(server):
+async def test_hang_past_the_first_word_limit_fails_clearly_and_is_not_retried(server):
     server.behaviours = [("hang", 5)]
-    with pytest.raises(LLMError, match="no answer within 1 s"):
-        await collect(model(server, timeout=1.0, retries=0))
+    with pytest.raises(LLMError, match="took the request but wrote nothing for 1 s") as err:
+        await collect(model(server, timeout=1.0, retries=3))
+    assert len(server.requests) == 1  # waiting longer is the reader's call, not a retry's
+    assert "try again in a moment" not in str(err.value) and "RGPT_TIMEOUT" in str(err.value)
+    assert not err.value.retryable
+
+
+async def test_silence_mid_answer_past_the_idle_limit_fails_clearly(server):
+    server.behaviours = [("stall", ("Words arrive and then nothing more comes at all.", 5))]
+    m = LiteLLMModel("openai/test-model", api_base=server.url, timeout=3, idle_timeout=1, retries=3, backoff=0.05)
+    with pytest.raises(LLMError, match="stopped writing for 1 s in the middle of the answer"):
+        await collect(m)
+    assert len(server.requests) == 1
 
 
 async def test_cut_stream_is_a_failure_not_a_short_answer(server):
@@ -76,11 +87,12 @@ async def test_cut_stream_then_success_restarts_the_text(server):
     assert "".join(x for x in after if isinstance(x, str)) == "A whole answer."
 
 
-async def test_missing_key_is_explained(server, monkeypatch):
+async def test_wrong_key_is_explained(server, monkeypatch):
     server.behaviours = [("status", 401)]
-    with pytest.raises(LLMError, match="API key"):
+    with pytest.raises(LLMError, match="refused the API key") as err:
         await collect(model(server))
     assert len(server.requests) == 1  # not retried
+    assert "OPENAI_API_KEY" in str(err.value) and "try again in a moment" not in str(err.value)
 
 
 async def test_turns_over_litellm_complete_fail_cleanly_and_repair(server, open_game):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import shutil
@@ -15,7 +14,8 @@ import pytest
 
 import rgpt_fiction
 from rgpt_fiction.world import WorldError, default_worlds_dirs, load_world
-from rgpt_fiction.world.commands import add_worlds_parser, run_worlds, template_text
+from rgpt_fiction.cli import parse_args
+from rgpt_fiction.world.commands import run_worlds, template_text
 
 FIX = Path(__file__).parent / "fixtures" / "worlds"
 REPO = Path(rgpt_fiction.__file__).resolve().parent.parent
@@ -23,11 +23,7 @@ SHELF = sorted((REPO / "worlds").glob("*.toml"))
 
 
 def run(*argv: str) -> tuple[int, str]:
-    parser = argparse.ArgumentParser(prog="rgpt-fiction")
-    parser.add_argument("--worlds-dir", action="append", default=[])
-    sub = parser.add_subparsers(dest="command")
-    add_worlds_parser(sub)
-    args = parser.parse_args(list(argv))
+    args = parse_args(list(argv))  # the real command line: --worlds-dir is a global option
     out = io.StringIO()
     code = run_worlds(args, out=out)
     return code, out.getvalue()

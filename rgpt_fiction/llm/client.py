@@ -1,9 +1,17 @@
 """The one door to language models: every call goes through litellm.
 
-Streaming for every call, bounded retries with backoff on transient errors, a request
-timeout and an idle timeout between chunks, and a clear LLMError naming the model and
-the cause when a call finally fails. A stream that ends without a finish reason (a cut
-connection) is a failure, not a short answer.
+Streaming for every call; bounded waits (connecting, the first word, the silence
+between words) that are not retried; bounded retries with backoff for transient
+causes only (rate limits, 5xx, a dropped connection); and a clear LLMError naming the
+model, the cause and what to do (llm/failures.py). A stream that ends without a
+finish reason (a cut connection) is a failure, not a short answer.
+
+Structured answers: with `structured="auto"` the JSON schema of an answer is sent as
+`response_format`, first in OpenAI's form (`json_schema`: OpenAI, vLLM, Ollama,
+llama.cpp's own server), then in the form llama-cpp-python's server takes
+(`json_object` with a `schema`); a server that refuses both is asked with the schema in
+the prompt only. What worked is remembered for the model and server (this process).
+With "on" a server that refuses both is an error; with "off" the schema is only in the prompt.
 """
 
 from __future__ import annotations
@@ -11,12 +19,24 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import re
 from typing import AsyncIterator
 
 from .base import LLMError, Restart, Usage
+from .failures import Limits, NoFirstWord, Stalled, StreamCut, explain, mentions_schema, redact  # noqa: F401
 
 EMBEDDED_PREFIX = "embedded/"
+STRUCTURED_MODES = ("auto", "on", "off")
+
+# How to send a JSON schema, best first; None: only in the prompt.
+SCHEMA_FORMS = ("json_schema", "json_object")
+# (model, api_base) -> the form that worked with that server (None: it refused every form)
+_schema_form: dict[tuple[str, str | None], str | None] = {}
+
+
+def response_format(form: str, schema: dict) -> dict:
+    if form == "json_schema":
+        return {"type": "json_schema", "json_schema": {"name": "turn", "schema": schema}}
+    return {"type": "json_object", "schema": schema}
 
 
 def import_litellm():
@@ -30,51 +50,6 @@ def import_litellm():
     return litellm
 
 
-class StreamCut(Exception):
-    pass
-
-
-_SECRET_NAMES = ("KEY", "TOKEN", "SECRET", "PASSWORD")
-
-
-def redact(text: str) -> str:
-    """Remove credentials from a message shown to the reader: secret-looking environment
-    values, bearer tokens, and the user:password part of URLs."""
-    for name, value in os.environ.items():
-        if value and len(value) >= 8 and any(part in name.upper() for part in _SECRET_NAMES):
-            text = text.replace(value, "[redacted]")
-    text = re.sub(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{8,}", r"\1[redacted]", text)
-    text = re.sub(r"\b(sk|pk|rk)-[A-Za-z0-9_\-]{8,}", "[redacted]", text)
-    return re.sub(r"(://)[^/@\s:]+(:[^/@\s]*)?@", r"\1[redacted]@", text)
-
-
-def _explain(exc: BaseException, timeout: float) -> tuple[str, str, bool]:
-    """(cause, hint, retryable) for an exception from litellm."""
-    name = type(exc).__name__
-    status = getattr(exc, "status_code", None)
-    text = redact(str(exc).split("\n")[0])[:200]
-    if isinstance(exc, StreamCut):
-        return "the connection was cut before the answer finished", "try the turn again", True
-    if isinstance(exc, asyncio.TimeoutError) or name in ("Timeout", "APITimeoutError"):
-        return f"no answer within {timeout:g} s", "the server is slow or stuck; try again, or raise the timeout", True
-    if name == "AuthenticationError" or status == 401:
-        return "the provider refused the request: missing or wrong API key", (
-            "set the provider's key in the environment (e.g. OPENAI_API_KEY, ANTHROPIC_API_KEY) and retry"), False
-    if name == "RateLimitError" or status == 429:
-        return "rate limited by the provider (HTTP 429)", "wait a moment and try again", True
-    if name in ("APIConnectionError", "ServiceUnavailableError") and status in (None, 503) and "Connection" in text:
-        return "cannot reach the model server", "is it running? check the model string and --api-base", True
-    if name in ("InternalServerError", "ServiceUnavailableError", "BadGatewayError") or (status and status >= 500):
-        return f"the model server failed (HTTP {status or '5xx'})", "try again in a moment", True
-    if name == "APIConnectionError":
-        return f"cannot reach the model server ({text})", "is it running? check --api-base", True
-    if name == "NotFoundError" or status == 404:
-        return "model not found", "check the model string (e.g. openai/gpt-4o-mini, ollama/llama3.1)", False
-    if name in ("BadRequestError", "UnsupportedParamsError") or status == 400:
-        return f"the request was refused ({text})", "check the model string and settings", False
-    return f"{name}: {text}", "try again; if it persists, check the model settings", False
-
-
 class LiteLLMModel:
     """A ChatModel served through litellm, any provider, including the embedded one."""
 
@@ -82,29 +57,63 @@ class LiteLLMModel:
         self,
         model: str,
         api_base: str | None = None,
-        timeout: float = 120.0,
+        timeout: float = 90.0,
         retries: int = 3,
         backoff: float = 1.0,
-        idle_timeout: float | None = None,
+        idle_timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        structured: str = "auto",
     ):
+        if structured not in STRUCTURED_MODES:
+            raise ValueError(f"structured must be one of {', '.join(STRUCTURED_MODES)}, not {structured!r}")
         self.name = model
         self.api_base = api_base or None
-        self.timeout = timeout
+        self.limits = Limits(connect=connect_timeout, first_word=timeout, idle=idle_timeout)
         self.retries = retries
         self.backoff = backoff
-        self.idle_timeout = idle_timeout or timeout
-        self._structured: bool | None = None
+        self.structured = structured
+        self.embedded = model.startswith(EMBEDDED_PREFIX)
 
-    def _supports_schema(self, litellm) -> bool:
-        if self._structured is None:
-            if self.name.startswith(EMBEDDED_PREFIX):
-                self._structured = True
-            else:
-                try:
-                    self._structured = bool(litellm.supports_response_schema(model=self.name))
-                except Exception:  # noqa: BLE001 - unknown models: ask in the prompt instead
-                    self._structured = False
-        return self._structured
+    @property
+    def timeout(self) -> float:
+        return self.limits.first_word
+
+    def schema_forms(self) -> list[str | None]:
+        """The ways a JSON schema will be asked for, in order; None: only in the prompt."""
+        if self.structured == "off":
+            return [None]
+        if self.embedded:
+            return ["json_schema"]
+        known = _schema_form.get((self.name, self.api_base), "unknown")
+        if known != "unknown" and (known is not None or self.structured == "auto"):
+            return [known]
+        return [*SCHEMA_FORMS, *([None] if self.structured == "auto" else [])]
+
+    def sends_schema(self) -> bool:
+        """Whether the next call with a JSON schema sends it to the server (else it is only in the prompt)."""
+        return self.schema_forms()[0] is not None
+
+    def _kwargs(self, messages: list[dict], max_tokens: int, temperature: float) -> dict:
+        kwargs = dict(
+            model=self.name, messages=messages, stream=True, max_tokens=max_tokens, temperature=temperature,
+            num_retries=0, stream_options={"include_usage": True},
+        )
+        if self.embedded:  # in process: no connection to wait for; Esc (cancel) stops it
+            return kwargs
+        import httpx
+
+        limits = self.limits
+        # the read limits are enforced per chunk in _once; httpx's read limit is only a backstop
+        kwargs["timeout"] = httpx.Timeout(
+            connect=limits.connect, read=max(limits.first_word, limits.idle) + 5, write=limits.connect,
+            pool=limits.connect,
+        )
+        kwargs["max_retries"] = 0  # the openai client's own retries would multiply ours
+        if self.api_base:
+            kwargs["api_base"] = self.api_base
+            if self.name.startswith("openai/") and not os.environ.get("OPENAI_API_KEY"):
+                kwargs["api_key"] = "no-key"  # a local server needs none; the openai client insists on one
+        return kwargs
 
     async def prewarm(self, messages: list[dict]) -> int:
         """Let the embedded model evaluate the start of the next prompt into its cache (servers with
@@ -120,56 +129,77 @@ class LiteLLMModel:
         until=None,
     ) -> AsyncIterator["str | Usage | Restart"]:
         litellm = import_litellm()
-        if self.name.startswith(EMBEDDED_PREFIX):
+        if self.embedded:
             from .embedded import register
 
             register(litellm)
-        kwargs = dict(
-            model=self.name, messages=messages, stream=True, max_tokens=max_tokens, temperature=temperature,
-            timeout=self.timeout, num_retries=0, stream_options={"include_usage": True},
-        )
-        if self.api_base:
-            kwargs["api_base"] = self.api_base
-        if json_schema is not None and self._supports_schema(litellm):
-            kwargs["response_format"] = {
-                "type": "json_schema", "json_schema": {"name": "turn", "schema": json_schema},
-            }
+        kwargs = self._kwargs(messages, max_tokens, temperature)
+        forms = self.schema_forms() if json_schema is not None else [None]
+        form = 0
         attempt = 0
         while True:
             attempt += 1
+            call = dict(kwargs)
+            if forms[form] is not None:
+                call["response_format"] = response_format(forms[form], json_schema)
             sent = False
             try:
-                async for item in self._once(litellm, kwargs, messages, until):
+                async for item in self._once(litellm, call, messages, until):
                     if isinstance(item, str):
                         sent = True
                     yield item
+                if json_schema is not None and not self.embedded and self.structured != "off":
+                    _schema_form[(self.name, self.api_base)] = forms[form]
                 return
             except (GeneratorExit, asyncio.CancelledError):
                 raise
             except LLMError:
                 raise
             except Exception as exc:  # noqa: BLE001 - every provider error becomes an LLMError
-                cause, hint, retryable = _explain(exc, self.timeout)
-                if not retryable or attempt > self.retries:
-                    if retryable:
-                        cause += f" (after {attempt} attempts)"
-                    raise LLMError(redact(self.name), cause, hint, retryable) from None
+                failure = explain(exc, self.name, self.api_base, self.limits, litellm)
+                if forms[form] is not None and not sent and _schema_refusal(exc, failure.kind):
+                    if form + 1 < len(forms):  # the next way of asking; not counted as a retry
+                        form += 1
+                        attempt -= 1
+                        continue
+                    if self.structured == "on":
+                        raise LLMError(
+                            redact(self.name), f"the server refused the JSON schema of the answer ({failure.cause})",
+                            'set structured = "auto" or "off" (RGPT_STRUCTURED or --structured)', False) from None
+                if not failure.transient or attempt > self.retries:
+                    cause = failure.cause + (f" ({attempt} attempts)" if attempt > 1 else "")
+                    raise LLMError(redact(self.name), cause, failure.hint, failure.transient) from None
                 if sent:
-                    yield Restart(cause)
+                    yield Restart(failure.cause)
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1) * (0.75 + random.random() / 2))
 
     async def _once(self, litellm, kwargs, messages, until=None):
-        response = await asyncio.wait_for(litellm.acompletion(**kwargs), self.timeout)
+        """One request: its chunks, then a Usage. Raises NoFirstWord or Stalled past the limits.
+        With `until`, the stream is closed (and the model stopped) as soon as until(text) holds."""
+        limits = None if self.embedded else self.limits
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+
+        def first_word_left():
+            return None if limits is None else max(0.0, limits.first_word - (loop.time() - started))
+
+        try:
+            response = await asyncio.wait_for(litellm.acompletion(**kwargs), first_word_left())
+        except asyncio.TimeoutError:
+            raise NoFirstWord(limits.first_word) from None
         finished = stopped = False
         usage = None
         text = ""
         iterator = response.__aiter__()
         try:
             while not stopped:
+                wait = first_word_left() if not text else (limits.idle if limits else None)
                 try:
-                    chunk = await asyncio.wait_for(iterator.__anext__(), self.idle_timeout)
+                    chunk = await asyncio.wait_for(iterator.__anext__(), wait)
                 except StopAsyncIteration:
                     break
+                except asyncio.TimeoutError:
+                    raise (Stalled(limits.idle) if text else NoFirstWord(limits.first_word)) from None
                 if getattr(chunk, "usage", None):
                     usage = chunk.usage
                 for choice in chunk.choices or []:
@@ -195,11 +225,17 @@ class LiteLLMModel:
             finished = bool(response.received_finish_reason or getattr(response, "intermittent_finish_reason", None))
         if not (finished or stopped):
             raise StreamCut()
-        if usage is None and stopped and self.name.startswith(EMBEDDED_PREFIX):
+        if usage is None and stopped and self.embedded:
             from .embedded import last_usage
 
             usage = last_usage(self.name)
         yield _usage(usage, messages, text)
+
+
+def _schema_refusal(exc: BaseException, kind: str) -> bool:
+    """Whether a failure of a call that sent a JSON schema may be the schema's fault: any refused
+    request (the server may not name the parameter), or a server error that names it."""
+    return kind == "refused-request" or (kind in ("server-error", "other") and mentions_schema(exc))
 
 
 def _usage(usage, messages, text: str) -> Usage:

@@ -179,10 +179,31 @@ def _threads(env) -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else max(1, os.cpu_count() or 1)
 
 
-def _close_all() -> None:
-    """Free the models before the interpreter tears down the modules their destructors need."""
-    for stop in list(_warm_stops):
+_running: dict[threading.Thread, threading.Event] = {}  # generations in progress, with their stop flags
+
+
+def stop_generations(wait: float = 30.0) -> bool:
+    """Stop every generation and cache warm-up in progress and wait for them (llama.cpp stops between
+    two tokens, or once the prompt batch it is reading is done). Returns whether none is left running. Called
+    before the interpreter exits: llama.cpp still running in a thread then is a segfault."""
+    for stop in [*_running.values(), *_warm_stops]:
         stop.set()
+    deadline = time.monotonic() + wait
+    for thread in list(_running):
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(thread.is_alive() for thread in list(_running)):
+        return False
+    if not _gen_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):  # a cache warm-up still runs
+        return False
+    _gen_lock.release()
+    return True
+
+
+def _close_all() -> None:
+    """Free the models before the interpreter tears down the modules their destructors need
+    (after stopping the generations and cache warm-ups that use them; a model still in use is left alone)."""
+    if not stop_generations():
+        return
     for m in list(_models.values()):
         try:
             m.close()
@@ -305,16 +326,23 @@ def make_handler():
             stop = threading.Event()
 
             def emit(item):
-                loop.call_soon_threadsafe(queue.put_nowait, item)
+                try:
+                    loop.call_soon_threadsafe(queue.put_nowait, item)
+                except RuntimeError:  # the event loop is closed: nobody is reading any more
+                    stop.set()
 
             def run():
-                with _gen_lock:
-                    try:
-                        _generate(llm, messages, params, emit, stop, decoding_for(model))
-                    except Exception as exc:  # noqa: BLE001 - surfaced to the caller below
-                        emit(("error", exc))
+                try:
+                    with _gen_lock:
+                        if not stop.is_set():
+                            _generate(llm, messages, params, emit, stop, decoding_for(model))
+                except Exception as exc:  # noqa: BLE001 - surfaced to the caller below
+                    emit(("error", exc))
+                finally:
+                    _running.pop(threading.current_thread(), None)
 
             thread = threading.Thread(target=run, name="embedded-llm", daemon=True)
+            _running[thread] = stop
             thread.start()
             try:
                 while True:

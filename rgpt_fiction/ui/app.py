@@ -85,7 +85,27 @@ class RgptApp(App[int]):
     # --- start ----------------------------------------------------------------
     def on_mount(self) -> None:
         self._storyteller_ready = asyncio.Event()
+        self._catch_interrupt(True)
         self.push_screen(TitleScreen())
+
+    def _catch_interrupt(self, on: bool) -> None:
+        """SIGINT (kill -INT; the Ctrl+C key itself is Textual's: copy, or how to quit) ends the game
+        as Ctrl+Q does, with exit status 130: the turn in progress cancelled, the slot closed."""
+        import signal
+
+        loop = asyncio.get_running_loop()
+        try:
+            if on:
+                loop.add_signal_handler(signal.SIGINT, self.interrupted)
+            else:
+                loop.remove_signal_handler(signal.SIGINT)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
+            pass
+
+    def interrupted(self) -> None:
+        self._stop_turns()
+        self.close_game()
+        self.exit(return_code=130)
 
     def title_shown(self) -> None:
         """Called by the title screen after its first paint: record, then start loading."""
@@ -197,9 +217,8 @@ class RgptApp(App[int]):
         old = self.settings
         self.settings = settings
         reload = False
-        if not self._model_injected and (settings.model, settings.api_base, settings.timeout) != (
-            old.model, old.api_base, old.timeout
-        ):
+        model_keys = ("model", "api_base", "timeout", "connect_timeout", "idle_timeout", "structured")
+        if not self._model_injected and any(getattr(settings, k) != getattr(old, k) for k in model_keys):
             self.model = None
             reload = True
         if not self._embedder_injected and settings.embedding_model != old.embedding_model:
@@ -294,6 +313,7 @@ class RgptApp(App[int]):
                 worker.cancel()
 
     def on_unmount(self) -> None:
+        self._catch_interrupt(False)
         self.close_game()
 
 

@@ -27,9 +27,7 @@ def add_worlds_parser(subparsers) -> None:
     worlds.set_defaults(worlds_parser=worlds)
     sub = worlds.add_subparsers(dest="worlds_command", metavar="{list,validate,new,show}")
 
-    ls = sub.add_parser("list", help="title, genre and file of each world")
-    ls.add_argument("--worlds-dir", action="append", default=[], dest="worlds_list_dirs", metavar="DIR",
-                    help="another folder of world files (repeatable)")
+    sub.add_parser("list", help="title, genre and file of each world (and of every --worlds-dir)")
 
     val = sub.add_parser("validate", help="check world files; every problem, one per line")
     val.add_argument("files", nargs="+", metavar="FILE")
@@ -70,7 +68,7 @@ def _short(path: Path) -> str:
 
 
 def _list(args, out) -> int:
-    extra = list(getattr(args, "worlds_dir", None) or []) + list(getattr(args, "worlds_list_dirs", None) or [])
+    extra = list(getattr(args, "worlds_dir", None) or [])
     dirs = default_worlds_dirs(extra)
     for d in dirs:
         if not d.is_dir():

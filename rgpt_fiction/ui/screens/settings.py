@@ -20,7 +20,7 @@ FIELDS = [
     ("paragraph_words", "Paragraph length in words (30 to 400)", "integer"),
     ("n_plans", "Plans offered each turn (2 to 9)", "integer"),
     ("embedding_model", "Embedding model (sentence-transformers name or path)", "text"),
-    ("timeout", "Request timeout in seconds", "number"),
+    ("timeout", "Longest wait for the model's first word, in seconds", "number"),
 ]
 
 

@@ -9,6 +9,7 @@ was before. The engine does all the story logic: this screen shows what it yield
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 from rich.text import Text
@@ -64,6 +65,9 @@ class StoryScreen(Screen):
         self._closed = False
         self._pending_pick = 0  # a plan number pressed while the story was opening
         self._focus_after = ""  # where the keys go when the turn ends: "plans", "own" or as they were
+        self._turn_started = 0.0  # when the turn in progress began (time.monotonic)
+        self._phase_label = ""  # what the turn in progress is doing, as shown
+        self._ticker = None  # redraws the seconds waited, once a second, while a turn runs
 
     # --- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -231,6 +235,9 @@ class StoryScreen(Screen):
         self.set_class(writing, "-writing")
         self.plan_list.disabled = writing
         if not writing:
+            if self._ticker is not None:
+                self._ticker.stop()
+                self._ticker = None
             self.query_one("#phase", Static).update("")
             after, self._focus_after = self._focus_after, ""
             if after == "own":
@@ -239,9 +246,16 @@ class StoryScreen(Screen):
                 self.plan_list.focus()
 
     def watch_phase(self, phase: str) -> None:
-        if self.writing and phase:
+        if phase:
+            self._phase_label = PHASES.get(phase, phase)
+            self.show_phase()
+
+    def show_phase(self) -> None:
+        """What the turn is doing, the seconds waited so far, and that Esc cancels."""
+        if self.writing and self._phase_label:
+            waited = int(time.monotonic() - self._turn_started)
             self.query_one("#phase", Static).update(
-                Text(f"{PHASES.get(phase, phase)}  (Esc cancels)", style="italic")
+                Text(f"{self._phase_label}  {waited} s  (Esc cancels)", style="italic")
             )
 
     # --- a turn ---------------------------------------------------------------------
@@ -253,13 +267,15 @@ class StoryScreen(Screen):
             self.notify("A paragraph is being written: wait, or press Esc to cancel it.", severity="warning")
             return
         self.writing = True
+        self._turn_started = time.monotonic()
+        self._ticker = self.set_interval(1.0, self.show_phase)
         self.turn_worker = self.run_worker(self._turn(kind, plan, own), group="turn", exclusive=True,
                                            exit_on_error=False)
 
     async def _turn(self, kind: str, plan: str, own: bool) -> None:
         from rgpt_fiction.engine.events import Delta, Phase, Restart, TurnDone, TurnError
         from rgpt_fiction.engine.story import PlanError
-        from rgpt_fiction.errors import describe
+        from rgpt_fiction.errors import describe, transient
 
         story = self.story
         log = self.log_view
@@ -286,7 +302,8 @@ class StoryScreen(Screen):
                         passage.append(event.text)
                     elif isinstance(event, Restart):
                         passage.reset()
-                        self.query_one("#phase", Static).update(Text(f"{event.reason}…  (Esc cancels)", style="italic"))
+                        self._phase_label = f"{event.reason}…"
+                        self.show_phase()
                     elif isinstance(event, Phase):
                         self.phase = event.name
                     elif isinstance(event, TurnDone):
@@ -301,6 +318,8 @@ class StoryScreen(Screen):
             self._undo_partial(added, hidden, kind, plan, own)
             what = ("press r to try again" if kind in ("start", "retry")
                     else "pick the plan again (its number or Enter) to retry")
+            if not transient(exc):  # waiting will not help: say where to fix it first
+                what = "fix the cause (the model is in Settings, s on the title screen), then " + what
             self.notify(f"{exc}\nNothing was lost: {what}.", title="The storyteller failed", severity="error",
                         markup=False, timeout=15)
             return
