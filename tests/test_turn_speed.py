@@ -151,3 +151,18 @@ async def _drain(events):
         elif isinstance(e, PlansReady):
             pass
     return text, done
+
+
+async def test_a_spare_plan_covers_for_one_the_game_cannot_offer(open_game):
+    """The update asks for one plan more than it shows: when the model re-offers the plan just
+    played (as the 1.5B model did in a third of the turns), the reader still gets three of its own."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await _drain(story.start())
+    taken = story.plans[0]
+    model.push(PARA, upd(plans=[taken, *PLANS]))
+    _, done = await _drain(story.play(taken))
+    assert '"plans": exactly 4 different things' in model.calls[-1]["messages"][-1]["content"]
+    assert model.calls[-1]["json_schema"]["properties"]["plans"]["maxItems"] == 4
+    assert done.node.plans == PLANS and len(model.calls) == 2  # no second call
+    assert not any(r.startswith("filled") for r in done.stats.repairs)

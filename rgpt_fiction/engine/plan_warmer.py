@@ -32,8 +32,9 @@ class PlanWarmer:
     shown at once; their vectors are cached for the check after the answer either way."""
 
     def __init__(self, vectors, paragraph: str, n: int, check: Callable[[list[str]], list[str]] | None = None,
-                 on_ready: Callable[[list[str]], None] | None = None, taken: str = ""):
+                 on_ready: Callable[[list[str]], None] | None = None, taken: str = "", asked: int = 0):
         self.vectors, self.paragraph, self.n, self.taken = vectors, paragraph, n, taken
+        self.asked = max(asked, n)  # plans asked for; `n` are shown
         self.check, self.on_ready = check, on_ready
         self.task: asyncio.Future | None = None
         self._seen = 0
@@ -48,7 +49,7 @@ class PlanWarmer:
             self.task = asyncio.ensure_future(asyncio.to_thread(self._warm, text, loop))
 
     def _warm(self, text: str, loop: asyncio.AbstractEventLoop) -> None:
-        kept, _ = usable_plans(_plans(text), self.paragraph, self.n, taken=self.taken)
+        kept, _ = usable_plans(_plans(text), self.paragraph, self.asked, taken=self.taken)
         if len(kept) > 1:
             self.vectors.many(kept)
         if self.check is not None:

@@ -375,28 +375,31 @@ class Story:
         opts = self.options
         memory_before, facts_before, plan = before
         n = opts.n_plans
+        asked = n + 1  # one spare: the model often re-offers the plan just played, or one too close to another
         note = ""
         plans: list[str] = []
         up = None
         for attempt in range(2):
-            messages = update_messages(conversation, written, n, opts.memory_words, note,
+            messages = update_messages(conversation, written, asked, opts.memory_words, note,
                                        standalone=None if opts.cache_layout else (memory_before, facts_before, plan),
                                        taken=plan if parent_plan_taken(plan) else "")
             warmer = PlanWarmer(self.vectors, paragraph, n, check=lambda p: self._distinct(p, TurnStats(0, 0))[0],
-                                on_ready=on_plans, taken=plan)
-            text = await self._complete(messages, 80 + int(opts.memory_words * 1.5) + 45 * n + 4 * 30, update_schema(n), llm,
-                                        warmer=warmer)
+                                on_ready=on_plans, taken=plan, asked=asked)
+            text = await self._complete(messages, 80 + int(opts.memory_words * 1.5) + 45 * asked + 4 * 30,
+                                        update_schema(asked), llm, warmer=warmer)
             up = parse_update(text)
-            kept, problems = usable_plans(up.plans, paragraph, n, taken=plan)
+            kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan)
             kept, near = await asyncio.to_thread(self._distinct, kept, stats)
             problems += near
+            if len(kept) >= n:  # the spare plan covered for it
+                problems = []
             stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
-            plans = kept
+            plans = kept[:n]
             if len(plans) >= n:  # a missing memory is derived below; only too few plans are worth a second call
                 break
             note = (
                 f"Your last answer was not usable ({', '.join(up.problems + problems) or 'too few plans'}). "
-                f"Give a memory and exactly {n} different plans, each a new thing to do."
+                f"Give a memory and exactly {asked} different plans, each a new thing to do."
             )
         if len(plans) < n:
             stats.repairs.append(f"filled {n - len(plans)} plan(s)")
