@@ -1,4 +1,5 @@
-"""The plans for the next turn, as options: 1..9, arrows and Enter, or the mouse."""
+"""The plans for the next turn, as options: 1..9, arrows and Enter, or the mouse. The reader's own
+plan has its own line below, always in sight, however long the plans are."""
 
 from __future__ import annotations
 
@@ -7,20 +8,15 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-OWN = "own"
-
 
 class PlanList(OptionList):
-    """Options "1. plan" … plus "Write your own…". Posts PlanList.Chosen or PlanList.WriteOwn."""
+    """Options "1. plan" …; posts PlanList.Chosen."""
 
     class Chosen(Message):
         def __init__(self, index: int, plan: str) -> None:
             super().__init__()
             self.index = index
             self.plan = plan
-
-    class WriteOwn(Message):
-        pass
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -34,13 +30,10 @@ class PlanList(OptionList):
             prompt.append(f"{i + 1}. " if i < 9 else "   ", style="bold")
             prompt.append(plan)
             options.append(Option(prompt, id=f"plan-{i}"))
-        options.append(Option(Text("✎  Write your own… (Tab)", style="italic"), id=OWN))
         self.set_options(options)
         self.highlighted = 0 if self.plans else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id == OWN:
-            self.post_message(self.WriteOwn())
-        elif event.option_index < len(self.plans):
+        if event.option_index < len(self.plans):
             self.post_message(self.Chosen(event.option_index, self.plans[event.option_index]))
