@@ -49,13 +49,25 @@ def check_slot_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise SlotError("a slot name cannot be empty")
-    if "/" in name or "\\" in name or name in (".", "..") or ".." in name:
-        raise SlotError(f"slot name '{name}' must not contain path separators or '..'")
+    if "/" in name or "\\" in name:
+        raise SlotError(f"slot name '{name}' must not contain path separators ('/' or '\\')")
+    if name.startswith("."):
+        raise SlotError(f"slot name '{name}' must not start with a dot (such folders are hidden or special)")
+    if ".." in name:
+        raise SlotError(f"slot name '{name}' must not contain '..'")
     if name.lower().split(".")[0] in _RESERVED:
         raise SlotError(f"slot name '{name}' is reserved on some systems; choose another")
-    if not _NAME.match(name) or name.endswith((".", " ")):
+    if name.endswith("."):
+        raise SlotError(f"slot name '{name}' must not end with a dot (some systems drop it)")
+    if len(name) > 64:
+        raise SlotError(f"slot name '{name[:20]}…' is {len(name)} characters long; at most 64")
+    if not re.match(r"\w", name):
+        raise SlotError(f"slot name '{name}' must begin with a letter, a digit or '_'")
+    if not _NAME.match(name):
+        bad = sorted({c for c in name if not (c.isalnum() or c in " .-_")})
+        shown = " ".join(repr(c) for c in bad)
         raise SlotError(
-            f"slot name '{name}' may use letters, digits, spaces, '.', '-' and '_' (at most 64, not starting with a dot)"
+            f"slot name '{name}' may use letters, digits, spaces, '.', '-' and '_' only (not {shown})"
         )
     return name
 

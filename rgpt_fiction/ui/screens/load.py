@@ -32,7 +32,7 @@ def slot_prompt(info) -> Text:
 class LoadScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("enter", "load", "Load", show=True),
+        Binding("enter", "load", "Load", priority=True),  # priority: the list's own Enter is not shown
         Binding("r", "rename", "Rename"),
         Binding("d,delete", "delete", "Delete"),
     ]

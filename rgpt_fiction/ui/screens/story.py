@@ -130,8 +130,12 @@ class StoryScreen(Screen):
     # --- opening and closing ------------------------------------------------------
     def _show_loading(self, _progress: str = "") -> None:
         if self.app.storyteller == "loading" and self.story is None:
-            waiting = self.queued.pending or not (self.game and self.game.nodes)
-            what = "your plan is taken as soon as it is ready" if waiting else "read on; pick a plan at any time"
+            if not (self.game and self.game.nodes):
+                what = "the story begins as soon as it is ready"
+            elif self.queued.pending:
+                what = "your plan is taken as soon as it is ready"
+            else:
+                what = "read on; pick a plan at any time"
             self.show_phase(f"{self.app.loading_text()}  ({what})")
 
     @work(exclusive=True, group="open", exit_on_error=False)
@@ -271,6 +275,8 @@ class StoryScreen(Screen):
         story, game = self.story, self.game
         parts: list[tuple[str, str, int]] = []  # (text, style, keep priority: higher stays longer)
         if game is None:
+            if self.world is not None:
+                parts.append((self.world.title, "bold", 8))
             parts += [(self.slot_name, "", 1), (self.app.model_name, "", 3)]
         else:
             if story is not None and story.save_error:

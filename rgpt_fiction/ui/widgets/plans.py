@@ -21,6 +21,7 @@ class PlanList(OptionList):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.plans: list[str] = []
+        self.add_class("-empty")  # no plans before the story is open: no empty box
 
     def show(self, plans: list[str]) -> None:
         self.plans = list(plans)
@@ -32,6 +33,7 @@ class PlanList(OptionList):
             options.append(Option(prompt, id=f"plan-{i}"))
         self.set_options(options)
         self.highlighted = 0 if self.plans else None
+        self.set_class(not self.plans, "-empty")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
