@@ -46,13 +46,14 @@ class WorldsScreen(Screen):
         Binding("enter", "choose", "Choose", priority=True),  # priority: the list's own Enter is not shown
     ]
 
-    def __init__(self, mode: str = "new") -> None:
+    def __init__(self, mode: str = "new", heading: str = "") -> None:
         super().__init__()
-        self.mode = mode
+        self.mode = mode  # "new", "browse", or "recover" (dismisses with the chosen World)
+        self.heading = heading
         self.worlds: list = []  # (path, World | WorldError)
 
     def compose(self) -> ComposeResult:
-        heading = "Choose a world for your story" if self.mode == "new" else "The worlds"
+        heading = self.heading or ("Choose a world for your story" if self.mode == "new" else "The worlds")
         yield Static(heading, classes="screen-heading")
         with Horizontal(id="worlds-body"):
             yield OptionList(id="world-list")
@@ -104,6 +105,9 @@ class WorldsScreen(Screen):
             return
         if isinstance(world, Exception):
             self.notify(f"{path.name} has errors; fix them or pick another world.", severity="error", markup=False)
+            return
+        if self.mode == "recover":
+            self.dismiss(world)
             return
         self.app.push_screen(PersonaScreen(world, suggest_slot_name(world.title, world.player.name)))
 
