@@ -17,13 +17,13 @@ def make_app(tmp_path, embedder):
     from rgpt_fiction.llm.scripted import ScriptedModel
     from rgpt_fiction.ui.app import RgptApp
 
-    def make(model=None, saves=None, **kwargs):
+    def make(model=None, saves=None, worlds_dirs=None, **kwargs):
         return RgptApp(
             load_settings(),
             model=model if model is not None else ScriptedModel(),
             embedder=embedder,
             saves_dir=saves or (tmp_path / "saves"),
-            worlds_dirs=[DATA],
+            worlds_dirs=worlds_dirs or [DATA],
             shipped_worlds=False,
             **kwargs,
         )

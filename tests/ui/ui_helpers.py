@@ -51,3 +51,19 @@ async def start_slow_turn(pilot, key: str) -> None:
         if writing and writing[0].text:
             return
     raise AssertionError("the turn did not begin to stream")
+
+
+def write_world(path, title: str = "", role: str = "", plans: list[str] | None = None) -> None:
+    """The test world (tests/data/harbour.toml) with another title, hero role or first choices."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "data" / "harbour.toml").read_text()
+    if title:
+        text = text.replace('title = "The Harbour Test"', f'title = "{title}"')
+    if role:
+        text = text.replace('role = "a courier from the capital"', f'role = "{role}"')
+    if plans:
+        start = text.index("first_choices = [")
+        end = text.index("]", start) + 1
+        text = text[:start] + "first_choices = [" + ", ".join(f'"{p}"' for p in plans) + "]" + text[end:]
+    Path(path).write_text(text)
