@@ -4,33 +4,17 @@ Enter, versions told apart in the tree, the settings form's own errors, recovery
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from rgpt_fiction.llm.scripted import ScriptedModel
 from rgpt_fiction.saves.slot import Slot
 from rgpt_fiction.ui.screens.load import LoadScreen
 from rgpt_fiction.ui.screens.new_game import PersonaScreen, WorldsScreen
 from rgpt_fiction.ui.screens.story import OWN_PLACEHOLDER, PHASES, StoryScreen
 
+from snapshot_helpers import LONG_PLANS, long_plans_model
 from ui_helpers import first_turn, new_game, settle
 
 pytestmark = pytest.mark.asyncio
-
-LONG_PLANS = [  # as long as a plan may be (24 words), and unlike each other
-    "Walk the whole length of the harbour wall in the rain, counting the boats and asking every fisher about "
-    "a woman with inky fingers",
-    "Climb the crooked stairs of the lighthouse at midnight with a borrowed lantern, listening for footsteps above "
-    "you and hoping the keeper sleeps soundly",
-    "Bribe the tavern cook with your last silver coin so he tells you which sailors drank with your sister on "
-    "the night she vanished",
-]
-
-
-def long_plans_model() -> ScriptedModel:
-    memo = json.dumps({"memory": "You walk the wall.", "facts": [], "plans": LONG_PLANS})
-    return ScriptedModel(["You walk along the harbour wall as the light fails and the gulls settle.", memo])
 
 
 def inside(widget, screen) -> bool:

@@ -187,7 +187,11 @@ async def test_model_text_is_shown_literally(make_app):
         last = [p for p in app.screen.query(Passage)][-1]
         assert "[bold red]DANGER[/bold red]" in str(last.render())
         assert app.screen.story.plans[0] == "Read the [i]notice[/i] nailed beside the warning sign"
-        assert "Read the [i]notice[/i]" in str(app.screen.plan_list.get_option_at_index(0).prompt)
+        from rich.console import Console
+
+        console = Console(width=100, record=True, file=open("/dev/null", "w"))
+        console.print(app.screen.plan_list.get_option_at_index(0).prompt)
+        assert "Read the [i]notice[/i]" in console.export_text()
 
 
 async def test_edited_memory_is_saved_and_used_in_the_next_prompt(make_app):

@@ -319,6 +319,7 @@ class StoryScreen(Screen):
 
     def watch_writing(self, writing: bool) -> None:
         self.set_class(writing, "-writing")
+        self.refresh_bindings()
         own = self.own_input
         if writing:
             # the plan line keeps the keys while the paragraph is written: typing never reaches a hotkey
@@ -567,6 +568,12 @@ class StoryScreen(Screen):
         self.memory_panel.show_hits(hits)
 
     # --- keys -----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "escape":  # offered only when there is something to cancel or leave
+            return bool(self.writing or self.queued.pending or isinstance(self.focused, (Input, TextArea))
+                        or self.memory_panel.has_focus_within)
+        return True
+
     def action_escape(self) -> None:
         if self.queued.pending:  # first Esc takes back the queued plan, the next one cancels the turn
             number, words = self.queued.take()

@@ -44,7 +44,10 @@ class TreeScreen(ModalScreen[int | None]):
     """Dismisses with the chosen node id, or None. A run of turns without branches stays at one
     level, so a long story does not become a staircase; branches indent."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Close"), Binding("enter", "choose", "Go there", show=True)]
+    BINDINGS = [  # Enter has priority so the footer shows it (the tree's own Enter is not shown)
+        Binding("escape", "dismiss_none", "Close"),
+        Binding("enter", "choose", "Go there", priority=True),
+    ]
 
     def __init__(self, game) -> None:
         super().__init__(classes="dialog-screen")

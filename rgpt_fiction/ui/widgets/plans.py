@@ -3,6 +3,7 @@ plan has its own line below, always in sight, however long the plans are."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
@@ -27,9 +28,10 @@ class PlanList(OptionList):
         self.plans = list(plans)
         options = []
         for i, plan in enumerate(self.plans):
-            prompt = Text()
-            prompt.append(f"{i + 1}. " if i < 9 else "   ", style="bold")
-            prompt.append(plan)
+            prompt = Table.grid()  # a long plan wraps under its own words, not under its number
+            prompt.add_column(width=3, no_wrap=True)
+            prompt.add_column(ratio=1)
+            prompt.add_row(Text(f"{i + 1}." if i < 9 else "", style="bold"), Text(plan))
             options.append(Option(prompt, id=f"plan-{i}"))
         self.set_options(options)
         self.highlighted = 0 if self.plans else None
