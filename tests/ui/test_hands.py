@@ -6,22 +6,21 @@ from __future__ import annotations
 
 import pytest
 
-from rgpt_fiction.llm.scripted import ScriptedModel
 from rgpt_fiction.ui.screens.dialogs import AskScreen, ConfirmScreen
 from rgpt_fiction.ui.screens.title import TitleScreen
 
-from ui_helpers import new_game, settle, start_slow_turn
+from snapshot_helpers import StoppingModel, stopped_mid_turn
+from ui_helpers import new_game, settle
 
 pytestmark = pytest.mark.asyncio
 
 
 async def test_typing_during_a_turn_goes_into_the_plan_line_and_enter_queues_it(make_app):
-    model = ScriptedModel(delay=0.02)
+    model = StoppingModel()
     app = make_app(model)
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
+        await stopped_mid_turn(pilot, "1")
         screen = app.screen
-        await start_slow_turn(pilot, "1")
         # "the secret", "s", "e", "q", "m", "t": every one of them a hotkey when no text field has focus
         await pilot.press(*"the secret ems quay")
         assert app.screen is screen and not isinstance(app.screen, (AskScreen, ConfirmScreen))
@@ -31,7 +30,7 @@ async def test_typing_during_a_turn_goes_into_the_plan_line_and_enter_queues_it(
         await pilot.press("enter")
         assert own.value == "" and "the secret ems quay" in str(screen.query_one("#queued").render())
         assert screen.writing  # still the first turn
-        model.delay = 0
+        model.go.set()
         await settle(pilot)
         story = screen.story
         assert story.game.turn == 2  # the queued plan was played after the first turn was stored
@@ -40,16 +39,15 @@ async def test_typing_during_a_turn_goes_into_the_plan_line_and_enter_queues_it(
 
 
 async def test_a_plan_key_during_a_turn_queues_that_plan(make_app):
-    model = ScriptedModel(delay=0.02)
+    model = StoppingModel()
     app = make_app(model)
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
+        await stopped_mid_turn(pilot, "1")
         screen = app.screen
-        await start_slow_turn(pilot, "1")
         screen.set_focus(None)  # the reader clicked the story: no text field has focus
         await pilot.press("3")
         assert "plan 3" in str(screen.query_one("#queued").render())
-        model.delay = 0
+        model.go.set()
         await settle(pilot)
         story = screen.story
         assert story.game.turn == 2
@@ -57,12 +55,11 @@ async def test_a_plan_key_during_a_turn_queues_that_plan(make_app):
 
 
 async def test_esc_takes_a_queued_plan_back_before_it_cancels_the_turn(make_app):
-    model = ScriptedModel(delay=0.02)
+    model = StoppingModel()
     app = make_app(model)
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
+        await stopped_mid_turn(pilot, "1")
         screen = app.screen
-        await start_slow_turn(pilot, "1")
         await pilot.press(*"wave", "enter", "escape")
         assert screen.writing and screen.query_one("#own").value == "wave"
         assert not screen.query_one("#queued").display
@@ -72,12 +69,11 @@ async def test_esc_takes_a_queued_plan_back_before_it_cancels_the_turn(make_app)
 
 
 async def test_leaving_while_a_turn_runs_asks_first(make_app):
-    model = ScriptedModel(delay=0.02)
+    model = StoppingModel()
     app = make_app(model)
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
+        await stopped_mid_turn(pilot, "1")
         screen = app.screen
-        await start_slow_turn(pilot, "1")
         screen.set_focus(None)
         await pilot.press("q")
         assert isinstance(app.screen, ConfirmScreen)
@@ -86,7 +82,7 @@ async def test_leaving_while_a_turn_runs_asks_first(make_app):
         await pilot.press("ctrl+q")
         assert isinstance(app.screen, ConfirmScreen) and app.is_running
         await pilot.press("n")
-        model.delay = 0
+        model.go.set()
         await settle(pilot)
         assert screen.story.game.turn == 1
         # with no turn running, q leaves at once
@@ -97,11 +93,10 @@ async def test_leaving_while_a_turn_runs_asks_first(make_app):
 
 
 async def test_leaving_with_a_turn_running_when_confirmed_cancels_it(make_app):
-    model = ScriptedModel(delay=0.02)
+    model = StoppingModel()
     app = make_app(model)
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
-        await start_slow_turn(pilot, "1")
+        await stopped_mid_turn(pilot, "1")
         app.screen.set_focus(None)
         await pilot.press("q")
         assert isinstance(app.screen, ConfirmScreen)
@@ -148,14 +143,13 @@ async def test_a_queued_plan_is_given_back_when_the_turn_fails(make_app):
     from rgpt_fiction.llm.base import LLMError
 
     para = " ".join(f"The tide turns over stone number {i} and the gulls cry." for i in range(40))
-    model = ScriptedModel([para, *[LLMError("scripted", "server down", "later")] * 4], delay=0.02)
+    model = StoppingModel([para, *[LLMError("scripted", "server down", "later")] * 4])
     app = make_app(model)
     async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
+        await stopped_mid_turn(pilot, "1")
         screen = app.screen
-        await start_slow_turn(pilot, "1")
         await pilot.press(*"run", "enter")
-        model.delay = 0
+        model.go.set()
         await settle(pilot)
         assert screen.story.game.turn == 0
         assert screen.query_one("#own").value == "run"  # the queued words are given back

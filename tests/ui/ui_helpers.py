@@ -39,20 +39,6 @@ async def first_turn(pilot) -> None:
     await settle(pilot)
 
 
-async def start_slow_turn(pilot, key: str) -> None:
-    """Press `key` (a plan number) and wait until the paragraph has begun to stream (a slow model)."""
-    from rgpt_fiction.ui.widgets.story_log import Passage
-
-    screen = pilot.app.screen
-    await pilot.press(key)
-    for _ in range(500):
-        await pilot.pause(0.01)
-        writing = [p for p in screen.query(Passage) if p.has_class("writing")]
-        if writing and writing[0].text:
-            return
-    raise AssertionError("the turn did not begin to stream")
-
-
 def write_world(path, title: str = "", role: str = "", plans: list[str] | None = None) -> None:
     """The test world (tests/data/harbour.toml) with another title, hero role or first choices."""
     from pathlib import Path

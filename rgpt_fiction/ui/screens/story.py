@@ -349,8 +349,9 @@ class StoryScreen(Screen):
             self.notify("A paragraph is being written: wait, or press Esc to cancel it.", severity="warning")
             return
         self.writing = True
-        self.turn_worker = self.run_worker(self._turn(kind, plan, own), group="turn", exclusive=True,
-                                           exit_on_error=False)
+        # not `exclusive`: `writing` already allows one turn at a time, and a queued plan's turn is
+        # started as the previous one ends, which `exclusive` would mark cancelled
+        self.turn_worker = self.run_worker(self._turn(kind, plan, own), group="turn", exit_on_error=False)
 
     async def _turn(self, kind: str, plan: str, own: bool) -> None:
         from rgpt_fiction.engine.events import Delta, Phase, Restart, TurnDone, TurnError
@@ -413,7 +414,7 @@ class StoryScreen(Screen):
             passage.show(done.node.paragraph)  # the story as saved: echoes and choices made for the reader cut
             passage.remove_class("writing")
             await self.show_game(rebuild=kind == "retry")
-            self.play_queued()
+            self.call_later(self.play_queued)  # once this turn's worker has finished
 
     def _undo_partial(self, added, hidden, kind, plan, own) -> None:
         for widget in added:
