@@ -39,8 +39,8 @@ def _run_suite(name: str, quick: bool, log) -> dict:
         from . import embedded_model
 
         if quick:
-            return embedded_model.run(streams=1, turns=1, max_tokens=64, log=log)
-        return embedded_model.run(streams=2, turns=3, max_tokens=160, log=log)
+            return embedded_model.run(turns=1, models=("embedded/smollm2",), log=log)
+        return embedded_model.run(turns=20, log=log)
     raise ValueError(name)
 
 

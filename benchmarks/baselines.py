@@ -119,7 +119,7 @@ def engine_prompt_tokens(brief: str, memory: str, facts, recalled: list[str], la
 
     recalls = [Recall(t, 0, 0.0) for t in recalled]
     msgs = paragraph_messages(brief, memory, facts, recalls, last, plan, opts.paragraph_words)
-    msgs2 = update_messages(brief, memory, facts, paragraph, plan, opts.n_plans, opts.memory_words)
+    msgs2 = update_messages(msgs, paragraph, opts.n_plans, opts.memory_words)
     return sum(len(m["content"]) for m in msgs) // 4 + sum(len(m["content"]) for m in msgs2) // 4
 
 

@@ -42,14 +42,38 @@ def row(path: Path, asked: int) -> str:
     )
 
 
+QUALITY_HEADER = (
+    "| world | turns | lowest english_rate (paragraph / plans) | plans not English | second_person "
+    "| copied_rate median (max) | glued words | turns with 3 model plans | turns lost | plans_ok "
+    "| plan_followed (typed) | median words | median turn s |\n" + "|---" * 13 + "|"
+)
+
+
+def quality_row(path: Path, asked: int) -> str:
+    from rgpt_fiction.report import quality_summary
+
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    turns = [r for r in rows if r["turn"] > 0]
+    s = quality_summary(turns)
+    followed = f"{s['plan_followed']:.2f} ({s['typed']})" if s["typed"] else "-"
+    return (
+        f"| {path.stem} | {len(turns)} | {s['english_min']:.3f} ({s['english_paragraph_min']:.3f} / "
+        f"{s['english_plans_min']:.3f}) | {s['plans_not_english']} | {100 * s['second_person']:.0f} % "
+        f"| {100 * s['copied_median']:.1f} % ({100 * s['copied_max']:.1f} %) | {len(s['glued'])} "
+        f"| {100 * s['model_plans']:.0f} % | {max(0, asked - len(turns))} | {100 * s['plans_ok']:.0f} % "
+        f"| {followed} | {s['words_median']:.0f} | {statistics.median(r['total_seconds'] for r in turns):.1f} |"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.health_table", description=__doc__.splitlines()[0])
     ap.add_argument("runs", nargs="+", type=Path)
     ap.add_argument("--turns", type=int, default=50)
+    ap.add_argument("--quality", action="store_true", help="the quality table (english_rate, second_person, ...)")
     args = ap.parse_args(argv)
-    print(HEADER)
+    print(QUALITY_HEADER if args.quality else HEADER)
     for path in args.runs:
-        print(row(path, args.turns))
+        print(quality_row(path, args.turns) if args.quality else row(path, args.turns))
     return 0
 
 

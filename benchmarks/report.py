@@ -182,12 +182,19 @@ def markdown(data: dict) -> str:
     if em:
         lines += ["## 6. Embedded model", ""]
         if em.get("rows"):
-            lines.append(_table(["model", "first call (load) first token ms", "first token median ms",
-                                 "tokens/s median", "turn median s", "model share s", "overhead median ms",
-                                 "first word overhead ms"],
-                                [[r["model"], r["cold_first_token_ms"], r["ttft_median_ms"], r["tokens_per_s_median"],
-                                  r["turn_median_s"], r["turn_llm_median_s"], r["turn_overhead_median_ms"],
-                                  r["first_word_overhead_median_ms"]] for r in em["rows"]]))
+            c = em.get("config", {})
+            lines.append(f"A fresh game of {_fmt(c.get('turns'))} turns per model and layout; the simulated reader "
+                         f"reads each paragraph at {_fmt(c.get('reading_wpm'))} words a minute before picking. "
+                         "Medians per turn.")
+            lines.append("")
+            lines.append(_table(["model", "layout", "turns", "pick → first word s", "paragraph end → plans s",
+                                 "turn s", "prompt tokens evaluated (after cache)", "evaluated while reading",
+                                 "prompt tokens sent", "tokens/s", "paragraph words"],
+                                [[r["model"], r["layout"], r.get("turns"), r.get("first_word_s"),
+                                  r.get("plans_after_paragraph_s"), r.get("turn_s"), r.get("prompt_tokens_evaluated"),
+                                  r.get("prompt_tokens_prewarmed"), r.get("prompt_tokens"), r.get("tokens_per_s"),
+                                  r.get("paragraph_words")] if not r.get("error") else
+                                 [r["model"], r["layout"], r["error"]] + [""] * 8 for r in em["rows"]]))
             lines.append("")
         for n in em.get("notes", []):
             lines.append(f"- {n}")

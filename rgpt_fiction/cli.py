@@ -58,6 +58,10 @@ def build_parser(with_worlds: bool = True) -> argparse.ArgumentParser:
     auto.add_argument("--stats-json", help="write one JSON object per turn to this file")
     auto.add_argument("--report", help="write a story health report (Markdown) to this file")
     auto.add_argument("--quiet", action="store_true", help="do not print the story")
+    auto.add_argument("--reading-wpm", type=float, default=0, metavar="WPM",
+                      help="the simulated reader picks only after reading the paragraph at this speed")
+    auto.add_argument("--typed-every", type=int, default=0, metavar="N",
+                      help="every Nth turn the simulated reader types a plan of its own (measures plan_followed)")
     _model_flags(auto)
     _saves_flag(auto)
 
@@ -146,7 +150,8 @@ def cmd_autoplay(args) -> int:
     slot, story = _open(args, settings)
     stats_file = open(args.stats_json, "w", encoding="utf-8") if args.stats_json else None
     try:
-        rows = asyncio.run(autoplay(story, args.turns, Printer(sys.stdout), args.seed, stats_file, args.quiet))
+        rows = asyncio.run(autoplay(story, args.turns, Printer(sys.stdout), args.seed, stats_file, args.quiet,
+                                    typed_every=args.typed_every, reading_wpm=args.reading_wpm))
     finally:
         slot.close()
         if stats_file:

@@ -8,7 +8,7 @@ import random
 import textwrap
 from typing import TextIO
 
-from .engine.events import Delta, Notice, Restart, TurnDone, TurnError
+from .engine.events import Delta, Notice, PlansReady, Restart, TurnDone, TurnError
 from .engine.parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS
 from .engine.story import PlanError, Story
 from .engine.tree import render_tree
@@ -115,10 +115,12 @@ class Wrapper:
         self.out.flush()
 
 
-async def run_turn(events, printer: Printer, stream: bool = True):
-    """Show a turn's events as they come; returns the TurnDone event."""
+async def run_turn(events, printer: Printer, stream: bool = True, plans: bool = True):
+    """Show a turn's events as they come, and (with `plans`) the next plans as soon as they are
+    written, while the memory is still being written; returns the TurnDone event."""
     wrap = Wrapper(printer.out, printer.width)
     done = None
+    shown = False
     async for event in events:
         if isinstance(event, Delta) and stream:
             wrap.feed(event.text)
@@ -128,16 +130,35 @@ async def run_turn(events, printer: Printer, stream: bool = True):
         elif isinstance(event, Notice):
             wrap.end()
             printer.line(f"({event.text})")
+        elif isinstance(event, PlansReady) and stream and plans:
+            _end_paragraph(wrap, printer, None)
+            printer.plans(event.plans)
+            shown = True
         elif isinstance(event, TurnDone):
             done = event
-    if stream:
-        wrap.end()
-        cut = [_CUT_NOTES[r] for r in (done.stats.repairs if done else []) if r in _CUT_NOTES]
-        if cut:  # what streamed past is already on the reader's screen; the story keeps less: show it
-            printer.line(f"(not kept in the story: {' and '.join(cut)}; the story keeps it as:)")
-            printer.line()
-            printer.paragraph(done.node.paragraph)
+    if stream and not shown:
+        _end_paragraph(wrap, printer, done)
+    elif stream and done is not None and _cut_note(printer, done) and plans:
+        printer.plans(done.node.plans)  # again, under the paragraph as the story keeps it
+    if stream and plans and not shown and done is not None:
+        printer.plans(done.node.plans)
     return done
+
+
+def _end_paragraph(wrap: Wrapper, printer: Printer, done) -> None:
+    wrap.end()
+    if done is not None:
+        _cut_note(printer, done)
+
+
+def _cut_note(printer: Printer, done) -> bool:
+    """When the story keeps less than streamed past: say what was cut and print the paragraph as kept."""
+    cut = [_CUT_NOTES[r] for r in done.stats.repairs if r in _CUT_NOTES]
+    if cut:  # what streamed past is already on the reader's screen; the story keeps less: show it
+        printer.line(f"(not kept in the story: {' and '.join(cut)}; the story keeps it as:)")
+        printer.line()
+        printer.paragraph(done.node.paragraph)
+    return bool(cut)
 
 
 _CUT_NOTES = {
@@ -172,7 +193,6 @@ async def _command(story: Story, line: str, printer: Printer) -> bool:
     elif cmd == "/retry":
         try:
             await run_turn(story.retry(), printer)
-            printer.plans(story.plans)
         except TurnError as exc:
             printer.line(f"The turn failed: {exc}")
     elif cmd == "/alt" and arg in ("next", "prev"):
@@ -206,7 +226,6 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
     echo = not _is_tty(inp)
     if not story.game.nodes:
         await run_turn(story.start(), printer)
-        printer.plans(story.plans)
     else:
         printer.line(f"(continuing '{story.game.world['title']}' at turn {story.game.turn})")
         _show_state(story, printer)
@@ -248,7 +267,28 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
             continue
         if story.save_error:
             printer.line(f"Warning: not saved ({story.save_error}); the story is kept in memory.")
-        printer.plans(story.plans)
+
+
+TYPED_FORMS = ("I ask {person} about {thing}", "I go looking for {person}", "I search for {thing}")
+
+
+def typed_plan(world: dict, rng: random.Random) -> str:
+    """What a simulated reader types instead of picking: the world's own people and things."""
+    people = [c["name"] for c in world.get("characters") or []] or ["someone who knows"]
+    things = [k for e in world.get("lore") or [] for k in e.get("keys", [])[:1]] or ["a way forward"]
+    form = rng.choice(TYPED_FORMS)
+    return form.format(person=rng.choice(people), thing=rng.choice(things))
+
+
+def reading_pause(stats, words: int, wpm: float, since: float) -> float:
+    """Seconds still to wait, after the turn is stored, before a reader reading at `wpm` words a minute
+    picks: they read from the first word on screen and pick once done and the plans are shown.
+    `since` is how long ago the turn began (the previous pick)."""
+    if not wpm:
+        return 0.0
+    first = stats.first_word_s or 0.0
+    pick = max(stats.plans_shown_s or 0.0, first + words / wpm * 60)
+    return max(0.0, pick - since)
 
 
 def _is_tty(stream) -> bool:
@@ -259,14 +299,24 @@ def _is_tty(stream) -> bool:
 
 
 async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, stats_file: TextIO | None = None,
-                   quiet: bool = False) -> list[dict]:
-    """The writer mode: a simulated reader picks a plan each turn (seeded)."""
-    rng = random.Random(seed)
-    rows: list[dict] = []
+                   quiet: bool = False, typed_every: int = 0, reading_wpm: float = 0) -> list[dict]:
+    """The writer mode: a simulated reader picks a plan each turn (seeded); with `typed_every` N it
+    types a plan of its own every Nth turn; with `reading_wpm` it takes as long to pick as a person
+    reading the paragraph at that speed (the storyteller works ahead meanwhile). Each turn's stats
+    carry its quality measures."""
+    import time
     from dataclasses import asdict
 
-    def record(stats):
-        row = asdict(stats)
+    from .quality import turn_quality
+
+    rng = random.Random(seed)
+    rows: list[dict] = []
+
+    def record(done):
+        row = asdict(done.stats)
+        if done.node.model != "(world seed)":
+            row["quality"] = asdict(turn_quality(story.game, done.node, story.last_prompt, done.stats))
+        row["own_plan"] = done.node.own_plan
         rows.append(row)
         if stats_file:
             stats_file.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -274,16 +324,21 @@ async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, st
 
     if not story.game.nodes:
         done = await run_turn(story.start(), printer, stream=not quiet)
-        record(done.stats)
+        record(done)
+    for i in range(turns):
+        if typed_every and (i + 1) % typed_every == 0:
+            plan, own = typed_plan(story.game.world, rng), True
+            label = "(typed)"
+        else:
+            choice = rng.randrange(len(story.plans))
+            plan, own = story.plans[choice], False
+            label = f"{choice + 1}."
         if not quiet:
-            printer.plans(story.plans)
-    for _ in range(turns):
-        choice = rng.randrange(len(story.plans))
-        plan = story.plans[choice]
-        if not quiet:
-            printer.line(f"> {choice + 1}. {plan}\n")
-        done = await run_turn(story.play(plan), printer, stream=not quiet)
-        record(done.stats)
-        if not quiet:
-            printer.plans(story.plans)
+            printer.line(f"> {label} {plan}\n")
+        began = time.perf_counter()
+        done = await run_turn(story.play(plan, own=own), printer, stream=not quiet)
+        record(done)
+        if reading_wpm and i + 1 < turns:
+            await asyncio.sleep(reading_pause(done.stats, done.stats.paragraph_words, reading_wpm,
+                                              time.perf_counter() - began))
     return rows

@@ -17,7 +17,9 @@ from functools import lru_cache
 
 OTHER_LANGS = ("fr", "es", "de", "it", "pt", "nl")
 KNOWN = 1.0  # Zipf frequency at which English counts a word as known (once per 100M words)
-MARGIN = 2.0  # a word another language uses this much more often (Zipf) is that language's
+MARGIN = 2.9  # a word another language uses this much more often (Zipf) is that language's
+# ("pour", "dire", "con" stay English; "le", "est", "und", "que" do not)
+FUNCTION = 6.5  # Zipf of the words glued most often ("the", "of", "to", "and", "you")
 PLAN_WORDS = (3, 25)
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _SENTENCE_START = re.compile(r"(^|[.!?:;\"“”—]\s*)$")
@@ -76,24 +78,41 @@ def english_rate(text: str, names: set[str] = frozenset()) -> float:
 
 
 def glued_words(text: str, names: set[str] = frozenset()) -> list[str]:
-    """Words that are not English but split into two English words ("oneof", "brasskey", "fromJack")."""
+    """Words that two words make when the space between them is lost: an unknown word that splits
+    into two common ones ("brasskey", "fromJack"), or a rare one that splits into a common word and
+    one of the commonest ("oneof", "tothe", "holdingthe"). Real compounds ("lamplight",
+    "floorboards", "oneself", "washes") are known words and pass, and so do misspelt names."""
     out = []
     for w, _ in _words(text):
-        low = w.lower().strip("'")
-        if len(low) < 5 or low in names or "'" in low or _zipf(low) >= KNOWN:
+        low = w.lower()
+        if len(low) < 5 or low in names or "'" in low:
             continue
+        zipf = _zipf(low)
+        if zipf >= 2.5 or (w[0].isupper() and _near_name(low, names)):
+            continue  # a known word, or a misspelt name ("Castelane"): not two words run together
         for i in range(2, len(low) - 1):
             left, right = low[:i], low[i:]
-            if (_common(left) and (_common(right) or right in names)) or (
-                w[i].isupper() and _common(left) and w[i:].lower() in names
+            if zipf < KNOWN and (_common(left) or left in names) and (_common(right) or right in names):
+                out.append(w)
+                break
+            if zipf < 2.5 and any(
+                len(f) >= 2 and _zipf(f) >= FUNCTION and len(o) >= 3 and (_common(o) or o in names)
+                for f, o in ((left, right), (right, left))
             ):
                 out.append(w)
                 break
     return out
 
 
+def _near_name(word: str, names: set[str]) -> bool:
+    """Within two letters' edit of a name the story knows."""
+    from difflib import SequenceMatcher
+
+    return any(abs(len(n) - len(word)) <= 2 and SequenceMatcher(None, word, n).ratio() >= 0.85 for n in names)
+
+
 def _common(word: str) -> bool:
-    return (len(word) >= 2 or word in ("a", "i")) and _zipf(word) >= 3.0 and is_english(word)
+    return len(word) >= 2 and _zipf(word) >= 3.0 and is_english(word)
 
 
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|(?<!\w)'[^']*'(?!\w)")
@@ -124,6 +143,7 @@ def copied_rate(paragraph: str, sources: list[str], n: int = 8) -> float:
 
 
 _LABELS = re.compile(r"(?i)\b(premise|setting|characters|tone|style|short-term memory|facts|plan|reader)\s*:")
+_ABOUT_THE_GAME = re.compile(r"(?i)\b(plans?|the reader|paragraphs?|narrator|options?|choices)\b")
 
 
 def plan_problem(plan: str, paragraph: str, names: set[str] = frozenset()) -> str:
@@ -135,6 +155,8 @@ def plan_problem(plan: str, paragraph: str, names: set[str] = frozenset()) -> st
         return "not English"
     if _LABELS.search(plan):
         return "prompt label"
+    if _ABOUT_THE_GAME.search(plan):
+        return "about the game, not an action in it"
     if copied_rate(plan, [paragraph], n=6) > 0:
         return "copies the paragraph"
     return ""
@@ -188,4 +210,25 @@ def measure(paragraph: str, plans: list[str], memory: str, facts: list[str], *, 
         english_rate=min(english.values()), english=english, second_person=second_person(paragraph, hero),
         copied_rate=copied_rate(paragraph, sources), glued_words=glued, plans_ok=not problems,
         plan_problems=problems, plan_followed=plan_followed(plan, paragraph) if own_plan else None,
+    )
+
+
+def story_names(world: dict, persona_name: str, paragraphs: list[str]) -> set[str]:
+    """The names a story knows: the world's people, places and title, the hero's, and every name
+    written inside a sentence so far."""
+    direct = [persona_name, world.get("title", ""), *(c.get("name", "") for c in world.get("characters") or [])]
+    texts = [world.get(k) or "" for k in ("premise", "setting", "opening", "summary")]
+    texts += [e.get("text", "") for e in world.get("lore") or []]
+    return {w.lower() for t in direct for w in _WORD.findall(t)} | names_in(*texts, *paragraphs)
+
+
+def turn_quality(game, node, prompt: list[dict], stats) -> Quality:
+    """The measures of a turn just played: `prompt` is the paragraph call's messages, `stats` its TurnStats."""
+    earlier = [game.nodes[i].paragraph for i in game.path_ids(node.id) if i != node.id]
+    templated = sum(int(m.group(1)) for r in stats.repairs if (m := re.match(r"filled (\d+) plan", r)))
+    return measure(
+        node.paragraph, node.plans, node.memory, node.facts, hero=game.persona.name,
+        known=story_names(game.world, game.persona.name, earlier),
+        sources=[m.get("content") or "" for m in prompt] + earlier, plan=node.plan, own_plan=node.own_plan,
+        templated=templated,
     )

@@ -130,8 +130,60 @@ def build_report(rows: list[dict], story) -> tuple[str, str]:
         "![prompt tokens and turn time](report.svg)",
         "",
     ]
+    lines[-2:-2] = quality_section(played)
     svg = svg_chart({"prompt tokens": [float(t) for t in tokens], "seconds per turn": seconds})
     return "\n".join(lines), svg
+
+
+def quality_summary(played: list[dict]) -> dict:
+    """The run's quality figures from the per-turn `quality` measures (turns without them are skipped)."""
+    q = [r["quality"] for r in played if r.get("quality")]
+    if not q:
+        return {}
+    typed = [x["plan_followed"] for x in q if x.get("plan_followed") is not None]
+    filled = sum(1 for r in played if any(c.startswith("filled") for c in r.get("repairs", [])))
+    return {
+        "turns": len(q),
+        "english_min": min(x["english_rate"] for x in q),
+        "english_paragraph_min": min(x["english"]["paragraph"] for x in q),
+        "english_plans_min": min(x["english"]["plans"] for x in q),
+        "turns_english_below_097": sum(x["english_rate"] < 0.97 for x in q),
+        "plans_not_english": sum(p.endswith("not English") for x in q for p in x["plan_problems"]),
+        "second_person": round(sum(x["second_person"] for x in q) / len(q), 3),
+        "copied_median": statistics.median(x["copied_rate"] for x in q),
+        "copied_max": max(x["copied_rate"] for x in q),
+        "glued": [w for x in q for w in x["glued_words"]],
+        "plans_ok": round(sum(x["plans_ok"] for x in q) / len(q), 3),
+        "plan_problems": Counter(re.sub(r"^plan \d+: ", "", p) for x in q for p in x["plan_problems"]),
+        "model_plans": round(1 - filled / len(played), 3),
+        "plan_followed": round(statistics.mean(typed), 3) if typed else None,
+        "typed": len(typed),
+        "words_median": statistics.median(r["paragraph_words"] for r in played),
+    }
+
+
+def quality_section(played: list[dict]) -> list[str]:
+    s = quality_summary(played)
+    if not s:
+        return []
+    return [
+        "## Quality (per-turn measures; necessary, not sufficient)",
+        "",
+        f"- English (wordfreq): lowest turn {s['english_min']:.3f} (paragraph {s['english_paragraph_min']:.3f}, "
+        f"plans {s['english_plans_min']:.3f}); turns below 0.97: {s['turns_english_below_097']}; "
+        f"plans not in English: {s['plans_not_english']}",
+        f"- Hero as 'you' and not named in the third person: {100 * s['second_person']:.0f} % of paragraphs",
+        f"- Copied 8-word spans (from the prompt or earlier paragraphs): median {100 * s['copied_median']:.1f} %, "
+        f"max {100 * s['copied_max']:.1f} %",
+        f"- Glued words: {len(s['glued'])}" + (f" ({', '.join(s['glued'][:10])})" if s["glued"] else ""),
+        f"- Turns whose plans are all usable actions: {100 * s['plans_ok']:.0f} %; problems: "
+        f"{dict(s['plan_problems']) or 'none'}",
+        f"- Turns with all plans from the model (none filled by the game): {100 * s['model_plans']:.0f} %",
+        f"- Typed plans taken up (share of their content words in the next paragraph): "
+        + (f"{s['plan_followed']:.2f} over {s['typed']} typed plans" if s["typed"] else "no typed plans"),
+        f"- Paragraph words: median {s['words_median']:.0f}",
+        "",
+    ]
 
 
 def write_report(rows: list[dict], story, path: Path) -> None:

@@ -44,8 +44,13 @@ def test_every_suite_smallest_configuration(tmp_path):
     _check(st, "startup")
     assert st["imports"][0]["module"] == "json"
 
-    em = embedded_model.run(streams=1, turns=0, max_tokens=4, log=quiet)
-    assert em["suite"] == "embedded"
+    em = embedded_model.run(turns=1, models=("embedded/smollm2",), log=quiet)
+    assert em["suite"] == "embedded" and [r["layout"] for r in em["rows"]] == ["cache", "before"]
+    cache, before = em["rows"]
+    assert cache["first_word_s"] > 0 and cache["turn_s"] >= cache["first_word_s"]
+    # the known start of the prompt was evaluated while the reader read: less is left after the pick
+    assert cache["prompt_tokens_prewarmed"] > 0 and before["prompt_tokens_prewarmed"] == 0
+    assert cache["prompt_tokens_evaluated"] < before["prompt_tokens_evaluated"]
 
     tr = tree.run(nodes=40, ops=2, log=quiet)
     _check(tr, "tree")

@@ -81,3 +81,22 @@ def test_a_label_before_the_paragraph_is_dropped(label):
     from rgpt_fiction.engine.parsing import clean_paragraph
 
     assert clean_paragraph(label + "The bells rang out over the pass.") == "The bells rang out over the pass."
+
+
+def test_the_plan_just_played_is_not_offered_again():
+    taken = "Ask Mrs. Ashdown about St. Wendreda"
+    kept, problems = usable_plans([taken, "Go to the church on the flats", "Hide behind the black door"], "", 3,
+                                  taken=taken)
+    assert kept == ["Go to the church on the flats", "Hide behind the black door"]
+    assert problems == ["plan repeats the plan just played"]
+
+
+def test_each_model_has_its_own_decoding():
+    """The copy penalty's groups and the verb-first grammar are SmolLM2's; Qwen needs neither the
+    grammar nor a penalty that glues words, and stops a paragraph before a menu."""
+    from rgpt_fiction.llm.embedded import QWEN_DECODING, SMOL_DECODING, decoding_for
+
+    assert decoding_for("embedded/smollm2") is SMOL_DECODING and SMOL_DECODING.verb_first_plans
+    assert decoding_for("embedded/qwen-1.5b") is QWEN_DECODING and not QWEN_DECODING.verb_first_plans
+    assert decoding_for("embedded//models/SmolLM2-360M.Q8.gguf") is SMOL_DECODING
+    assert "\n1." in QWEN_DECODING.prose_stop

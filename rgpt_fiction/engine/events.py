@@ -36,6 +36,14 @@ class Phase:
 
 
 @dataclass
+class PlansReady:
+    """The next plans, written and checked while the memory is still being written: the reader can
+    read and choose; a choice made now is played once the turn is stored (TurnDone)."""
+
+    plans: list[str]
+
+
+@dataclass
 class TurnStats:
     turn: int
     node: int
@@ -56,6 +64,16 @@ class TurnStats:
     model: str = ""
     save_error: str = ""
     timings_ms: dict = field(default_factory=dict)  # where the overhead went, by step
+    # where the reader feels it (seconds from the pick): the first word on screen, the plans on
+    # screen, the turn stored; the paragraph's own streaming time; prompt tokens the backend had to
+    # evaluate after its cache (None when it does not say); generation speed
+    first_word_s: float | None = None
+    plans_shown_s: float | None = None
+    turn_s: float | None = None
+    stream_s: float | None = None
+    prompt_tokens_evaluated: int | None = None
+    prompt_tokens_prewarmed: int = 0  # evaluated ahead of the pick, while the reader read
+    tokens_per_s: float | None = None
 
 
 @dataclass

@@ -230,12 +230,13 @@ def cut_noise(plan: str) -> str:
     return head + "…" if head else ""
 
 
-def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24) -> tuple[list[str], list[str]]:
-    """Keep at most n plans that are non-empty, not duplicates of each other and not copies of
-    the paragraph. Returns (kept, problems)."""
+def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, taken: str = "") -> tuple[list[str], list[str]]:
+    """Keep at most n plans that are non-empty, not duplicates of each other, not copies of the
+    paragraph and not the plan the reader has just played (`taken`). Returns (kept, problems)."""
     kept: list[str] = []
     problems: list[str] = []
     para_norm = normalize(paragraph)
+    taken_norm = normalize(taken) if taken else ""
     for plan in plans:
         plan = clip_words(cut_noise(clean(plan).replace("\n", " ").strip()), words)
         norm = normalize(plan)
@@ -247,6 +248,9 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24) -> t
             continue
         if norm in para_norm and len(norm) > 20 or overlap(plan, paragraph) > 0.7:
             problems.append("plan copies the paragraph")
+            continue
+        if taken_norm and (norm == taken_norm or overlap(plan, taken) > 0.8):
+            problems.append("plan repeats the plan just played")
             continue
         kept.append(plan)
         if len(kept) == n:

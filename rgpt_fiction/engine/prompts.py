@@ -91,22 +91,27 @@ def _facts_block(facts: list[str]) -> str:
 
 def paragraph_messages(
     brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
-    move_on: bool = False,
+    move_on: bool = False, cache_layout: bool = True,
 ) -> list[dict]:
     """Messages for writing the next paragraph (plain prose, streamed).
 
     Laid out for the KV cache: the system message (world, persona) never changes within a game,
     and the user message opens with what is known before the reader chooses (short-term memory,
     facts, last paragraph: `known_prefix`), so a backend can evaluate it while the reader reads;
-    only the recalls, the plan and the instruction come after the choice. With `move_on` (the first
-    try repeated the story) only the last paragraph's final sentence is shown: the health runs saw
-    small models copy a paragraph they can see, even when told not to."""
-    user = known_prefix(memory, facts, last, move_on) + (
-        f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
+    only the recalls, the plan and the instruction come after the choice (`cache_layout=False`:
+    the order before, recalls ahead of the last paragraph, kept to measure the difference). With
+    `move_on` (the first try repeated the story) only the last paragraph's final sentence is shown:
+    the health runs saw small models copy a paragraph they can see, even when told not to."""
+    recalled = f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
+    head = known_prefix(memory, facts, last, move_on)
+    if not cache_layout:
+        cut = head.index("Last paragraph")
+        head, recalled = head[:cut] + recalled, head[cut:]
+    user = head + recalled + (
         f"What the reader does now: {clip_words(plan, BUDGET['plan'])}\n\n"
         f"Write the next paragraph of the story, about {words} words, in which the reader does this "
-        "and the world reacts. Call the reader 'you'. End at a moment where the reader must decide "
-        "what to do, without offering choices. Write only the paragraph."
+        "and the people and places around them respond. Call the reader 'you'. Stop at a moment of "
+        "tension, before the hero acts again. Write only the paragraph."
     )
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."
@@ -127,30 +132,47 @@ def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False
     )
 
 
-UPDATE_HEADER = "Now step outside the story and answer in JSON, for the game:"
+UPDATE_HEADER = "Now answer in JSON, for the game:"
 
 
-def update_messages(
-    conversation: list[dict], paragraph: str, n_plans: int, memory_words: int, retry_note: str = "",
-) -> list[dict]:
-    """Messages for the structured part (the next plans, the new short-term memory, the facts): the
-    paragraph call's conversation continued with the paragraph as written, so a backend with a
-    prompt cache evaluates only this short instruction. Plans come first: they can be shown while
-    the model is still writing the memory."""
+def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", taken: str = "") -> str:
+    """The update's instruction. `taken` (the plan just played) is named so the model offers
+    something else: left unsaid, the 1.5B model offered it again in a third of the turns."""
     kinds = ["bold", "cautious", "social", "clever", "curious", "desperate"]
     kinds_text = ", ".join(kinds[:n_plans]) if n_plans <= len(kinds) else "each different"
-    user = (
+    done = f' (not "{clip_words(taken, BUDGET["plan"])}": that is done)' if taken else ""
+    text = (
         f"{UPDATE_HEADER}\n"
-        f'"plans": exactly {n_plans} different things the reader could do next ({kinds_text}), each a short '
-        'command of 4 to 12 words in English that starts with a verb, like "Ask the innkeeper about the '
-        'stranger";\n'
+        f'"plans": exactly {n_plans} different things the reader could do next{done} ({kinds_text}), each a '
+        "short command of 4 to 12 words in English that starts with a verb (Go…, Ask…, Hide…) and names who or "
+        "what it is about;\n"
         f'"memory": the story so far, this paragraph included, in at most {memory_words} words, calling the '
         "reader 'you';\n"
         '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead).'
     )
-    if retry_note:
-        user += "\n" + retry_note
-    return [*conversation, {"role": "assistant", "content": paragraph}, {"role": "user", "content": user}]
+    return text + ("\n" + retry_note if retry_note else "")
+
+
+def update_messages(
+    conversation: list[dict], paragraph: str, n_plans: int, memory_words: int, retry_note: str = "",
+    standalone: tuple[str, list[str], str] | None = None, taken: str = "",
+) -> list[dict]:
+    """Messages for the structured part (the next plans, the new short-term memory, the facts): the
+    paragraph call's conversation continued with the paragraph as written, so a backend with a
+    prompt cache evaluates only this short instruction. Plans come first: they can be shown while
+    the model is still writing the memory. `standalone` (memory, facts, plan before the turn) asks
+    in a fresh prompt instead, as before the cache layout (kept to measure the difference)."""
+    instruction = update_instruction(n_plans, memory_words, retry_note, taken)
+    if standalone is not None:
+        memory, facts, plan = standalone
+        user = (
+            f"Short-term memory before:\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
+            f"Facts before: {_facts_block(facts)}\n\n"
+            f"The reader did: {clip_words(plan, BUDGET['plan']) or 'began the story'}\n\n"
+            f"New paragraph:\n{clip_words(paragraph, BUDGET['paragraph'])}\n\n{instruction}"
+        )
+        return [conversation[0], {"role": "user", "content": user}]
+    return [*conversation, {"role": "assistant", "content": paragraph}, {"role": "user", "content": instruction}]
 
 
 def update_schema(n_plans: int) -> dict:

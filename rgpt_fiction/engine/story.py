@@ -7,21 +7,23 @@ long-term memory store (with its embedder) and a save function. It imports no UI
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from contextlib import aclosing
 from dataclasses import asdict, dataclass
 from typing import AsyncIterator, Callable
 
 from .. import failpoints
 from ..llm.base import LLMError, Restart as ModelRestart, Usage
-from .events import Delta, Notice, Phase, Restart, TurnDone, TurnError, TurnStats
+from .events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnError, TurnStats
 from .parsing import (
     CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, clean_paragraph, cut_meta, guard_agency, parse_update, usable_plans,
 )
 from .plan_warmer import PlanWarmer
-from .prompts import Recall, paragraph_messages, update_messages, update_schema, world_brief
+from .prompts import Recall, known_prefix, paragraph_messages, update_messages, update_schema, world_brief
 from .repair import fallback_memory, fallback_plans
 from .state import Game, Node, Persona
-from .text import clean, clip_words, word_count
+from .text import clean, clip_words, long_enough, word_count
 from .vectors import VectorCache
 
 MAX_PLAN_CHARS = 1000
@@ -38,10 +40,25 @@ class TurnOptions:
     plan_similarity: float = 0.85  # plans closer than this (cosine) are near-duplicates
     loop_similarity: float = 0.92  # a paragraph closer than this to a recent one is a loop
     loop_window: int = 3
+    # the prompt laid out for the cache: the update continues the paragraph's conversation and the
+    # known start of the next prompt is evaluated while the reader reads (False: the layout before)
+    cache_layout: bool = True
 
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 2)
+
+
+def parent_plan_taken(plan: str) -> bool:
+    """Whether `plan` is something the reader did (not the opening's own instruction)."""
+    return bool(plan) and not plan.startswith(BEGIN)
+
+
+BEGIN = "Begin the story:"
+
+
+def _s(since: float) -> float:
+    return round(time.perf_counter() - since, 3)
 
 
 class PlanError(ValueError):
@@ -82,9 +99,12 @@ class Story:
         self.options = options or TurnOptions()
         self.save_error = ""
         self.last_stats: TurnStats | None = None
+        self.last_prompt: list[dict] = []  # the messages the last paragraph was written from
         self._brief: str | None = None
         self.vectors = VectorCache(self.embedder)
         self._prefetch: asyncio.Task | None = None
+        self._warming: asyncio.Task | None = None
+        self.prewarmed_tokens = 0  # prompt tokens evaluated ahead, while the reader read
 
     # --- views ----------------------------------------------------------------
     @property
@@ -136,7 +156,9 @@ class Story:
             yield Delta(opening)
             node = Node(
                 id=0, parent=None, plan="", paragraph=opening,
-                memory=fallback_memory(world["premise"], opening, self.options.memory_words),
+                # the opening itself, told to "you": a memory that starts with the premise (often
+                # written about the hero by name) set the 1.5B model writing in the third person
+                memory=fallback_memory("", opening, self.options.memory_words),
                 plans=usable_plans(choices, opening, self.options.n_plans)[0],
                 model="(world seed)",
             )
@@ -144,7 +166,7 @@ class Story:
             await self._commit(node, stats, started, extra_rows=lore_rows)
             yield TurnDone(node, stats)
             return
-        begin = "Begin the story: show the reader where they are and what is at stake."
+        begin = f"{BEGIN} show the reader where they are and what is at stake."
         async for event in self._turn(None, begin, own=False, seed_text=opening, extra_rows=lore_rows):
             yield event
 
@@ -170,7 +192,7 @@ class Story:
     async def _turn(self, parent_id, plan, own, seed_text="", extra_rows=()) -> AsyncIterator:
         opts = self.options
         started = time.perf_counter()
-        llm = {"seconds": 0.0, "prompt": 0, "completion": 0}
+        llm = {"seconds": 0.0, "prompt": 0, "completion": 0, "evaluated": 0, "gen_seconds": 0.0, "gen_tokens": 0}
         parent = self.game.nodes[parent_id] if parent_id is not None else None
         memory_before = parent.memory if parent else ""
         facts_before = parent.facts if parent else []
@@ -197,17 +219,27 @@ class Story:
             if paragraph:
                 break
             messages = conversation = paragraph_messages(
-                self.brief, memory_before, facts_before, recalls, last, plan, opts.paragraph_words, move_on
+                self.brief, memory_before, facts_before, recalls, last, plan, opts.paragraph_words, move_on,
+                cache_layout=opts.cache_layout,
             )
+            self.last_prompt = messages
             parts: list[str] = []
-            async for item in self._stream(messages, int(opts.paragraph_words * 1.6) + 30, None, llm):
+            async for item in self._stream(
+                messages, int(opts.paragraph_words * 1.6) + 30, None, llm,
+                until=lambda text: long_enough(text, opts.paragraph_words),  # no token past the length
+            ):
                 if isinstance(item, ModelRestart):
                     parts.clear()
                     yield Restart(item.reason)
-                else:
-                    parts.append(item)
-                    yield Delta(item)
-                    failpoints.hit("generating")
+                    continue
+                if not parts:
+                    stats.first_word_s = _s(started)
+                    streaming = time.perf_counter()
+                parts.append(item)
+                yield Delta(item)
+                failpoints.hit("generating")
+            if parts:
+                stats.stream_s = _s(streaming)
             paragraph, meta = cut_meta(clean_paragraph("".join(parts)))
             if meta:
                 stats.repairs.append(ECHOED_INSTRUCTIONS)
@@ -218,18 +250,23 @@ class Story:
                 stats.repairs.append("empty paragraph")
                 yield Restart("the model wrote nothing; asking again")
                 continue
-            # the paragraph's vector (for the loop guard and long-term memory) is computed
-            # while the model writes the memory and plans
+            # the paragraph's vector (for the loop guard and long-term memory) is computed while the
+            # model writes the plans; the plans are shown as soon as they are written and checked
             yield Phase("remembering")
-            looped, update = await asyncio.gather(
-                asyncio.to_thread(self._is_loop, paragraph, path),
-                self._update(conversation, "".join(parts).strip(), paragraph, (memory_before, facts_before), llm, stats),
-            )
-            if looped and attempt == 0:
+            loop_check = asyncio.ensure_future(asyncio.to_thread(self._is_loop, paragraph, path)) if attempt == 0 else None
+            got: list = []
+            async for event in self._remember(
+                conversation, "".join(parts).strip(), paragraph, (memory_before, facts_before, plan), llm, stats,
+                started, loop_check, got,
+            ):
+                yield event
+            if loop_check is not None and await loop_check:
                 stats.loop_regenerations += 1
                 stats.repairs.append("loop")
                 yield Restart("that paragraph repeated the story; writing it again")
                 paragraph, move_on = "", True
+                continue
+            update = got[0] if got else None
         if not paragraph:
             raise TurnError(f"{self.model.name}: the model wrote an empty paragraph three times; try again or change the plan")
         if update is None:  # the world's own opening, with too few first choices
@@ -237,8 +274,15 @@ class Story:
             conversation = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, plan, opts.paragraph_words
             )
-            update = await self._update(conversation, paragraph, paragraph, (memory_before, facts_before), llm, stats)
+            got = []
+            async for event in self._remember(
+                conversation, paragraph, paragraph, (memory_before, facts_before, plan), llm, stats, started, None, got,
+            ):
+                yield event
+            update = got[0]
         memory, facts, plans = update
+        if stats.plans_shown_s is None:
+            stats.plans_shown_s = _s(started)
 
         node = Node(
             id=self.game.next_id(), parent=parent_id, plan=plan, paragraph=paragraph, memory=memory,
@@ -247,28 +291,69 @@ class Story:
             retrieved=[asdict(r) for r in recalls],
         )
         stats.prompt_tokens, stats.completion_tokens = llm["prompt"], llm["completion"]
+        stats.prompt_tokens_evaluated = llm["evaluated"]
+        stats.prompt_tokens_prewarmed = self.prewarmed_tokens
         stats.llm_seconds = round(llm["seconds"], 3)
+        if llm["gen_seconds"] > 0:
+            stats.tokens_per_s = round(llm["gen_tokens"] / llm["gen_seconds"], 2)
         stats.plans = plans
         stats.paragraph_words = word_count(paragraph)
         yield Phase("saving")
         await self._commit(node, stats, started, extra_rows=list(extra_rows), llm_seconds=llm["seconds"])
         yield TurnDone(node, stats)
 
-    async def _stream(self, messages, max_tokens, schema, llm):
+    async def _stream(self, messages, max_tokens, schema, llm, until=None):
+        """The model's answer, piece by piece, adding its usage to `llm`: tokens sent, tokens the
+        backend evaluated after its cache (None once a backend does not say), and the generation
+        time (first piece to last) for tokens per second."""
         t = time.perf_counter()
+        first = None
+        stream = self.model.stream(messages, max_tokens=max_tokens, temperature=self.options.temperature,
+                                   json_schema=schema, **({"until": until} if until else {}))
         try:
-            async for item in self.model.stream(
-                messages, max_tokens=max_tokens, temperature=self.options.temperature, json_schema=schema
-            ):
-                if isinstance(item, Usage):
-                    llm["prompt"] += item.prompt_tokens
-                    llm["completion"] += item.completion_tokens
-                else:
-                    yield item
+            async with aclosing(stream):
+                async for item in stream:
+                    if isinstance(item, Usage):
+                        llm["prompt"] += item.prompt_tokens
+                        llm["completion"] += item.completion_tokens
+                        evaluated = item.evaluated
+                        llm["evaluated"] = None if evaluated is None or llm["evaluated"] is None else (
+                            llm["evaluated"] + evaluated)
+                        if first is not None and item.completion_tokens > 1:
+                            llm["gen_seconds"] += time.perf_counter() - first
+                            llm["gen_tokens"] += item.completion_tokens - 1
+                    else:
+                        if first is None and not isinstance(item, ModelRestart):
+                            first = time.perf_counter()
+                        yield item
         except LLMError as exc:
             raise TurnError(str(exc)) from exc
         finally:
             llm["seconds"] += time.perf_counter() - t
+
+    async def _remember(self, conversation, written, paragraph, before, llm, stats, started, loop_check, out):
+        """Runs the update (plans, memory, facts) and yields PlansReady as soon as the plans are
+        written and checked, while the memory is still being written; appends the update to `out`.
+        Stops early, with nothing in `out`, when `loop_check` says the paragraph repeated the story."""
+        ready: asyncio.Queue = asyncio.Queue()
+        task = asyncio.ensure_future(
+            self._update(conversation, written, paragraph, before, llm, stats, on_plans=ready.put_nowait))
+        try:
+            getter = asyncio.ensure_future(ready.get())
+            done, _ = await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
+            if getter in done:
+                if loop_check is not None and await loop_check:
+                    return
+                stats.plans_shown_s = _s(started)
+                yield PlansReady(getter.result())
+            else:
+                getter.cancel()
+            out.append(await task)
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
 
     async def _complete(self, messages, max_tokens, schema, llm, warmer: PlanWarmer | None = None) -> str:
         parts: list[str] = []
@@ -283,22 +368,26 @@ class Story:
             await warmer.finish()
         return "".join(parts)
 
-    async def _update(self, conversation, written, paragraph, before, llm, stats):
+    async def _update(self, conversation, written, paragraph, before, llm, stats, on_plans=None):
         """The next plans, the new short-term memory and the facts, asked for in the paragraph call's
         conversation (`written` is the paragraph as the model wrote it, so a prompt cache still holds
         it); `paragraph` is the paragraph as kept, which the plans are checked against."""
         opts = self.options
-        memory_before, facts_before = before
+        memory_before, facts_before, plan = before
         n = opts.n_plans
         note = ""
         plans: list[str] = []
         up = None
         for attempt in range(2):
-            messages = update_messages(conversation, written, n, opts.memory_words, note)
+            messages = update_messages(conversation, written, n, opts.memory_words, note,
+                                       standalone=None if opts.cache_layout else (memory_before, facts_before, plan),
+                                       taken=plan if parent_plan_taken(plan) else "")
+            warmer = PlanWarmer(self.vectors, paragraph, n, check=lambda p: self._distinct(p, TurnStats(0, 0))[0],
+                                on_ready=on_plans, taken=plan)
             text = await self._complete(messages, 80 + int(opts.memory_words * 1.5) + 45 * n + 4 * 30, update_schema(n), llm,
-                                        warmer=PlanWarmer(self.vectors, paragraph, n))
+                                        warmer=warmer)
             up = parse_update(text)
-            kept, problems = usable_plans(up.plans, paragraph, n)
+            kept, problems = usable_plans(up.plans, paragraph, n, taken=plan)
             kept, near = await asyncio.to_thread(self._distinct, kept, stats)
             problems += near
             stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
@@ -307,7 +396,7 @@ class Story:
                 break
             note = (
                 f"Your last answer was not usable ({', '.join(up.problems + problems) or 'too few plans'}). "
-                f"Give a memory and exactly {n} different plans."
+                f"Give a memory and exactly {n} different plans, each a new thing to do."
             )
         if len(plans) < n:
             stats.repairs.append(f"filled {n - len(plans)} plan(s)")
@@ -395,15 +484,30 @@ class Story:
         failpoints.hit("after-state-write")
         stats.save_error = self.save_error
         stats.total_seconds = round(time.perf_counter() - started, 3)
+        stats.turn_s = stats.total_seconds
         stats.overhead_ms = round((stats.total_seconds - llm_seconds) * 1000, 1)
         self.last_stats = stats
         self._start_prefetch()
 
     def _start_prefetch(self) -> None:
-        """While the reader reads: embed the new memory and the offered plans for the next query."""
+        """While the reader reads: embed the new memory and the offered plans for the next query,
+        and let a model with a local cache evaluate the start of the next prompt (what is known
+        before the choice), so that after the choice only the rest is evaluated."""
         node = self.node
         texts = [node.memory, *node.plans]
-        self._prefetch = asyncio.get_running_loop().create_task(asyncio.to_thread(self.vectors.many, texts))
+        loop = asyncio.get_running_loop()
+        self._prefetch = loop.create_task(asyncio.to_thread(self.vectors.many, texts))
+        prewarm = getattr(self.model, "prewarm", None)
+        if prewarm is not None and self.options.cache_layout:
+            head = paragraph_messages(self.brief, node.memory, node.facts, [], node.paragraph, "", 0)
+            head[-1] = {"role": "user", "content": known_prefix(node.memory, node.facts, node.paragraph)}
+            self._warming = loop.create_task(self._warm(prewarm, head))
+
+    async def _warm(self, prewarm, messages) -> None:
+        try:
+            self.prewarmed_tokens = await prewarm(messages)
+        except Exception:  # noqa: BLE001 - only a head start: the next call evaluates what is missing
+            self.prewarmed_tokens = 0
 
     async def _await_prefetch(self) -> None:
         task, self._prefetch = self._prefetch, None

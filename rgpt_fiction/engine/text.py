@@ -56,3 +56,12 @@ def overlap(a: str, b: str) -> float:
 def estimate_tokens(text: str) -> int:
     """A provider-independent token estimate (about 4 characters a token)."""
     return max(1, (len(text) + 3) // 4)
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def long_enough(text: str, words: int) -> bool:
+    """The paragraph has its length (at least `words` words) and has just finished a sentence:
+    the moment to stop writing, so the reader gets the length asked for and no tokens are wasted."""
+    return bool(_SENTENCE_END.search(text)) and word_count(text) >= words

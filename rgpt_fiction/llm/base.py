@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import AsyncIterator, Protocol
+from typing import AsyncIterator, Callable, Protocol
 
 
 @dataclass
 class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int | None = None  # prompt tokens the backend reused from its cache; None: not reported
+    estimated: bool = False  # counted by us (characters / 4), not by the backend
+
+    @property
+    def evaluated(self) -> int | None:
+        """Prompt tokens the backend had to evaluate after its cache, when it says."""
+        return None if self.cached_tokens is None else self.prompt_tokens - self.cached_tokens
 
 
 class Restart:
@@ -37,7 +44,9 @@ class ChatModel(Protocol):
     name: str
 
     def stream(
-        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None
+        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None,
+        until: Callable[[str], bool] | None = None,
     ) -> AsyncIterator["str | Usage | Restart"]:
-        """Yields text deltas, maybe Restart markers, and finally one Usage. Raises LLMError."""
+        """Yields text deltas, maybe Restart markers, and finally one Usage. Raises LLMError.
+        `until(text so far)` returning True ends the answer there (the model stops writing)."""
         ...

@@ -106,8 +106,18 @@ class LiteLLMModel:
                     self._structured = False
         return self._structured
 
+    async def prewarm(self, messages: list[dict]) -> int:
+        """Let the embedded model evaluate the start of the next prompt into its cache (servers with
+        prompt caching gain from the prompt's order alone). Returns the tokens evaluated."""
+        if not self.name.startswith(EMBEDDED_PREFIX):
+            return 0
+        from .embedded import prewarm
+
+        return await asyncio.to_thread(prewarm, self.name, messages)
+
     async def stream(
-        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None
+        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None,
+        until=None,
     ) -> AsyncIterator["str | Usage | Restart"]:
         litellm = import_litellm()
         if self.name.startswith(EMBEDDED_PREFIX):
@@ -129,7 +139,7 @@ class LiteLLMModel:
             attempt += 1
             sent = False
             try:
-                async for item in self._once(litellm, kwargs, messages):
+                async for item in self._once(litellm, kwargs, messages, until):
                     if isinstance(item, str):
                         sent = True
                     yield item
@@ -148,32 +158,64 @@ class LiteLLMModel:
                     yield Restart(cause)
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1) * (0.75 + random.random() / 2))
 
-    async def _once(self, litellm, kwargs, messages):
+    async def _once(self, litellm, kwargs, messages, until=None):
         response = await asyncio.wait_for(litellm.acompletion(**kwargs), self.timeout)
-        finished = False
+        finished = stopped = False
         usage = None
-        text_len = 0
+        text = ""
         iterator = response.__aiter__()
-        while True:
-            try:
-                chunk = await asyncio.wait_for(iterator.__anext__(), self.idle_timeout)
-            except StopAsyncIteration:
-                break
-            if getattr(chunk, "usage", None):
-                usage = chunk.usage
-            for choice in chunk.choices or []:
-                delta = getattr(choice.delta, "content", None)
-                if delta:
-                    text_len += len(delta)
-                    yield delta
-                if choice.finish_reason:
-                    finished = True
+        try:
+            while not stopped:
+                try:
+                    chunk = await asyncio.wait_for(iterator.__anext__(), self.idle_timeout)
+                except StopAsyncIteration:
+                    break
+                if getattr(chunk, "usage", None):
+                    usage = chunk.usage
+                for choice in chunk.choices or []:
+                    delta = getattr(choice.delta, "content", None)
+                    if delta:
+                        text += delta
+                        yield delta
+                        if until is not None and until(text):
+                            stopped = True  # enough: closing the stream below stops the model
+                            break
+                    if choice.finish_reason:
+                        finished = True
+        finally:  # stopped early, or failed: end the provider's stream (and its generation) now
+            close = getattr(response, "aclose", None)
+            if close is not None:
+                try:
+                    await close()
+                except Exception:  # noqa: BLE001 - closing is best effort
+                    pass
         # litellm closes every stream with a finish reason of its own; what the provider
         # really sent is kept on the stream wrapper. None there means the connection died.
-        if hasattr(response, "received_finish_reason"):
+        if hasattr(response, "received_finish_reason") and not stopped:
             finished = bool(response.received_finish_reason or getattr(response, "intermittent_finish_reason", None))
-        if not finished:
+        if not (finished or stopped):
             raise StreamCut()
-        prompt = getattr(usage, "prompt_tokens", 0) or sum(len(m["content"]) for m in messages) // 4
-        completion = getattr(usage, "completion_tokens", 0) or text_len // 4
-        yield Usage(prompt_tokens=int(prompt), completion_tokens=int(completion))
+        if usage is None and stopped and self.name.startswith(EMBEDDED_PREFIX):
+            from .embedded import last_usage
+
+            usage = last_usage(self.name)
+        yield _usage(usage, messages, text)
+
+
+def _usage(usage, messages, text: str) -> Usage:
+    """The backend's own counts where it gave them (with the prompt tokens it took from its cache),
+    else an estimate of four characters a token."""
+    def field(obj, name):
+        return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+    prompt = field(usage, "prompt_tokens") or 0
+    completion = field(usage, "completion_tokens") or 0
+    details = field(usage, "prompt_tokens_details")
+    cached = field(details, "cached_tokens") if details is not None else None
+    estimated = not prompt
+    return Usage(
+        prompt_tokens=int(prompt or sum(len(m.get("content") or "") for m in messages) // 4),
+        completion_tokens=int(completion or len(text) // 4),
+        cached_tokens=None if cached is None or estimated else int(cached),
+        estimated=estimated,
+    )

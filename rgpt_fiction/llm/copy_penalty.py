@@ -9,6 +9,10 @@ followed them there is pushed down by `multiplier * base ** (run - allowed)`. Na
 short phrases pass; a long copy becomes impossible after a few tokens, so the model has to
 say something new. Pure numpy; the embedded backend hands it to llama.cpp as a logits
 processor.
+
+With `groups` (token id -> group id, see `token_groups`), a penalised token's spelling variants
+are pushed down with it: " of", "of", " Of". Without that, a tokenizer with a space-less twin for
+every word (Qwen's) lets the model keep copying by dropping the space: "oneof", "brasskey".
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ MAX_RUN = 40  # runs are counted up to this length (the penalty is already prohi
 class CopyPenalty:
     """Call as `scores = penalty(input_ids, scores)` once per sampled token."""
 
-    def __init__(self, allowed: int = 4, multiplier: float = 0.8, base: float = 1.75):
+    def __init__(self, allowed: int = 4, multiplier: float = 0.8, base: float = 1.75, groups=None):
         self.allowed, self.multiplier, self.base = allowed, multiplier, base
+        self.groups = None if groups is None else np.asarray(groups, dtype=np.int64)
         self._ids = np.zeros(0, dtype=np.int64)
         # _run[j] for j in 0..len(context): how many tokens just before position j equal the
         # context's last tokens (the last entry is the context itself and stays 0)
@@ -36,9 +41,14 @@ class CopyPenalty:
             runs = np.minimum(self._run[pos], MAX_RUN)
             amount = self.multiplier * np.power(self.base, runs - self.allowed)
             tokens = ids[pos]
-            penalty = np.zeros(len(scores), dtype=np.float64)
             keep = tokens < len(scores)
-            np.maximum.at(penalty, tokens[keep], amount[keep])
+            if self.groups is not None and len(self.groups) == len(scores):
+                by_group = np.zeros(int(self.groups.max()) + 1, dtype=np.float64)
+                np.maximum.at(by_group, self.groups[tokens[keep]], amount[keep])
+                penalty = by_group[self.groups]
+            else:
+                penalty = np.zeros(len(scores), dtype=np.float64)
+                np.maximum.at(penalty, tokens[keep], amount[keep])
             scores = scores - penalty.astype(scores.dtype)
         return scores
 
@@ -66,3 +76,16 @@ def _runs(ids: np.ndarray) -> np.ndarray:
         k += 1
         run[alive] = k
     return run
+
+
+def token_groups(pieces: list[bytes]) -> np.ndarray:
+    """Group id per token: tokens that spell the same word apart from leading or trailing spaces
+    and case share one ("of", " of", " Of"); tokens that are only spaces keep their own."""
+    ids: dict[bytes, int] = {}
+    out = np.empty(len(pieces), dtype=np.int64)
+    for i, piece in enumerate(pieces):
+        key = piece.rstrip(b"\0").strip().lower()
+        if not key:
+            key = b"\0%d" % i
+        out[i] = ids.setdefault(key, len(ids))
+    return out

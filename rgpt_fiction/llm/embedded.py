@@ -56,7 +56,7 @@ class Decoding:
 
 
 SMOL_DECODING = Decoding(copy_penalty=True, verb_first_plans=True, repeat_penalty=1.15, top_p=0.95, min_p=0.05)
-QWEN_DECODING = Decoding(repeat_penalty=1.05, top_p=0.9, min_p=0.05, prose_stop=("\n\n", "\n1.", "\n- ", "\n*"))
+QWEN_DECODING = Decoding(copy_penalty=True, repeat_penalty=1.1, top_p=0.9, min_p=0.05, prose_stop=("\n1.", "\n- ", "\n*"))
 
 
 def _name(model: str) -> str:
@@ -105,10 +105,72 @@ def load(model: str = DEFAULT_MODEL, n_ctx: int = 4096):
         if key not in _models:
             from llama_cpp import Llama
 
-            _models[key] = Llama(model_path=key, n_ctx=n_ctx, n_threads=_threads(os.environ), verbose=False)
+            llm = Llama(model_path=key, n_ctx=n_ctx, n_threads=_threads(os.environ), verbose=False)
+            _count_prompts(llm)
+            _models[key] = llm
             if len(_models) == 1:
                 atexit.register(_close_all)
         return _models[key]
+
+
+def _count_prompts(llm) -> None:
+    """Record, for every generation, the prompt's tokens and how many of them llama.cpp's cache
+    already held (its prefix match): `llm.rgpt_prompt = (prompt tokens, cached tokens)`."""
+    generate = llm.generate
+
+    def counted(tokens, *args, **kwargs):
+        tokens = list(tokens)
+        held = llm._input_ids[:llm.n_tokens].tolist() if llm.n_tokens else []
+        cached = 0
+        for a, b in zip(held, tokens):
+            if a != b:
+                break
+            cached += 1
+        llm.rgpt_prompt = (len(tokens), min(cached, max(0, len(tokens) - 1)))
+        if llm.rgpt_warming is not None:
+            return _evaluate(llm, tokens, cached, llm.rgpt_warming)
+        return generate(tokens, *args, **kwargs)
+
+    llm.rgpt_prompt = (0, 0)
+    llm.rgpt_warming = None  # a threading.Event while `prewarm` runs: evaluate the prompt, write nothing
+    llm.generate = counted
+
+
+WARM_CHUNK = 128  # tokens evaluated between two looks at the stop flag
+
+
+def _evaluate(llm, tokens: list[int], cached: int, stop: threading.Event):
+    """Put `tokens` into llama.cpp's cache (after the part it holds), a few at a time so that a
+    stop (shutdown) is honoured quickly. Generates nothing."""
+    llm._ctx.kv_cache_seq_rm(-1, cached, -1)
+    llm.n_tokens = cached
+    for i in range(cached, len(tokens), WARM_CHUNK):
+        if stop.is_set():
+            break
+        llm.eval(tokens[i:i + WARM_CHUNK])
+    return iter(())
+
+
+def prewarm(model: str, messages: list[dict], stop: threading.Event | None = None) -> int:
+    """Evaluate the start of the next prompt (`messages`, ending where the reader's choice will
+    come) into the model's cache while the reader reads, so that after the choice only the rest
+    is evaluated. Returns the tokens evaluated. Waits for a generation in progress."""
+    llm = load(model)
+    stop = stop or threading.Event()
+    with _gen_lock:
+        _warm_stops.add(stop)
+        llm.rgpt_warming = stop
+        try:
+            for _ in llm.create_chat_completion(messages=messages, max_tokens=1, stream=True):
+                pass
+        finally:
+            llm.rgpt_warming = None
+            _warm_stops.discard(stop)
+    prompt, cached = llm.rgpt_prompt
+    return max(0, prompt - cached)
+
+
+_warm_stops: set = set()
 
 
 def _threads(env) -> int:
@@ -119,6 +181,8 @@ def _threads(env) -> int:
 
 def _close_all() -> None:
     """Free the models before the interpreter tears down the modules their destructors need."""
+    for stop in list(_warm_stops):
+        stop.set()
     for m in list(_models.values()):
         try:
             m.close()
@@ -151,22 +215,29 @@ def _generate(llm, messages, params, emit, stop: threading.Event, decoding: Deco
 
             from .copy_penalty import CopyPenalty
 
-            kwargs["logits_processor"] = LogitsProcessorList([CopyPenalty()])
+            kwargs["logits_processor"] = LogitsProcessorList([CopyPenalty(groups=_groups(llm))])
     completion = 0
     finish = None
-    for chunk in llm.create_chat_completion(**kwargs):
-        if stop.is_set():
-            finish = "cancelled"
-            break
-        choice = chunk["choices"][0]
-        text = choice.get("delta", {}).get("content") or ""
-        if text:
-            completion += 1
-            emit(("text", text))
-        if choice.get("finish_reason"):
-            finish = choice["finish_reason"]
-    prompt = len(llm.tokenize(_flatten(messages).encode("utf-8"), add_bos=False))
-    emit(("end", finish or "stop", prompt, completion))
+    llm.rgpt_prompt = (0, 0)
+    stream = llm.create_chat_completion(**kwargs)
+    try:
+        for chunk in stream:
+            if stop.is_set():
+                finish = "cancelled"
+                break
+            choice = chunk["choices"][0]
+            text = choice.get("delta", {}).get("content") or ""
+            if text:
+                completion += 1
+                emit(("text", text))
+            if choice.get("finish_reason"):
+                finish = choice["finish_reason"]
+    finally:
+        stream.close()
+    prompt, cached = llm.rgpt_prompt
+    if not prompt:
+        prompt = len(llm.tokenize(_flatten(messages).encode("utf-8"), add_bos=False))
+    emit(("end", finish or "stop", prompt, completion, cached))
 
 
 # A small model writes much better plans when each must open with an imperative verb
@@ -195,6 +266,19 @@ def guide_plans(schema: dict) -> dict:
     out = copy.deepcopy(schema)
     out["properties"]["plans"]["items"] = {"type": "string", "pattern": PLAN_PATTERN}
     return out
+
+
+_token_groups: dict[int, object] = {}
+
+
+def _groups(llm):
+    """The copy penalty's spelling groups of this model's vocabulary (computed once, ~0.2 s)."""
+    key = id(llm)
+    if key not in _token_groups:
+        from .copy_penalty import token_groups
+
+        _token_groups[key] = token_groups([llm._model.token_to_piece(i) for i in range(llm.n_vocab())])
+    return _token_groups[key]
 
 
 def _flatten(messages) -> str:
@@ -240,14 +324,17 @@ def make_handler():
                     elif item[0] == "error":
                         raise item[1]
                     else:
-                        _, finish, prompt, completion = item
-                        yield _chunk("", finish, {
-                            "prompt_tokens": prompt, "completion_tokens": completion,
-                            "total_tokens": prompt + completion,
-                        })
+                        _, finish, prompt, completion, cached = item
+                        yield _chunk("", finish, _usage(model, prompt, completion, cached))
                         return
             finally:
                 stop.set()
+                if thread.is_alive():  # stopped early: let it finish, so its counts are final
+                    await asyncio.to_thread(thread.join, 10)
+                while not queue.empty():
+                    item = queue.get_nowait()
+                    if item[0] == "end":
+                        _usage(model, *item[2:])
 
         async def acompletion(self, model, messages, *args, **kwargs) -> ModelResponse:
             text, usage = [], None
@@ -264,6 +351,22 @@ def make_handler():
 
 _gen_lock = threading.Lock()
 _registered = False
+_last_usage: dict[str, dict] = {}
+
+
+def _usage(model: str, prompt: int, completion: int, cached: int) -> dict:
+    """A usage record in OpenAI's shape (litellm keeps `prompt_tokens_details`), remembered per model."""
+    usage = {
+        "prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": cached},
+    }
+    _last_usage[_name(model)] = usage
+    return usage
+
+
+def last_usage(model: str) -> dict | None:
+    """The usage of the model's last generation (for an answer the caller stopped early)."""
+    return _last_usage.get(_name(model))
 
 
 def register(litellm) -> None:

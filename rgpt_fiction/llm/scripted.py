@@ -57,7 +57,8 @@ class ScriptedModel:
         self.script.extend(replies)
 
     async def stream(
-        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None
+        self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None,
+        until=None,
     ) -> AsyncIterator["str | Usage | Restart"]:
         self.calls.append({"messages": messages, "json_schema": json_schema, "max_tokens": max_tokens})
         if self.script:
@@ -72,6 +73,7 @@ class ScriptedModel:
             raise reply
         prompt_tokens = sum(len(m["content"]) for m in messages) // 4
         completion = 0
+        text = ""
         for piece in re.findall(r"\S+\s*|\s+", reply):
             if self.delay:
                 await asyncio.sleep(self.delay)
@@ -79,4 +81,7 @@ class ScriptedModel:
                 await asyncio.sleep(0)
             completion += 1
             yield piece
+            text += piece
+            if until is not None and until(text):
+                break
         yield Usage(prompt_tokens=prompt_tokens, completion_tokens=completion)

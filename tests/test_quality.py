@@ -1,0 +1,116 @@
+"""The story quality measures on known texts: the failures the health runs must see (French and
+invented words, the hero in the third person, copied spans, glued words, prompt text as plans)
+and the good prose they must pass."""
+
+from __future__ import annotations
+
+import json
+
+from rgpt_fiction import quality as q
+from rgpt_fiction.report import quality_summary
+
+GOOD = (
+    "The rain follows you down the steps to the quay, where the tide has pulled back and left the old "
+    "streets of Lowtown shining with weed. Moss Dellacroix waits under a gas lamp, turning a pearl cufflink "
+    "between his fingers. \"You're late,\" he says, \"and the water doesn't wait for anyone.\" Behind him "
+    "the door of the drowned ballroom stands open, and somewhere inside a trumpet starts to play."
+)
+NAMES = q.story_names(
+    {"title": "The Low Tide Club", "characters": [{"name": "Moss Dellacroix"}, {"name": "Vera Castellane"}],
+     "premise": "Jack Corrigan looks for the ledger in Lowtown."},
+    "Jack Corrigan", [],
+)
+
+
+def test_good_prose_is_english_second_person_and_unglued():
+    assert q.english_rate(GOOD, NAMES) == 1.0
+    assert q.second_person(GOOD, "Jack Corrigan")
+    assert q.glued_words(GOOD, NAMES) == []
+
+
+def test_french_and_invented_words_are_not_english():
+    """The gibberish the old default wrote (issue 13's examples)."""
+    assert q.english_rate("Listen a fait le faire de toi, monsieur elles") < 0.6
+    assert q.english_rate("Run down han ley, mrieres ire sind byr") < 0.8
+    assert q.english_rate("Shear cepet to irelle I am myrest") < 0.8
+    for text in ("Vous entrez dans la pièce et vous voyez une table.", "Du gehst in den Raum und siehst einen Tisch.",
+                 "Entras en la habitación y ves una mesa."):
+        assert q.english_rate(text) < 0.7, text
+
+
+def test_english_words_other_languages_share_stay_english():
+    assert q.english_rate("Pour the dire con into the door; die by the chair in pain, my son.") == 1.0
+
+
+def test_names_inside_a_sentence_are_left_out_and_known_names_count():
+    assert q.english_rate("You find Zorblax at the quay.") == 1.0  # an invented name is not held against it
+    assert q.english_rate("Zorblax waits at the quay.") < 1.0  # a sentence's first word is judged as a word
+    assert q.english_rate("Dellacroix waits at the quay.", NAMES) == 1.0
+
+
+def test_the_hero_named_in_the_third_person_is_seen():
+    assert not q.second_person("Jack Corrigan walks out into the rain. You hear a car.", "Jack Corrigan")
+    assert not q.second_person("The reader, Jack Corrigan, walks out into the rain.", "Jack Corrigan")
+    assert not q.second_person("He walks out into the rain.", "Jack Corrigan")  # no "you" at all
+    assert q.second_person('You walk in. "Jack," Vera says, "you came back."', "Jack Corrigan")
+
+
+def test_copied_spans_are_counted_against_the_sources():
+    prompt = "Last paragraph: The widow puts five hundred dollars on your desk and a brass key on its ring."
+    copy = "The widow puts five hundred dollars on your desk and a brass key on its ring. You pocket it."
+    assert q.copied_rate(copy, [prompt]) > 0.5
+    assert q.copied_rate(GOOD, [prompt]) == 0.0
+
+
+def test_glued_words_are_found_and_real_compounds_pass():
+    text = ("You take oneof the keys, the brasskey holdingthe door fromJack, by the windowsill in the "
+            "candlelit room with its floorboards and lamplight, into the stairwell, oneself, atop the seawall.")
+    assert q.glued_words(text, NAMES) == ["oneof", "brasskey", "holdingthe", "fromJack"]
+
+
+def test_plans_must_be_short_english_actions_not_prompt_text():
+    para = "The lamplighter points his pole at a boat tied below the steps."
+    assert q.plan_problem("Ask Moss Dellacroix where the ledger is", para, NAMES) == ""
+    assert q.plan_problem("Search a plan", para) == "about the game, not an action in it"
+    assert q.plan_problem("Keep the reader on their feet", para) == "about the game, not an action in it"
+    assert q.plan_problem("Premise: a detective looks for a ledger", para) == "prompt label"
+    assert q.plan_problem("Go", para) == "1 words"
+    assert q.plan_problem("Listen a fait le faire de toi, monsieur elles", para) == "not English"
+    assert q.plan_problem("Watch the lamplighter points his pole at a boat", para) == "copies the paragraph"
+
+
+def test_a_typed_plan_taken_up_scores_higher_than_one_ignored():
+    plan = "I hide the letter under the floorboards"
+    taken = "You kneel, pry up a loose floorboard and hide the letter beneath it."
+    ignored = "The rain keeps falling on the harbour while a car waits across the street."
+    assert q.plan_followed(plan, taken) >= 0.6
+    assert q.plan_followed(plan, ignored) == 0.0
+
+
+def test_a_turn_is_measured_and_summarised_for_the_report():
+    good = q.measure(GOOD, ["Follow Moss into the ballroom", "Ask Moss about the ledger", "Wait by the lamp"],
+                     "You met Moss in Lowtown.", ["Moss waits in Lowtown"], hero="Jack Corrigan", known=NAMES,
+                     sources=["Premise: Jack Corrigan looks for the ledger."])
+    bad = q.measure("Jack Corrigan walks oneof the streets. Vous entrez dans la pièce.", ["Search a plan"],
+                    "Shear cepet to irelle", [], hero="Jack Corrigan", known=NAMES, sources=[],
+                    plan="I search for the ledger", own_plan=True, templated=2)
+    assert good.english_rate == 1.0 and good.second_person and good.plans_ok and good.glued_words == []
+    assert bad.english_rate < 0.97 and not bad.second_person and not bad.plans_ok
+    assert bad.glued_words == ["oneof"] and bad.plan_followed == 0.0
+    assert "2 plan(s) filled by the game" in bad.plan_problems
+    from dataclasses import asdict
+
+    rows = [
+        {"turn": 1, "paragraph_words": 60, "repairs": [], "quality": asdict(good)},
+        {"turn": 2, "paragraph_words": 10, "repairs": ["filled 2 plan(s)"], "quality": asdict(bad)},
+    ]
+    rows = json.loads(json.dumps(rows))  # as the stats file holds them
+    s = quality_summary(rows)
+    assert s["turns_english_below_097"] == 1 and s["second_person"] == 0.5 and s["model_plans"] == 0.5
+    assert s["glued"] == ["oneof"] and s["typed"] == 1 and s["plan_followed"] == 0.0
+
+
+def test_misspelt_names_and_plain_words_are_not_glued():
+    names = NAMES | {"castellane"}
+    assert q.glued_words("Vera Castelane washes the glass and the tide washes over the steps.", names) == []
+    assert q.glued_words("You walk tothe quay andthe boat.", names) == ["tothe", "andthe"]

@@ -1,0 +1,153 @@
+"""The turn laid out for reading speed, on a scripted model: the cache layout sends the same
+content in a cache-friendly order, the update continues the paragraph's conversation, the plans
+are shown before the memory is written, the paragraph stops at its length, and the known start of
+the next prompt is handed to the model ahead of the reader's choice."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+from rgpt_fiction.engine.events import Delta, PlansReady, TurnDone
+from rgpt_fiction.engine.prompts import paragraph_messages, world_brief
+from rgpt_fiction.engine.state import Persona
+from rgpt_fiction.engine.prompts import Recall
+from rgpt_fiction.llm.scripted import ScriptedModel
+
+PLANS = ["Follow the lamplighter into the fog", "Search the tavern cellar for clues", "Ask the fishwife about Mara"]
+PARA = ("The lamplighter lowers his pole and studies you. " * 3).strip()
+
+
+def upd(memory="You came to Saltmere looking for Mara.", plans=PLANS, facts=("Mara is missing",)):
+    return json.dumps({"plans": plans, "memory": memory, "facts": list(facts)})
+
+
+def _sections(text: str) -> set[str]:
+    return {part.strip() for part in re.split(r"\n\n", text) if part.strip()}
+
+
+def test_the_cache_layout_sends_the_same_parts_with_the_known_ones_first(world):
+    brief = world_brief(world.for_player("Wren").snapshot(), Persona("Wren"))
+    recalls = [Recall("You found a red scarf on the quay.", 2, 0.61), Recall("Mara wrote letters.", -1, 0.4, "lore")]
+    args = (brief, "You came to Saltmere.", ["Mara is missing"], recalls, "The fog lifts.", "Climb the tower", 120)
+    cache = paragraph_messages(*args)
+    before = paragraph_messages(*args, cache_layout=False)
+    assert cache[0] == before[0]  # the system message is the same
+    assert _sections(cache[1]["content"]) == _sections(before[1]["content"])  # same parts, other order
+    user = cache[1]["content"]
+    # what is known before the choice comes first; the recalls and the plan after it
+    assert user.index("Last paragraph") < user.index("Things remembered") < user.index("Climb the tower")
+    old = before[1]["content"]
+    assert old.index("Things remembered") < old.index("Last paragraph")
+
+
+async def test_the_update_continues_the_paragraph_conversation(open_game):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await _drain(story.start())
+    model.push(PARA, upd())
+    await _drain(story.play(story.plans[0]))
+    paragraph_call, update_call = model.calls[-2:]
+    assert update_call["messages"][:2] == paragraph_call["messages"]  # the same prefix: a cache holds it
+    assert update_call["messages"][2] == {"role": "assistant", "content": PARA}
+    assert update_call["json_schema"] is not None and "JSON" in update_call["messages"][3]["content"]
+    played = paragraph_call["messages"][1]["content"].split("What the reader does now: ")[1].split("\n")[0]
+    assert f'not "{played}": that is done' in update_call["messages"][3]["content"]  # offer something new
+    # the layout before asks in a fresh prompt that repeats the memory and the paragraph
+    model2 = ScriptedModel(improvise=False)
+    story2, _ = open_game(model2, name="before", cache_layout=False)
+    await _drain(story2.start())
+    model2.push(PARA, upd())
+    await _drain(story2.play(story2.plans[0]))
+    fresh = model2.calls[-1]["messages"]
+    assert len(fresh) == 2 and PARA in fresh[1]["content"] and "Short-term memory before" in fresh[1]["content"]
+
+
+class _Counting(ScriptedModel):
+    """Counts the pieces each call has streamed so far."""
+
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        self.streamed: list[int] = []
+
+    async def stream(self, messages, **kw):
+        self.streamed.append(0)
+        async for item in super().stream(messages, **kw):
+            if isinstance(item, str):
+                self.streamed[-1] += 1
+            yield item
+
+
+async def test_the_plans_are_shown_before_the_memory_is_written(open_game):
+    """The update streams slowly, plans first. PlansReady must arrive while the model is still
+    writing the memory (it streams on afterwards), and the turn's plans are those shown."""
+    model = _Counting(improvise=False, delay=0.01)
+    story, _ = open_game(model)
+    await _drain(story.start())
+    long_memory = "You came to Saltmere looking for Mara and found the lighthouse dark. " * 30
+    model.push(PARA, upd(memory=long_memory))
+    ready, at = None, None
+    async for event in story.play(story.plans[0]):
+        if isinstance(event, PlansReady):
+            ready, at = event, model.streamed[-1]
+        elif isinstance(event, TurnDone):
+            done = event
+    assert ready is not None and ready.plans == done.node.plans == PLANS
+    assert at < model.streamed[-1]  # the model went on writing the memory after the plans were shown
+    assert done.stats.plans_shown_s is not None and done.stats.plans_shown_s < done.stats.turn_s
+
+
+async def test_a_paragraph_stops_at_its_length_on_a_sentence_end(open_game):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model, paragraph_words=30)
+    await _drain(story.start())
+    long = " ".join(f"Sentence {i} goes on about the harbour and the rain." for i in range(20))
+    model.push(long, upd())
+    text, done = await _drain(story.play(story.plans[0]))
+    assert 30 <= done.stats.paragraph_words < 40 and done.node.paragraph.endswith(".")
+    assert done.stats.first_word_s is not None and done.stats.first_word_s <= done.stats.turn_s
+
+
+class _Warmable(ScriptedModel):
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        self.warmed: list[list[dict]] = []
+
+    async def prewarm(self, messages):
+        self.warmed.append(messages)
+        return 123
+
+
+async def test_the_known_start_of_the_next_prompt_is_warmed_while_the_reader_reads(open_game):
+    model = _Warmable(improvise=False)
+    story, _ = open_game(model)
+    await _drain(story.start())
+    model.push(PARA, upd())
+    _, done = await _drain(story.play(story.plans[0]))
+    await asyncio.sleep(0.05)
+    warmed = model.warmed[-1]
+    model.push("Up in the bell tower a lantern swings, and the gulls scatter off the roof.",
+               upd(plans=["Climb up to the lantern", "Call out to whoever swings it", "Run back to the quay"]))
+    await _drain(story.play(story.plans[1]))
+    sent = model.calls[-2]["messages"]  # the next paragraph call
+    assert warmed[0] == sent[0] and sent[1]["content"].startswith(warmed[1]["content"])
+    assert story.last_stats.prompt_tokens_prewarmed == 123
+    # the layout before warms nothing
+    plain = _Warmable(improvise=False)
+    other, _ = open_game(plain, name="plain", cache_layout=False)
+    await _drain(other.start())
+    await asyncio.sleep(0.05)
+    assert plain.warmed == []
+
+
+async def _drain(events):
+    text, done = "", None
+    async for e in events:
+        if isinstance(e, Delta):
+            text += e.text
+        elif isinstance(e, TurnDone):
+            done = e
+        elif isinstance(e, PlansReady):
+            pass
+    return text, done
