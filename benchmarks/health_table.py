@@ -55,6 +55,8 @@ def quality_row(path: Path, asked: int) -> str:
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     turns = [r for r in rows if r["turn"] > 0]
     s = quality_summary(turns)
+    if not s:
+        return f"| {path.stem} | {len(turns)} | (no turns with quality measures) |" + " |" * 10
     followed = f"{s['plan_followed']:.2f} ({s['typed']})" if s["typed"] else "-"
     return (
         f"| {path.stem} | {len(turns)} | {s['english_min']:.3f} ({s['english_paragraph_min']:.3f} / "

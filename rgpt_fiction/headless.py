@@ -24,7 +24,9 @@ COMMANDS = {
     "/tree": "print the tree of turns (current marked with *)",
     "/goto ID": "jump to the turn with that id",
     "/memory": "show the short-term memory and the facts",
-    "/quit": "save and leave",
+    "/plans": "show the last paragraph and the plans again (an empty line does too)",
+    "/help": "this list",
+    "/quit": "save and leave (so does the end of input, ctrl+d)",
 }
 
 
@@ -138,8 +140,8 @@ async def run_turn(events, printer: Printer, stream: bool = True, plans: bool = 
             done = event
     if stream and not shown:
         _end_paragraph(wrap, printer, done)
-    elif stream and done is not None:
-        _cut_note(printer, done)
+    elif stream and done is not None and _cut_note(printer, done) and plans:
+        printer.plans(done.node.plans)  # again, under the paragraph as the story keeps it
     if stream and plans and not shown and done is not None:
         printer.plans(done.node.plans)
     return done
@@ -151,10 +153,14 @@ def _end_paragraph(wrap: Wrapper, printer: Printer, done) -> None:
         _cut_note(printer, done)
 
 
-def _cut_note(printer: Printer, done) -> None:
+def _cut_note(printer: Printer, done) -> bool:
+    """When the story keeps less than streamed past: say what was cut and print the paragraph as kept."""
     cut = [_CUT_NOTES[r] for r in done.stats.repairs if r in _CUT_NOTES]
-    if cut:  # what streamed past is already on the reader's screen; the story keeps less
-        printer.line(f"(not kept in the story: {' and '.join(cut)})")
+    if cut:  # what streamed past is already on the reader's screen; the story keeps less: show it
+        printer.line(f"(not kept in the story: {' and '.join(cut)}; the story keeps it as:)")
+        printer.line()
+        printer.paragraph(done.node.paragraph)
+    return bool(cut)
 
 
 _CUT_NOTES = {
@@ -176,6 +182,12 @@ def _show_state(story: Story, printer: Printer) -> None:
     printer.plans(story.plans)
 
 
+def _help(printer: Printer) -> None:
+    printer.line("Type a plan's number to take it, or write what you do next. Commands:")
+    for name, what in COMMANDS.items():
+        printer.line(f"  {name:10} {what}")
+
+
 async def _command(story: Story, line: str, printer: Printer) -> bool:
     """Run a /command. Returns False when the reader wants to quit."""
     cmd, _, arg = line.partition(" ")
@@ -195,16 +207,20 @@ async def _command(story: Story, line: str, printer: Printer) -> bool:
     elif cmd == "/alt" and arg in ("next", "prev"):
         moved = story.alt(1 if arg == "next" else -1) or printer.line("(no other version that way)")
     elif cmd == "/tree":
+        printer.line("The tree of turns (* where you are, > the path to it, [id] for /goto):")
         printer.line(render_tree(story.game))
+    elif cmd == "/plans":
+        _show_state(story, printer)
+    elif cmd == "/help":
+        _help(printer)
     elif cmd == "/goto" and arg.isdigit() and int(arg) in story.game.nodes:
         moved = story.goto(int(arg))
     elif cmd == "/memory":
         printer.line("Short-term memory: " + story.node.memory)
         printer.line("Facts: " + ("; ".join(story.node.facts) or "(none)"))
     else:
-        printer.line("Commands:")
-        for name, what in COMMANDS.items():
-            printer.line(f"  {name:10} {what}")
+        printer.line(f"Unknown command {line!r}.")
+        _help(printer)
     if moved is not None:
         _show_state(story, printer)
     if story.save_error:
@@ -238,7 +254,10 @@ async def read_line(inp: TextIO) -> str:
 
 
 async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
-    """The reader's loop: a number picks a plan, other text is their own plan, /commands, empty line quits."""
+    """The reader's loop: a number picks a plan, other text is their own plan, /commands; an empty line
+    shows the plans again; /quit or the end of the input ends. Piped input is echoed after the prompt,
+    so the transcript reads as a session."""
+    echo = not _is_tty(inp)
     if not story.game.nodes:
         await run_turn(story.start(), printer)
     else:
@@ -248,10 +267,16 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
         printer.out.write("> ")
         printer.out.flush()
         line = await read_line(inp)
-        if not line or not line.strip():
+        if echo:
+            printer.line(line.rstrip("\r\n"))
+        if not line:  # the end of the input
             printer.line("\n(saved; run the same command again to continue)")
             return 0
         line = line.strip()
+        if not line:  # a stray Enter never ends the game
+            printer.plans(story.plans)
+            printer.line("(a number takes a plan; /help lists the commands; /quit saves and leaves)")
+            continue
         if line.startswith("/"):
             if not await _command(story, line, printer):
                 printer.line("(saved)")
@@ -259,6 +284,9 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
             continue
         if line.isdigit() and 1 <= int(line) <= len(story.plans):
             plan, own = story.plans[int(line) - 1], False
+        elif line.isdigit():
+            printer.line(f"There are {len(story.plans)} plans: type 1 to {len(story.plans)}, or write your own.")
+            continue
         else:
             plan, own = line, True
         try:
@@ -295,6 +323,13 @@ def reading_pause(stats, words: int, wpm: float, since: float) -> float:
     first = stats.first_word_s or 0.0
     pick = max(stats.plans_shown_s or 0.0, first + words / wpm * 60)
     return max(0.0, pick - since)
+
+
+def _is_tty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, stats_file: TextIO | None = None,

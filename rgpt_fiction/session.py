@@ -45,6 +45,24 @@ def reconcile(game: Game, memory: MemoryStore) -> Reconciled:
     return out
 
 
+def read_game(slot: Slot, use_backup: bool = False) -> Game:
+    """Open (and lock) a slot and read its game: no model or embedder needed, so a reader sees the
+    story at once while the storyteller loads. Then `attach` it."""
+    slot.open()
+    try:
+        return slot.restore_backup() if use_backup else slot.load()
+    except BaseException:
+        slot.close()
+        raise
+
+
+def attach(slot: Slot, game: Game, model, embedder, options: TurnOptions | None = None) -> tuple[Story, Reconciled]:
+    """The story of a game read with `read_game`: its long-term memory reconciled, the engine wired."""
+    memory = MemoryStore(slot.memory_path, embedder)
+    fixed = reconcile(game, memory)
+    return Story(game, model, memory, save=slot.save, options=options), fixed
+
+
 def open_story(
     slot: Slot, model, embedder, options: TurnOptions | None = None, world=None, persona: Persona | None = None,
     use_backup: bool = False,
@@ -52,21 +70,23 @@ def open_story(
     """Open (and lock) a slot: continue its game, or begin a new one from `world` and `persona`.
     Returns the story and, for a continued game, what reconciling the memory did.
     A new story has no turns yet: run `story.start()`."""
+    if slot.exists():
+        game = read_game(slot, use_backup)
+        try:
+            return attach(slot, game, model, embedder, options)
+        except BaseException:
+            slot.close()
+            raise
+    if world is None:
+        raise ValueError("a new game needs a world")
     slot.open()
     try:
+        if slot.memory_path.exists():  # left by a game that crashed before its first save
+            shutil.rmtree(slot.memory_path)
+        slot.journal_path.unlink(missing_ok=True)
         memory = MemoryStore(slot.memory_path, embedder)
-        if slot.exists():
-            game = slot.restore_backup() if use_backup else slot.load()
-            fixed = reconcile(game, memory)
-        else:
-            if world is None:
-                raise ValueError("a new game needs a world")
-            if slot.memory_path.exists():  # left by a game that crashed before its first save
-                shutil.rmtree(slot.memory_path)
-            slot.journal_path.unlink(missing_ok=True)
-            game = new_game(world, persona or Persona(world.player.name))
-            fixed = None
+        game = new_game(world, persona or Persona(world.player.name))
     except BaseException:
         slot.close()
         raise
-    return Story(game, model, memory, save=slot.save, options=options), fixed
+    return Story(game, model, memory, save=slot.save, options=options), None

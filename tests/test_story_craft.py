@@ -129,8 +129,10 @@ async def test_line_mode_says_what_it_streamed_but_did_not_keep(open_game):
     out = io.StringIO()
     await run_turn(story.play(story.plans[0]), Printer(out))
     assert "120 words" in out.getvalue()  # it streamed past before the turn was done
-    assert out.getvalue().rstrip().endswith(
-        "(not kept in the story: sentences in which the storyteller repeated its instructions)")
+    note = "(not kept in the story: sentences in which the storyteller repeated its instructions; the story keeps it as:)"
+    assert note in out.getvalue()
+    after = out.getvalue().split(note, 1)[1].split("\n  1. ")[0]  # then the paragraph as kept, once (then the plans)
+    assert " ".join(after.split()) == " ".join(story.node.paragraph.split()) and "120 words" not in after
     out = io.StringIO()
     model.push(NEW, upd())
     await run_turn(story.play(story.plans[0]), Printer(out))

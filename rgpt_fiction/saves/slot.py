@@ -49,13 +49,25 @@ def check_slot_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise SlotError("a slot name cannot be empty")
-    if "/" in name or "\\" in name or name in (".", "..") or ".." in name:
-        raise SlotError(f"slot name '{name}' must not contain path separators or '..'")
+    if "/" in name or "\\" in name:
+        raise SlotError(f"slot name '{name}' must not contain path separators ('/' or '\\')")
+    if name.startswith("."):
+        raise SlotError(f"slot name '{name}' must not start with a dot (such folders are hidden or special)")
+    if ".." in name:
+        raise SlotError(f"slot name '{name}' must not contain '..'")
     if name.lower().split(".")[0] in _RESERVED:
         raise SlotError(f"slot name '{name}' is reserved on some systems; choose another")
-    if not _NAME.match(name) or name.endswith((".", " ")):
+    if name.endswith("."):
+        raise SlotError(f"slot name '{name}' must not end with a dot (some systems drop it)")
+    if len(name) > 64:
+        raise SlotError(f"slot name '{name[:20]}…' is {len(name)} characters long; at most 64")
+    if not re.match(r"\w", name):
+        raise SlotError(f"slot name '{name}' must begin with a letter, a digit or '_'")
+    if not _NAME.match(name):
+        bad = sorted({c for c in name if not (c.isalnum() or c in " .-_")})
+        shown = " ".join(repr(c) for c in bad)
         raise SlotError(
-            f"slot name '{name}' may use letters, digits, spaces, '.', '-' and '_' (at most 64, not starting with a dot)"
+            f"slot name '{name}' may use letters, digits, spaces, '.', '-' and '_' only (not {shown})"
         )
     return name
 
@@ -168,15 +180,78 @@ class Slot:
             return self._read(path)
         except SlotError as exc:
             if path == self.backup_path or not self.backup_path.exists():
-                raise
+                raise self._recoverable(exc) from None
             try:
                 good = self._read(self.backup_path)
             except SlotError:
-                raise exc from None
+                raise self._recoverable(exc) from None
             raise BackupAvailable(
                 f"{exc}. A backup of the last good state (turn {good.turn}) exists: "
                 "load it with --restore-backup, or Restore in the Load screen"
             ) from None
+
+    def recoverable_turns(self) -> int:
+        """How many turns the journal holds (0 when none): what `recover_from_journal` would bring back."""
+        return len(self._journal_nodes())
+
+    def _journal_nodes(self) -> dict[int, dict]:
+        """Every node in the journal, in the order written (a later line is a newer version); a torn
+        or garbled line is skipped, and so is a node whose parent is missing."""
+        try:
+            data = self.journal_path.read_bytes()
+        except OSError:
+            return {}
+        nodes: dict[int, dict] = {}
+        for line in data.splitlines():
+            try:
+                node = json.loads(line)
+                node_id = int(node["id"])
+                nodes.pop(node_id, None)  # re-inserted last: the most recently written node is last
+                nodes[node_id] = node
+            except (ValueError, KeyError, TypeError):
+                continue
+        kept: dict[int, dict] = {}
+        for node_id in sorted(nodes):
+            parent = nodes[node_id].get("parent")
+            if parent is None or parent in kept:
+                kept[node_id] = nodes[node_id]
+        return {i: nodes[i] for i in nodes if i in kept}
+
+    def recover_from_journal(self, game: Game) -> Game:
+        """Rebuild a slot whose header and backup are both unreadable from its journal (turns.jsonl),
+        which holds every turn but not the world or the persona: `game` brings those (a new Game for
+        the world, as a new game would make it). The broken files are kept with a `.broken` suffix;
+        the current turn is the one written last. Raises SlotError when the journal holds no turn."""
+        nodes = self._journal_nodes()
+        if not nodes:
+            raise SlotError(f"{self.journal_path} holds no turn that can be read; nothing to recover")
+        for part in (self.state_path, self.backup_path, self.journal_path):
+            if part.exists():
+                shutil.copy2(part, part.with_name(part.name + ".broken"))
+        last = list(nodes)[-1]
+        doc = {**game.header(), "current": last, "redo_child": {}, "nodes": list(nodes.values())}
+        recovered = _game_from(self.journal_path, doc)
+        recovered.dirty = set(recovered.nodes)
+        self._journal_size = 0  # the journal is written again from the start
+        self.state_path.unlink(missing_ok=True)
+        self.backup_path.unlink(missing_ok=True)
+        self.save(recovered)
+        return recovered
+
+    def _backup_readable(self) -> bool:
+        try:
+            read_header(self.backup_path)
+        except SlotError:
+            return False
+        return True
+
+    def _recoverable(self, exc: SlotError) -> SlotError:
+        """The error, saying how to recover when the journal still holds the turns."""
+        turns = self.recoverable_turns()
+        if not turns:
+            return exc
+        return SlotError(f"{exc}. No good backup, but {self.journal_path.name} holds {turns} turns: Recover (v) "
+                         "in the Load screen rebuilds the game from them with the world you pick")
 
     def restore_backup(self) -> Game:
         """Make the backup the current state again (the broken file is kept as state.json.broken)."""
@@ -244,12 +319,17 @@ class Slot:
             info.world_title = doc["world"].get("title", "?")
             info.persona = doc["persona"].get("name", "")
             info.turns = int(summary.get("turn", 0))
+            current, count = _as_int(doc.get("current")), summary.get("nodes")
+            if isinstance(count, int) and not (current is not None and 0 <= current < count):
+                info.error = _bad_current(self.state_path, doc.get("current"), count)  # cheap: no journal read
             info.updated = float(doc.get("updated", 0))
             info.last_lines = str(summary.get("last_lines", ""))
         except SlotError as exc:
-            info.error = str(exc)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            info.error = f"{self.state_path} is corrupt (bad or missing field: {exc})"
+            info.error = str(exc if self._backup_readable() else self._recoverable(exc))
+        except KeyError as exc:
+            info.error = f"{self.state_path} is corrupt (missing field: {exc.args[0]!r})"
+        except (TypeError, ValueError, AttributeError) as exc:
+            info.error = f"{self.state_path} is corrupt (bad field: {exc})"
         return info
 
 
@@ -262,10 +342,25 @@ def read_state(path: Path) -> Game:
 def _game_from(path: Path, doc: dict) -> Game:
     try:
         game = Game.from_dict(doc)
-        game.node  # the current node must exist
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise SlotError(f"{path} is corrupt (bad or missing field: {exc})") from None
+    except KeyError as exc:
+        raise SlotError(f"{path} is corrupt (missing field: {exc.args[0]!r}, or a turn its parent is not)") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise SlotError(f"{path} is corrupt (bad field: {exc})") from None
+    if game.current not in game.nodes:
+        raise SlotError(_bad_current(path, game.current, len(game.nodes)))
     return game
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _bad_current(path: Path, current, count: int) -> str:
+    return (f"{path} is corrupt: its current turn (\"current\": {current}) is not one of the story's {count} turns"
+            f" (ids 0 to {count - 1})")
 
 
 def read_header(path: Path) -> dict:

@@ -243,12 +243,27 @@ class RgptApp(App[int]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, TitleScreen):
             self.pop_screen()
 
+    def leave_story(self, then) -> None:
+        """Run `then` (which closes the open story, if any), asking first when a turn is running or
+        the reader's next plan is not sent yet."""
+        from .screens.dialogs import ConfirmScreen
+        from .screens.story import StoryScreen
+
+        story = next((s for s in self.screen_stack if isinstance(s, StoryScreen)), None)
+        if story is None or isinstance(self.screen, ConfirmScreen):
+            then()
+        else:
+            story.confirm_leave(then)
+
     def play(self, slot_name: str, world=None, persona=None, overwrite: bool = False) -> None:
         """Open the story screen for a slot: continue it, or begin it from a world and persona."""
         from .screens.story import StoryScreen
 
-        self.back_to_title()
-        self.push_screen(StoryScreen(slot_name, world=world, persona=persona, overwrite=overwrite))
+        def go() -> None:
+            self.back_to_title()
+            self.push_screen(StoryScreen(slot_name, world=world, persona=persona, overwrite=overwrite))
+
+        self.leave_story(go)
 
     def close_game(self) -> None:
         if self.open_slot is not None:
@@ -264,14 +279,20 @@ class RgptApp(App[int]):
     def action_new_game(self) -> None:
         from .screens.new_game import WorldsScreen
 
-        self.back_to_title()
-        self.push_screen(WorldsScreen(mode="new"))
+        def go() -> None:
+            self.back_to_title()
+            self.push_screen(WorldsScreen(mode="new"))
+
+        self.leave_story(go)
 
     def action_load(self) -> None:
         from .screens.load import LoadScreen
 
-        self.back_to_title()
-        self.push_screen(LoadScreen())
+        def go() -> None:
+            self.back_to_title()
+            self.push_screen(LoadScreen())
+
+        self.leave_story(go)
 
     def action_settings(self) -> None:
         from .screens.settings import SettingsScreen
@@ -303,6 +324,9 @@ class RgptApp(App[int]):
 
     # --- the end ----------------------------------------------------------------
     async def action_quit(self) -> None:
+        self.leave_story(self.quit_now)
+
+    def quit_now(self) -> None:
         self._stop_turns()
         self.close_game()
         self.exit(0)

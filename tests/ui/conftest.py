@@ -17,13 +17,13 @@ def make_app(tmp_path, embedder):
     from rgpt_fiction.llm.scripted import ScriptedModel
     from rgpt_fiction.ui.app import RgptApp
 
-    def make(model=None, saves=None, **kwargs):
+    def make(model=None, saves=None, worlds_dirs=None, embedder_override=None, **kwargs):
         return RgptApp(
             load_settings(),
             model=model if model is not None else ScriptedModel(),
-            embedder=embedder,
+            embedder=embedder_override or embedder,
             saves_dir=saves or (tmp_path / "saves"),
-            worlds_dirs=[DATA],
+            worlds_dirs=worlds_dirs or [DATA],
             shipped_worlds=False,
             **kwargs,
         )
@@ -39,3 +39,15 @@ def utc(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def snap_app(make_app, tmp_path, monkeypatch):
+    """make_app for snapshots: run from tmp_path with the saves in ./saves, so every path on screen
+    reads the same on every machine."""
+    monkeypatch.chdir(tmp_path)
+
+    def make(model=None, saves=None, **kwargs):
+        return make_app(model, saves=saves or Path("saves"), **kwargs)
+
+    return make

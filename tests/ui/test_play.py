@@ -187,7 +187,11 @@ async def test_model_text_is_shown_literally(make_app):
         last = [p for p in app.screen.query(Passage)][-1]
         assert "[bold red]DANGER[/bold red]" in str(last.render())
         assert app.screen.story.plans[0] == "Read the [i]notice[/i] nailed beside the warning sign"
-        assert "Read the [i]notice[/i]" in str(app.screen.plan_list.get_option_at_index(0).prompt)
+        from rich.console import Console
+
+        console = Console(width=100, record=True, file=open("/dev/null", "w"))
+        console.print(app.screen.plan_list.get_option_at_index(0).prompt)
+        assert "Read the [i]notice[/i]" in console.export_text()
 
 
 async def test_edited_memory_is_saved_and_used_in_the_next_prompt(make_app):
@@ -335,16 +339,12 @@ async def test_undo_at_the_opening_says_so(make_app):
         assert app.screen.story.game.current == 0
 
 
-async def test_keys_pressed_while_the_story_opens_are_not_lost(make_app, embedder):
+def _slow_storyteller_app(app, embedder):
+    """(app2, gate): an app on the same saves whose storyteller loads only when `gate` is set."""
     import threading
 
     from rgpt_fiction.config import load_settings
     from rgpt_fiction.ui.app import RgptApp
-
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await new_game(pilot)
-        await pilot.press("ctrl+q")
 
     gate = threading.Event()
 
@@ -357,14 +357,61 @@ async def test_keys_pressed_while_the_story_opens_are_not_lost(make_app, embedde
 
     app2 = RgptApp(load_settings(), model=ScriptedModel(), embedder=SlowEmbedder(), saves_dir=app.saves_dir,
                    worlds_dirs=[app.worlds_dirs()[0]], shipped_worlds=False)
+    return app2, gate
+
+
+async def test_continue_shows_the_saved_story_while_the_storyteller_loads(make_app, embedder):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await first_turn(pilot)
+        path = [n.paragraph for n in app.screen.story.game.path()]
+        plans, memory = list(app.screen.story.plans), app.screen.story.node.memory
+        await pilot.press("ctrl+q")
+
+    app2, gate = _slow_storyteller_app(app, embedder)
+    async with app2.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        for _ in range(200):  # reading the slot is quick, but in a thread
+            await pilot.pause(0.01)
+            if passages(app2.screen):
+                break
+        screen = app2.screen
+        assert isinstance(screen, StoryScreen) and screen.story is None and app2.storyteller == "loading"
+        assert passages(screen) == path
+        assert screen.plan_list.plans == plans
+        assert screen.query_one("#memory-text").text == memory
+        assert "turn 1" in str(screen.query_one("#status").render())
+        assert "Loading the storyteller" in str(screen.query_one("#phase").render())
+        await pilot.press("u")  # not a turn, but it changes the story: it says why it waits
+        await pilot.pause()
+        assert any("still loading" in n.message for n in app2._notifications)
+        gate.set()
+        await settle(pilot)
+        assert screen.story is not None and passages(screen) == path
+        assert "Loading" not in str(screen.query_one("#phase").render())
+
+
+async def test_a_plan_chosen_while_the_storyteller_loads_is_played_when_it_is_ready(make_app, embedder):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot)
+        await pilot.press("ctrl+q")
+
+    app2, gate = _slow_storyteller_app(app, embedder)
     async with app2.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app2.screen, StoryScreen) and app2.screen.story is None
-        await pilot.press("tab", *"I wait", "enter")  # too early: the words stay where they were typed
+        await pilot.press("tab", *"I wait", "enter")  # queued, not refused
+        queued = str(app2.screen.query_one("#queued").render())
+        assert "I wait" in queued and app2.screen.query_one("#own").value == ""
+        await pilot.press("escape")  # taken back into the line
         assert app2.screen.query_one("#own").value == "I wait"
-        await pilot.press("escape", "2")  # a plan number is remembered instead
+        app2.screen.query_one("#own").value = ""
+        app2.screen.plan_list.focus()
+        await pilot.press("2")  # a plan number is queued the same way
         gate.set()
         await settle(pilot)
         story = app2.screen.story

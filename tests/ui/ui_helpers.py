@@ -37,3 +37,19 @@ async def first_turn(pilot) -> None:
     await new_game(pilot)
     await pilot.press("1")
     await settle(pilot)
+
+
+def write_world(path, title: str = "", role: str = "", plans: list[str] | None = None) -> None:
+    """The test world (tests/data/harbour.toml) with another title, hero role or first choices."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "data" / "harbour.toml").read_text()
+    if title:
+        text = text.replace('title = "The Harbour Test"', f'title = "{title}"')
+    if role:
+        text = text.replace('role = "a courier from the capital"', f'role = "{role}"')
+    if plans:
+        start = text.index("first_choices = [")
+        end = text.index("]", start) + 1
+        text = text[:start] + "first_choices = [" + ", ".join(f'"{p}"' for p in plans) + "]" + text[end:]
+    Path(path).write_text(text)

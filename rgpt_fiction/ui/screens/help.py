@@ -17,7 +17,8 @@ INTRO = (
 
 
 def _keys(binding: Binding) -> str:
-    names = {"full_stop": ".", "comma": ",", "escape": "Esc", "enter": "Enter", "delete": "Del"}
+    names = {"full_stop": ".", "comma": ",", "escape": "Esc", "enter": "Enter", "delete": "Del",
+             "pageup": "PgUp", "pagedown": "PgDn"}
     return "/".join(names.get(k, k) for k in binding.key.split(","))
 
 
@@ -33,8 +34,9 @@ def bindings_text() -> Text:
         ("Everywhere", [Binding("ctrl+q", "", "Quit (every game is saved)"), Binding("f1", "", "Help"),
                         Binding("ctrl+p", "", "Command palette")]),
         ("Title", TitleScreen.BINDINGS),
-        ("The story", [Binding("1..9", "", "Take that plan"), Binding("Enter", "", "Take the highlighted plan"),
-                       Binding("Tab", "", "Write your own plan (Enter sends it)"),
+        ("The story", [Binding("1..9", "", "Take that plan (while a paragraph is written: queue it)"),
+                       Binding("Enter", "", "Take the highlighted plan"),
+                       Binding("Tab", "", "Your own plan: type it, Enter sends it (or queues it during a turn)"),
                        *[b for b in StoryScreen.BINDINGS if not b.key.isdigit()]]),
         ("Memory panel", MemoryPanel.BINDINGS),
         ("Tree of turns", TreeScreen.BINDINGS),

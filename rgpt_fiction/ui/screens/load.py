@@ -32,9 +32,10 @@ def slot_prompt(info) -> Text:
 class LoadScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("enter", "load", "Load", show=True),
+        Binding("enter", "load", "Load", priority=True),  # priority: the list's own Enter is not shown
         Binding("r", "rename", "Rename"),
         Binding("d,delete", "delete", "Delete"),
+        Binding("v", "recover", "Recover"),
     ]
 
     def __init__(self) -> None:
@@ -91,6 +92,7 @@ class LoadScreen(Screen):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if 0 <= event.option_index < len(self.slots):
             self._preview(event.option_index)
+        self.refresh_bindings()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -101,9 +103,50 @@ class LoadScreen(Screen):
         if info is None:
             return
         if info.error:
-            self.notify(info.error, title="This game cannot be read", severity="error", markup=False)
+            self.notify(info.error, title="This game cannot be read", severity="error", markup=False, timeout=15)
             return
         self.app.play(info.name)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "recover":  # shown only for a game that cannot be read
+            info = self._current() if self.is_mounted else None
+            return info is not None and bool(info.error)
+        return True
+
+    def action_recover(self) -> None:
+        """Rebuild an unreadable game from its journal, with the world the reader picks."""
+        from rgpt_fiction.engine.state import Persona
+        from rgpt_fiction.engine.story import new_game
+        from rgpt_fiction.saves.slot import Slot, SlotError
+
+        from .new_game import WorldsScreen
+
+        info = self._current()
+        if info is None or not info.error:
+            return
+        slot = Slot(self.app.saves_dir, info.name)
+        if not slot.recoverable_turns():
+            self.notify(f"{info.error}\nIts journal holds no turn either: nothing can be recovered.",
+                        title="Cannot recover", severity="error", markup=False, timeout=12)
+            return
+
+        def picked(world) -> None:
+            if world is None:
+                return
+            try:
+                if self._unlocked(slot):
+                    game = slot.recover_from_journal(new_game(world, Persona(world.player.name)))
+                else:
+                    return
+            except (SlotError, OSError) as exc:
+                self.notify(str(exc), title="Recovery failed", severity="error", markup=False)
+                return
+            self.notify(f"Recovered {len(game.nodes)} turns of '{info.name}' into {world.title}, played by "
+                        f"{world.player.name}. The broken files are kept as *.broken.", markup=False, timeout=10)
+            self.refresh_slots(select=info.name)
+
+        self.app.push_screen(WorldsScreen(mode="recover", heading=f"Which world was '{info.name}' played in?"),
+                             picked)
 
     def _unlocked(self, slot) -> bool:
         from rgpt_fiction.saves.lock import SlotLocked

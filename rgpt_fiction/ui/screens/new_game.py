@@ -10,6 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .fit import FitsHeight
+
 
 def world_preview(world, full: bool = False) -> Text:
     """The picker's preview of a world: title, genre and summary (and more when browsing)."""
@@ -41,16 +43,17 @@ class WorldsScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("enter", "choose", "Choose", show=True, priority=False),
+        Binding("enter", "choose", "Choose", priority=True),  # priority: the list's own Enter is not shown
     ]
 
-    def __init__(self, mode: str = "new") -> None:
+    def __init__(self, mode: str = "new", heading: str = "") -> None:
         super().__init__()
-        self.mode = mode
+        self.mode = mode  # "new", "browse", or "recover" (dismisses with the chosen World)
+        self.heading = heading
         self.worlds: list = []  # (path, World | WorldError)
 
     def compose(self) -> ComposeResult:
-        heading = "Choose a world for your story" if self.mode == "new" else "The worlds"
+        heading = self.heading or ("Choose a world for your story" if self.mode == "new" else "The worlds")
         yield Static(heading, classes="screen-heading")
         with Horizontal(id="worlds-body"):
             yield OptionList(id="world-list")
@@ -103,10 +106,13 @@ class WorldsScreen(Screen):
         if isinstance(world, Exception):
             self.notify(f"{path.name} has errors; fix them or pick another world.", severity="error", markup=False)
             return
+        if self.mode == "recover":
+            self.dismiss(world)
+            return
         self.app.push_screen(PersonaScreen(world, suggest_slot_name(world.title, world.player.name)))
 
 
-class PersonaScreen(Screen):
+class PersonaScreen(FitsHeight, Screen):
     """Make the story yours: name, a few words about you, a tone or things to avoid, the save slot."""
 
     BINDINGS = [
@@ -129,9 +135,13 @@ class PersonaScreen(Screen):
             yield Input(w.player.name, id="name", placeholder="a name")
             yield Label("About you (optional)")
             about = ", ".join(p for p in (w.player.role, w.player.description) if p)
-            yield Input("", id="description", placeholder=about or "a few words about who you are")
+            if about:  # a hint that wraps, not a placeholder cut at the edge of the field
+                yield Static(Text(f"The world's hero: {about}"), classes="field-hint", markup=False)
+            yield Input("", id="description", placeholder="a few words about who you are")
             yield Label("A tone you want, or anything to avoid (optional)")
-            yield Input("", id="tone", placeholder=w.content.tone or "e.g. gentle, no gore")
+            if w.content.tone:
+                yield Static(Text(f"The world's tone: {w.content.tone} (yours is added to it)"), classes="field-hint", markup=False)
+            yield Input("", id="tone", placeholder="e.g. gentle, no gore")
             yield Label("Save slot")
             yield Input("", id="slot", placeholder="a name for this saved game")
             yield Static("", id="slot-msg", markup=False)
@@ -141,6 +151,7 @@ class PersonaScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.fit_height()
         self._set_slot(self._free_name(self._suggestion))
         self.query_one("#name", Input).focus()
 

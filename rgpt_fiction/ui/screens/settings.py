@@ -13,6 +13,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from .fit import FitsHeight
+
 FIELDS = [
     ("model", "Model (litellm string, e.g. openai/gpt-4o-mini; embedded/… is the local model)", "text"),
     ("api_base", "API base URL (for an OpenAI-compatible server; empty for none)", "text"),
@@ -24,7 +26,9 @@ FIELDS = [
 ]
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(FitsHeight, Screen):
+    COMPACT_BELOW = 44
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("ctrl+s", "save", "Save"),
@@ -46,6 +50,7 @@ class SettingsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.fit_height()
         self.watch(self.app, "storyteller", self._show_active)
         self.query_one("#set-model", Input).focus()
 
@@ -83,7 +88,11 @@ class SettingsScreen(Screen):
             try:
                 values[key] = int(raw) if kind == "integer" else float(raw) if kind == "number" else raw
             except ValueError:
-                self._problem(f"{key}: '{raw}' is not a number")
+                self._problem(f"{_short(key)}: '{raw}' is not a {'whole ' if kind == 'integer' else ''}number", key)
+                return
+            problem = field_problem(key, values[key])
+            if problem:  # the form's own value: not blamed on the settings file or RGPT_* variables
+                self._problem(f"{_short(key)}: {raw} {problem}", key)
                 return
         try:
             new = load_settings(**values, saves_dir=self.app.settings.saves_dir)
@@ -99,6 +108,30 @@ class SettingsScreen(Screen):
         self.query_one("#settings-msg", Static).update(Text(f"Saved to {path}. New games and turns use them."))
         self.notify("Settings saved.", timeout=3)
 
-    def _problem(self, message: str) -> None:
+    def _problem(self, message: str, key: str = "") -> None:
         self.query_one("#settings-msg", Static).update(Text(message, style="bold"))
         self.notify(message, title="Settings not saved", severity="error", markup=False)
+        if key:
+            self.query_one(f"#set-{key}", Input).focus()
+
+
+def _short(key: str) -> str:
+    """The field's label up to its parenthesis: "Temperature", "Paragraph length in words"."""
+    label = next(label for k, label, _ in FIELDS if k == key)
+    return label.split(" (")[0]
+
+
+def field_problem(key: str, value) -> str:
+    """What is wrong with one value typed in the form ("" when nothing), from the settings' own rules."""
+    from typing import Annotated
+
+    from pydantic import TypeAdapter, ValidationError
+
+    from rgpt_fiction.config import Settings
+
+    field = Settings.model_fields[key]
+    try:
+        TypeAdapter(Annotated[field.annotation, field]).validate_python(value)
+    except ValidationError as exc:
+        return "; ".join(e["msg"].replace("Input should be", "should be") for e in exc.errors())
+    return ""

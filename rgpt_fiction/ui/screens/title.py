@@ -23,8 +23,8 @@ class TitleScreen(Screen):
         Binding("n", "app.new_game", "New game"),
         Binding("c", "continue", "Continue"),
         Binding("l", "app.load", "Load"),
-        Binding("w", "worlds", "Worlds"),
-        Binding("s", "app.settings", "Settings"),
+        Binding("w", "worlds", "Worlds", show=False),  # in the menu, underlined: the footer fits 80 columns
+        Binding("s", "app.settings", "Settings", show=False),
         Binding("q", "app.quit", "Quit", show=False),
     ]
 

@@ -12,12 +12,18 @@ from textual.widgets import Footer, Static, Tree
 LABEL_WIDTH = 70
 
 
-def node_label(game, node_id: int, on_path: set[int]) -> Text:
+def node_label(game, node_id: int, on_path: set[int], width: int = LABEL_WIDTH) -> Text:
+    """One row of the tree, at most `width` cells: where you are, the turn, its plan and, for the
+    versions of one turn (which share their plan), which version and how it begins."""
     node = game.nodes[node_id]
+    versions = (
+        [i for i in game.children(node.parent) if game.nodes[i].plan == node.plan] if node.parent is not None else []
+    )
     plan = node.plan or "(opening)"
-    if len(plan) > LABEL_WIDTH:
-        plan = plan[: LABEL_WIDTH - 1] + "…"
-    text = Text()
+    plan_width = width - 6 if len(versions) < 2 else max(16, (width - 12) // 2)
+    if len(plan) > plan_width:
+        plan = plan[: plan_width - 1] + "…"
+    text = Text(no_wrap=True, overflow="ellipsis")
     if node_id == game.current:
         text.append("● ", style="bold")
     elif node_id in on_path:
@@ -25,7 +31,12 @@ def node_label(game, node_id: int, on_path: set[int]) -> Text:
     else:
         text.append("  ")
     text.append(f"{node.depth:>3} ", style="dim")
+    if len(versions) > 1:
+        text.append(f"v{versions.index(node_id) + 1}/{len(versions)} ", style="italic")
     text.append(plan, style="bold" if node_id == game.current else ("" if node_id in on_path else "dim"))
+    if len(versions) > 1:
+        text.append(" — " + " ".join(node.paragraph.split()[:12]), style="italic dim")
+    text.truncate(width, overflow="ellipsis")
     return text
 
 
@@ -33,7 +44,10 @@ class TreeScreen(ModalScreen[int | None]):
     """Dismisses with the chosen node id, or None. A run of turns without branches stays at one
     level, so a long story does not become a staircase; branches indent."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Close"), Binding("enter", "choose", "Go there", show=True)]
+    BINDINGS = [  # Enter has priority so the footer shows it (the tree's own Enter is not shown)
+        Binding("escape", "dismiss_none", "Close"),
+        Binding("enter", "choose", "Go there", priority=True),
+    ]
 
     def __init__(self, game) -> None:
         super().__init__(classes="dialog-screen")
@@ -53,13 +67,14 @@ class TreeScreen(ModalScreen[int | None]):
         for n in sorted(game.nodes.values(), key=lambda n: n.id):
             kids.setdefault(n.parent, []).append(n.id)
         tree.root.expand()
+        width = max(30, min(LABEL_WIDTH + 20, int(self.app.size.width * 0.9) - 10))
         current = None
         # (container, node id, whether the node heads a branch); the story's runs stay flat
         stack = [(tree.root, nid, False) for nid in reversed(kids.get(None, []))]
         while stack:
             container, nid, heads = stack.pop()
             children = kids.get(nid, [])
-            label = node_label(game, nid, on_path)
+            label = node_label(game, nid, on_path, width)
             if heads and children:
                 tn = container.add(label, data=nid, expand=True)
                 inner = tn

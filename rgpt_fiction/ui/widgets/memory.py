@@ -45,7 +45,9 @@ def hits_text(hits: list) -> Text:
     return text
 
 
-class MemoryPanel(VerticalScroll):
+class MemoryPanel(VerticalScroll, can_focus=False):
+    """Not a Tab stop itself: Tab goes straight to the memory text, Save and the search line."""
+
     BINDINGS = [Binding("ctrl+s", "save_memory", "Save memory")]
 
     class MemoryEdited(Message):

@@ -1,17 +1,17 @@
-"""The plans for the next turn, as options: 1..9, arrows and Enter, or the mouse."""
+"""The plans for the next turn, as options: 1..9, arrows and Enter, or the mouse. The reader's own
+plan has its own line below, always in sight, however long the plans are."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-OWN = "own"
-
 
 class PlanList(OptionList):
-    """Options "1. plan" … plus "Write your own…". Posts PlanList.Chosen or PlanList.WriteOwn."""
+    """Options "1. plan" …; posts PlanList.Chosen."""
 
     class Chosen(Message):
         def __init__(self, index: int, plan: str) -> None:
@@ -19,28 +19,25 @@ class PlanList(OptionList):
             self.index = index
             self.plan = plan
 
-    class WriteOwn(Message):
-        pass
-
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.plans: list[str] = []
+        self.add_class("-empty")  # no plans before the story is open: no empty box
 
     def show(self, plans: list[str]) -> None:
         self.plans = list(plans)
         options = []
         for i, plan in enumerate(self.plans):
-            prompt = Text()
-            prompt.append(f"{i + 1}. " if i < 9 else "   ", style="bold")
-            prompt.append(plan)
+            prompt = Table.grid()  # a long plan wraps under its own words, not under its number
+            prompt.add_column(width=3, no_wrap=True)
+            prompt.add_column(ratio=1)
+            prompt.add_row(Text(f"{i + 1}." if i < 9 else "", style="bold"), Text(plan))
             options.append(Option(prompt, id=f"plan-{i}"))
-        options.append(Option(Text("✎  Write your own… (Tab)", style="italic"), id=OWN))
         self.set_options(options)
         self.highlighted = 0 if self.plans else None
+        self.set_class(not self.plans, "-empty")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id == OWN:
-            self.post_message(self.WriteOwn())
-        elif event.option_index < len(self.plans):
+        if event.option_index < len(self.plans):
             self.post_message(self.Chosen(event.option_index, self.plans[event.option_index]))

@@ -48,8 +48,9 @@ class PlanEcho(Static):
         self.plan = plan
 
 
-class StoryLog(VerticalScroll):
-    """The scrolling story. Rebuilt on jumps in the tree; appended to on a new turn."""
+class StoryLog(VerticalScroll, can_focus=False):
+    """The scrolling story. Rebuilt on jumps in the tree; appended to on a new turn. Not a Tab stop
+    (typing there would reach the hotkeys): PageUp/PageDown and the mouse scroll it."""
 
     def on_mount(self) -> None:
         self.anchor()

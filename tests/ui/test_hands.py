@@ -1,0 +1,156 @@
+"""The reader's hands: typing during a turn goes into the plan line, never to the hotkeys; a plan typed
+or picked while a paragraph is written is queued and played when the turn is stored; leaving a story
+while a turn runs asks first; Tab reaches the text fields in a sensible order."""
+
+from __future__ import annotations
+
+import pytest
+
+from rgpt_fiction.ui.screens.dialogs import AskScreen, ConfirmScreen
+from rgpt_fiction.ui.screens.title import TitleScreen
+
+from snapshot_helpers import StoppingModel, stopped_mid_turn
+from ui_helpers import new_game, settle
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_typing_during_a_turn_goes_into_the_plan_line_and_enter_queues_it(make_app):
+    model = StoppingModel()
+    app = make_app(model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await stopped_mid_turn(pilot, "1")
+        screen = app.screen
+        # "the secret", "s", "e", "q", "m", "t": every one of them a hotkey when no text field has focus
+        await pilot.press(*"the secret ems quay")
+        assert app.screen is screen and not isinstance(app.screen, (AskScreen, ConfirmScreen))
+        assert not screen.memory_panel.display
+        own = screen.query_one("#own")
+        assert own.display and app.focused is own and own.value == "the secret ems quay"
+        await pilot.press("enter")
+        assert own.value == "" and "the secret ems quay" in str(screen.query_one("#queued").render())
+        assert screen.writing  # still the first turn
+        model.go.set()
+        await settle(pilot)
+        story = screen.story
+        assert story.game.turn == 2  # the queued plan was played after the first turn was stored
+        assert story.node.plan == "the secret ems quay" and story.node.own_plan
+        assert not screen.query_one("#queued").display
+
+
+async def test_a_plan_key_during_a_turn_queues_that_plan(make_app):
+    model = StoppingModel()
+    app = make_app(model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await stopped_mid_turn(pilot, "1")
+        screen = app.screen
+        screen.set_focus(None)  # the reader clicked the story: no text field has focus
+        await pilot.press("3")
+        assert "plan 3" in str(screen.query_one("#queued").render())
+        model.go.set()
+        await settle(pilot)
+        story = screen.story
+        assert story.game.turn == 2
+        assert story.node.plan == story.game.nodes[story.node.parent].plans[2]
+
+
+async def test_esc_takes_a_queued_plan_back_before_it_cancels_the_turn(make_app):
+    model = StoppingModel()
+    app = make_app(model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await stopped_mid_turn(pilot, "1")
+        screen = app.screen
+        await pilot.press(*"wave", "enter", "escape")
+        assert screen.writing and screen.query_one("#own").value == "wave"
+        assert not screen.query_one("#queued").display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.story.game.turn == 0 and screen.query_one("#own").value == "wave"
+
+
+async def test_leaving_while_a_turn_runs_asks_first(make_app):
+    model = StoppingModel()
+    app = make_app(model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await stopped_mid_turn(pilot, "1")
+        screen = app.screen
+        screen.set_focus(None)
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # stay: the turn goes on
+        assert app.screen is screen and screen.writing
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
+        await pilot.press("n")
+        model.go.set()
+        await settle(pilot)
+        assert screen.story.game.turn == 1
+        # with no turn running, q leaves at once
+        screen.plan_list.focus()
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+
+
+async def test_leaving_with_a_turn_running_when_confirmed_cancels_it(make_app):
+    model = StoppingModel()
+    app = make_app(model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await stopped_mid_turn(pilot, "1")
+        app.screen.set_focus(None)
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, TitleScreen)
+        from rgpt_fiction.saves.slot import Slot
+
+        assert Slot(app.saves_dir, "the-harbour-test-wren").load().turn == 0
+
+
+async def test_tab_reaches_the_memory_text_and_typing_there_is_text(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot)
+        screen = app.screen
+        await pilot.press("m")
+        assert app.focused is screen.plan_list
+        await pilot.press("tab")
+        assert app.focused.id == "own"
+        await pilot.press("tab")
+        assert app.focused.id == "memory-text"
+        await pilot.press("ctrl+end", *" ms qe")  # m would close the panel, s open Save as, q leave
+        assert app.screen is screen and screen.memory_panel.display
+        assert " ms qe" in screen.query_one("#memory-text").text
+        await pilot.press("tab", "tab")
+        assert app.focused.id == "memory-search"
+        await pilot.press("tab")
+        assert app.focused is screen.plan_list
+
+
+async def test_a_bare_number_typed_in_the_plan_line_takes_that_plan(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot)
+        screen = app.screen
+        plans = list(screen.story.plans)
+        await pilot.press("tab", "2", "enter")
+        await settle(pilot)
+        assert screen.story.node.plan == plans[1] and not screen.story.node.own_plan
+
+
+async def test_a_queued_plan_is_given_back_when_the_turn_fails(make_app):
+    from rgpt_fiction.llm.base import LLMError
+
+    para = " ".join(f"The tide turns over stone number {i} and the gulls cry." for i in range(40))
+    model = StoppingModel([para, *[LLMError("scripted", "server down", "later")] * 4])
+    app = make_app(model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await stopped_mid_turn(pilot, "1")
+        screen = app.screen
+        await pilot.press(*"run", "enter")
+        model.go.set()
+        await settle(pilot)
+        assert screen.story.game.turn == 0
+        assert screen.query_one("#own").value == "run"  # the queued words are given back
+
