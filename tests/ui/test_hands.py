@@ -154,3 +154,46 @@ async def test_a_queued_plan_is_given_back_when_the_turn_fails(make_app):
         assert screen.story.game.turn == 0
         assert screen.query_one("#own").value == "run"  # the queued words are given back
 
+
+
+class _StopInMemory(StoppingModel):
+    """Stops the update answer once its plans are written, in the middle of the memory."""
+
+    async def stream(self, messages, **kwargs):
+        from rgpt_fiction.llm.scripted import ScriptedModel
+
+        text = ""
+        async for item in ScriptedModel.stream(self, messages, **kwargs):
+            if isinstance(item, str):
+                text += item
+                if self.armed and kwargs.get("json_schema") and '"memory"' in text and not self.go.is_set():
+                    self.stopped.set()
+                    await self.go.wait()
+            yield item
+
+
+async def test_the_plans_are_shown_while_the_memory_is_written_and_a_pick_then_is_played(make_app):
+    """Plans first: the next plans are on screen before the turn is stored; a plan picked then is
+    queued by its words and played as soon as the turn is stored."""
+    from ui_helpers import new_game
+    import asyncio
+
+    model = _StopInMemory()
+    app = make_app(model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot)
+        model.armed = True
+        await pilot.press("1")
+        await asyncio.wait_for(model.stopped.wait(), 30)
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert screen.writing and screen.story.game.turn == 0  # the turn is not stored yet
+        shown = list(screen.plan_list.plans)
+        assert len(shown) == 3 and screen.plan_list.display and "choose now" in str(screen.query_one("#phase").render())
+        await pilot.press("2")
+        assert f"2. {shown[1]}" in str(screen.query_one("#queued").render())
+        model.go.set()
+        await settle(pilot)
+        story = screen.story
+        assert story.game.turn == 2 and story.node.plan == shown[1]
+        assert story.game.nodes[story.node.parent].plans == shown  # the plans shown early were the turn's plans

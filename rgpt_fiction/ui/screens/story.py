@@ -327,6 +327,7 @@ class StoryScreen(Screen):
         self.refresh_bindings()
         own = self.own_input
         if writing:
+            self.remove_class("-plans-ready")
             # the plan line keeps the keys while the paragraph is written: typing never reaches a hotkey
             if not isinstance(self.focused, (Input, TextArea)):
                 own.focus()
@@ -335,6 +336,7 @@ class StoryScreen(Screen):
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
+        self.remove_class("-plans-ready")
         self._phase_label = ""
         self.plan_list.disabled = False
         self.show_phase("")
@@ -373,7 +375,7 @@ class StoryScreen(Screen):
         self.turn_worker = self.run_worker(self._turn(kind, plan, own), group="turn", exit_on_error=False)
 
     async def _turn(self, kind: str, plan: str, own: bool) -> None:
-        from rgpt_fiction.engine.events import Delta, Phase, Restart, TurnDone, TurnError
+        from rgpt_fiction.engine.events import Delta, Phase, PlansReady, Restart, TurnDone, TurnError
         from rgpt_fiction.engine.story import PlanError
         from rgpt_fiction.errors import describe, transient
 
@@ -406,6 +408,8 @@ class StoryScreen(Screen):
                         self._tick()
                     elif isinstance(event, Phase):
                         self.phase = event.name
+                    elif isinstance(event, PlansReady):
+                        self.show_early_plans(event.plans)
                     elif isinstance(event, TurnDone):
                         done = event
             finally:
@@ -457,9 +461,25 @@ class StoryScreen(Screen):
         """True while a plan cannot be played at once (the story opening, or a paragraph being written)."""
         return self.story is None or self.writing or not self.story.game.nodes
 
+    def show_early_plans(self, plans: list[str]) -> None:
+        """The next plans, shown while the storyteller is still writing down what happened: the
+        reader can read them and choose; the choice is played as soon as the turn is stored."""
+        self.plan_list.show(plans)
+        self.plan_list.disabled = False
+        self.add_class("-plans-ready")
+        self._phase_label = "Writing down what happened: choose now, your plan is played as soon as it is stored"
+        self._cancellable = True
+        self._tick()
+        if not (self.focused is self.own_input and self.own_input.value.strip()):
+            self.plan_list.focus()
+
     def action_pick(self, number: int) -> None:
         if self._busy():
-            self.queued.queue(number=number)
+            early = self.plan_list.plans if self.has_class("-plans-ready") else []
+            if early and number > len(early):
+                self.notify(f"There are only {len(early)} plans.", severity="warning")
+                return
+            self.queued.queue(number=number, shown=early[number - 1] if early else "")
             self._show_loading()
             return
         plans = self.plan_list.plans
@@ -482,6 +502,9 @@ class StoryScreen(Screen):
             self.run_turn("play", words, own=True)
 
     def on_plan_list_chosen(self, message: PlanList.Chosen) -> None:
+        if self._busy():  # chosen among the plans shown early: queued like a plan key
+            self.action_pick(message.index + 1)
+            return
         self.run_turn("play", message.plan)
 
     @on(Input.Submitted, "#own")

@@ -20,12 +20,13 @@ class QueuedPlan(Static):
     def pending(self) -> bool:
         return bool(self.number or self.words)
 
-    def queue(self, number: int = 0, words: str = "") -> None:
+    def queue(self, number: int = 0, words: str = "", shown: str = "") -> None:
+        """Queue plan `number` (`shown`: its words, when the plans are already on screen) or own `words`."""
         self.number, self.words = number, words
         text = Text()
         text.append("Next: ", style="bold")
         if number:
-            text.append(f"plan {number} of the plans to come")
+            text.append(f"{number}. {shown}" if shown else f"plan {number} of the plans to come")
         else:
             text.append(words)
         text.append("  · Esc takes it back", style="dim")
