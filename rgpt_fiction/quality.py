@@ -66,6 +66,8 @@ def english_rate(text: str, names: set[str] = frozenset()) -> float:
     counted = english = 0
     for w, is_name in _words(text):
         low = w.lower()
+        if low.endswith("'s"):
+            low = low[:-2]
         if low in names:
             counted += 1
             english += 1
@@ -115,7 +117,7 @@ def _common(word: str) -> bool:
     return len(word) >= 2 and _zipf(word) >= 3.0 and is_english(word)
 
 
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|(?<!\w)'[^']*'(?!\w)")
+_QUOTED = re.compile(r"\"[^\"]*(?:\"|$)|“[^”]*(?:”|$)|‘[^’]*’|(?<!\w)'[^']*'(?!\w)")  # an unclosed quote runs to the end
 
 
 def second_person(paragraph: str, hero: str) -> bool:
@@ -219,7 +221,9 @@ def story_names(world: dict, persona_name: str, paragraphs: list[str]) -> set[st
     direct = [persona_name, world.get("title", ""), *(c.get("name", "") for c in world.get("characters") or [])]
     texts = [world.get(k) or "" for k in ("premise", "setting", "opening", "summary")]
     texts += [e.get("text", "") for e in world.get("lore") or []]
-    return {w.lower() for t in direct for w in _WORD.findall(t)} | names_in(*texts, *paragraphs)
+    # the author's own capitalised words all count (a name after "St." starts no sentence)
+    authored = {w.lower() for t in texts for w in _WORD.findall(t) if w[0].isupper()}
+    return {w.lower() for t in direct for w in _WORD.findall(t)} | authored | names_in(*paragraphs)
 
 
 def turn_quality(game, node, prompt: list[dict], stats) -> Quality:

@@ -114,3 +114,19 @@ def test_misspelt_names_and_plain_words_are_not_glued():
     names = NAMES | {"castellane"}
     assert q.glued_words("Vera Castelane washes the glass and the tide washes over the steps.", names) == []
     assert q.glued_words("You walk tothe quay andthe boat.", names) == ["tothe", "andthe"]
+
+
+def test_speech_left_open_at_the_end_is_still_speech_and_world_names_after_abbreviations_count():
+    para = 'You nod. Mrs. Bramble shakes her head, "It is not related, Robin. Ask Marjorie Quill.'
+    assert q.second_person(para, "Robin Ashby")
+    names = q.story_names({"title": "Harrowmere", "setting": "The church of St. Wendreda stood on the flats."},
+                          "Eliza Crane", [])
+    assert "wendreda" in names and q.english_rate("Wendreda's bell rings.", names) == 1.0
+
+
+def test_a_paragraph_does_not_stop_inside_quoted_speech():
+    from rgpt_fiction.engine.text import long_enough
+
+    assert not long_enough('You wait. She says, "It is late. Go home.', 5)
+    assert long_enough('You wait. She says, "It is late. Go home."', 5)
+    assert not long_enough("You wait and wait", 2)  # no sentence end yet

@@ -62,6 +62,9 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 
 
 def long_enough(text: str, words: int) -> bool:
-    """The paragraph has its length (at least `words` words) and has just finished a sentence:
-    the moment to stop writing, so the reader gets the length asked for and no tokens are wasted."""
-    return bool(_SENTENCE_END.search(text)) and word_count(text) >= words
+    """The paragraph has its length (at least `words` words) and has just finished a sentence
+    outside quoted speech: the moment to stop writing, so the reader gets the length asked for and
+    no tokens are wasted (a stop inside an open quote left a character's speech unclosed)."""
+    if not _SENTENCE_END.search(text) or word_count(text) < words:
+        return False
+    return text.count('"') % 2 == 0 and text.count("“") <= text.count("”")
