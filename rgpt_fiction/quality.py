@@ -145,7 +145,7 @@ def copied_rate(paragraph: str, sources: list[str], n: int = 8) -> float:
 
 
 _LABELS = re.compile(r"(?i)\b(premise|setting|characters|tone|style|short-term memory|facts|plan|reader)\s*:")
-_ABOUT_THE_GAME = re.compile(r"(?i)\b(plans?|the reader|paragraphs?|narrator|options?|choices)\b")
+_ABOUT_THE_GAME = re.compile(r"(?i)\b(?:(?:a|the|next|your) plans?|the reader|paragraphs?|narrator|options?|choices)\b")
 
 
 def plan_problem(plan: str, paragraph: str, names: set[str] = frozenset()) -> str:

@@ -130,3 +130,7 @@ def test_a_paragraph_does_not_stop_inside_quoted_speech():
     assert not long_enough('You wait. She says, "It is late. Go home.', 5)
     assert long_enough('You wait. She says, "It is late. Go home."', 5)
     assert not long_enough("You wait and wait", 2)  # no sentence end yet
+
+
+def test_a_plan_may_speak_of_someone_elses_plans():
+    assert q.plan_problem("Ask Mrs. Ashdown about her plans for the night", "") == ""
