@@ -190,7 +190,7 @@ def markdown(data: dict) -> str:
             lines.append(_table(["model", "layout", "turns", "pick → first word s", "paragraph end → plans s",
                                  "turn s", "prompt tokens evaluated (after cache)", "evaluated while reading",
                                  "prompt tokens sent", "tokens/s", "paragraph words"],
-                                [[r["model"], r["layout"], r.get("turns"), r.get("first_word_s"),
+                                [[r["model"], r.get("layout", "(before these columns)"), r.get("turns"), r.get("first_word_s"),
                                   r.get("plans_after_paragraph_s"), r.get("turn_s"), r.get("prompt_tokens_evaluated"),
                                   r.get("prompt_tokens_prewarmed"), r.get("prompt_tokens"), r.get("tokens_per_s"),
                                   r.get("paragraph_words")] if not r.get("error") else
