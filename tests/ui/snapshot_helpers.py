@@ -58,6 +58,10 @@ def still(pilot) -> None:
     if story is not None and story.last_stats is not None:
         story.last_stats.total_seconds = 2.4
         screen.update_status()
+    if hasattr(screen, "clock"):  # the seconds a turn has waited: always 2 in a picture
+        screen.clock = lambda: screen._turn_started + 2.0
+        if screen.writing:
+            screen._tick()
     pilot.app.clear_notifications()
 
 

@@ -76,7 +76,8 @@ class StoryScreen(Screen):
         self.turn_worker: Worker | None = None
         self._closed = False
         self._focus_after = ""  # where the keys go when the turn ends: "plans", "own" or as they were
-        self._turn_started = 0.0  # when the turn in progress began (time.monotonic)
+        self._turn_started = 0.0  # when the turn in progress began (self.clock)
+        self.clock = time.monotonic  # the seconds waited are counted on this (tests hold it still)
         self._phase_label = ""  # what the turn in progress is doing, as shown
         self._ticker = None  # redraws the seconds waited, once a second, while a turn runs
         self._cancellable = True
@@ -355,7 +356,7 @@ class StoryScreen(Screen):
     def _tick(self) -> None:
         """The turn's phase line: what it is doing, the seconds waited so far, and whether Esc cancels."""
         if self.writing and self._phase_label:
-            waited = int(time.monotonic() - self._turn_started)
+            waited = int(self.clock() - self._turn_started)
             hint = "  (Esc cancels)" if self._cancellable else ""
             self.show_phase(f"{self._phase_label}  {waited} s{hint}")
 
@@ -368,7 +369,7 @@ class StoryScreen(Screen):
             self.notify("A paragraph is being written: wait, or press Esc to cancel it.", severity="warning")
             return
         self.writing = True
-        self._turn_started = time.monotonic()
+        self._turn_started = self.clock()
         self._ticker = self.set_interval(1.0, self._tick)
         # not `exclusive`: `writing` already allows one turn at a time, and a queued plan's turn is
         # started as the previous one ends, which `exclusive` would mark cancelled
