@@ -37,7 +37,7 @@ async def test_the_wait_shows_seconds_and_that_esc_cancels(make_app):
         await until_writing(pilot, screen)
         assert "(Esc cancels)" in phase_line(screen) and " s  " in phase_line(screen)
         screen._turn_started -= 42  # as if the model had been silent for 42 s more
-        screen.show_phase()
+        screen._tick()  # the once-a-second redraw
         assert "The storyteller is writing…" in phase_line(screen)
         assert any(f"{n} s  (Esc cancels)" in phase_line(screen) for n in range(42, 60))
         await pilot.press("escape")
