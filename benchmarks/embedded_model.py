@@ -34,15 +34,13 @@ async def _play(model_name: str, cache_layout: bool, turns: int, folder: Path, l
     from rgpt_fiction.engine.story import TurnOptions
     from rgpt_fiction.headless import Printer, autoplay
     from rgpt_fiction.llm.client import LiteLLMModel
-    from rgpt_fiction.memory.embedder import Embedder
     from rgpt_fiction.saves.slot import Slot
     from rgpt_fiction.session import open_story
 
     world = common.world()
     slot = Slot(folder, f"bench-{model_name.split('/')[-1]}-{'cache' if cache_layout else 'before'}")
-    story, _ = open_story(slot, LiteLLMModel(model_name), common.embedder() if hasattr(common, "embedder")
-                         else Embedder(), TurnOptions(cache_layout=cache_layout), world=world,
-                         persona=Persona(world.player.name))
+    story, _ = open_story(slot, LiteLLMModel(model_name), common.embedder(), TurnOptions(cache_layout=cache_layout),
+                          world=world, persona=Persona(world.player.name))
     try:
         rows = await autoplay(story, turns, Printer(io.StringIO()), seed=3, quiet=True, reading_wpm=READING_WPM)
     finally:

@@ -115,7 +115,16 @@ def paragraph_messages(
     )
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."
-    return [{"role": "system", "content": NARRATOR + "\n\n" + brief}, {"role": "user", "content": user}]
+    return [_system(brief), {"role": "user", "content": user}]
+
+
+def _system(brief: str) -> dict:
+    return {"role": "system", "content": NARRATOR + "\n\n" + brief}
+
+
+def warm_messages(brief: str, memory: str, facts: list[str], last: str) -> list[dict]:
+    """The start of the next paragraph prompt, as far as it is known before the reader chooses."""
+    return [_system(brief), {"role": "user", "content": known_prefix(memory, facts, last)}]
 
 
 def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from contextlib import aclosing
 from dataclasses import asdict, dataclass
 from typing import AsyncIterator, Callable
 
@@ -20,7 +19,7 @@ from .parsing import (
     CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, clean_paragraph, cut_meta, guard_agency, parse_update, usable_plans,
 )
 from .plan_warmer import PlanWarmer
-from .prompts import Recall, known_prefix, paragraph_messages, update_messages, update_schema, world_brief
+from .prompts import Recall, paragraph_messages, warm_messages, update_messages, update_schema, world_brief
 from .repair import fallback_memory, fallback_plans
 from .state import Game, Node, Persona
 from .text import clean, clip_words, long_enough, word_count
@@ -311,7 +310,7 @@ class Story:
         stream = self.model.stream(messages, max_tokens=max_tokens, temperature=self.options.temperature,
                                    json_schema=schema, **({"until": until} if until else {}))
         try:
-            async with aclosing(stream):
+            async with contextlib.aclosing(stream):
                 async for item in stream:
                     if isinstance(item, Usage):
                         llm["prompt"] += item.prompt_tokens
@@ -502,8 +501,7 @@ class Story:
         self._prefetch = loop.create_task(asyncio.to_thread(self.vectors.many, texts))
         prewarm = getattr(self.model, "prewarm", None)
         if prewarm is not None and self.options.cache_layout:
-            head = paragraph_messages(self.brief, node.memory, node.facts, [], node.paragraph, "", 0)
-            head[-1] = {"role": "user", "content": known_prefix(node.memory, node.facts, node.paragraph)}
+            head = warm_messages(self.brief, node.memory, node.facts, node.paragraph)
             self._warming = loop.create_task(self._warm(prewarm, head))
 
     async def _warm(self, prewarm, messages) -> None:

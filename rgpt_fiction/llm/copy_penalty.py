@@ -28,6 +28,7 @@ class CopyPenalty:
     def __init__(self, allowed: int = 4, multiplier: float = 0.8, base: float = 1.75, groups=None):
         self.allowed, self.multiplier, self.base = allowed, multiplier, base
         self.groups = None if groups is None else np.asarray(groups, dtype=np.int64)
+        self._n_groups = 0 if groups is None else int(self.groups.max()) + 1
         self._ids = np.zeros(0, dtype=np.int64)
         # _run[j] for j in 0..len(context): how many tokens just before position j equal the
         # context's last tokens (the last entry is the context itself and stays 0)
@@ -43,7 +44,7 @@ class CopyPenalty:
             tokens = ids[pos]
             keep = tokens < len(scores)
             if self.groups is not None and len(self.groups) == len(scores):
-                by_group = np.zeros(int(self.groups.max()) + 1, dtype=np.float64)
+                by_group = np.zeros(self._n_groups, dtype=np.float64)
                 np.maximum.at(by_group, self.groups[tokens[keep]], amount[keep])
                 penalty = by_group[self.groups]
             else:

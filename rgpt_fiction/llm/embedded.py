@@ -289,17 +289,13 @@ def guide_plans(schema: dict) -> dict:
     return out
 
 
-_token_groups: dict[int, object] = {}
-
-
 def _groups(llm):
-    """The copy penalty's spelling groups of this model's vocabulary (computed once, ~0.2 s)."""
-    key = id(llm)
-    if key not in _token_groups:
+    """The copy penalty's spelling groups of this model's vocabulary (computed once per model, ~0.2 s)."""
+    if getattr(llm, "rgpt_groups", None) is None:
         from .copy_penalty import token_groups
 
-        _token_groups[key] = token_groups([llm._model.token_to_piece(i) for i in range(llm.n_vocab())])
-    return _token_groups[key]
+        llm.rgpt_groups = token_groups([llm._model.token_to_piece(i) for i in range(llm.n_vocab())])
+    return llm.rgpt_groups
 
 
 def _flatten(messages) -> str:

@@ -20,6 +20,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from ..saves.atomic import fsync_dir
+
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 CHUNK = 8 * 1024 * 1024
 
@@ -152,7 +154,7 @@ def ensure(spec: ModelFile, folder: Path | None = None, progress: Progress | Non
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return target
 
 
@@ -217,16 +219,3 @@ def _pid_alive(text: str) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
