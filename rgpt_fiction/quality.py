@@ -21,7 +21,9 @@ MARGIN = 2.9  # a word another language uses this much more often (Zipf) is that
 # ("pour", "dire", "con" stay English; "le", "est", "und", "que" do not)
 FUNCTION = 6.5  # Zipf of the words glued most often ("the", "of", "to", "and", "you")
 PLAN_WORDS = (3, 25)
-_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+# a Latin word, or a run of letters of another script ("你": a word, and not English)
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f']*|[^\W\d_A-Za-z\u00c0-\u024f]+")
+_LATIN = re.compile(r"[a-z\u00c0-\u024f']+")
 _SENTENCE_START = re.compile(r"(^|[.!?:;\"“”—]\s*)$")
 
 
@@ -36,6 +38,8 @@ def _zipf(word: str, lang: str = "en") -> float:
 def is_english(word: str) -> bool:
     """A lowercase word that English uses, and no other common European language much more."""
     word = word.lower().strip("'")
+    if not _LATIN.fullmatch(word):  # English is written in Latin letters, whatever wordfreq has seen
+        return False
     if word.endswith("'s"):
         word = word[:-2]
     en = _zipf(word)

@@ -134,3 +134,9 @@ def test_a_paragraph_does_not_stop_inside_quoted_speech():
 
 def test_a_plan_may_speak_of_someone_elses_plans():
     assert q.plan_problem("Ask Mrs. Ashdown about her plans for the night", "") == ""
+
+
+def test_letters_of_another_script_are_not_english():
+    """Seen in a 10-turn Qwen run: "The man stops in front of你 and asks"."""
+    assert q.english_rate("The man stops in front of你 and asks you.") < 1.0
+    assert q.english_rate("You order a café au lait.") >= 0.8
