@@ -19,7 +19,9 @@ from .parsing import (
     CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, clean_paragraph, cut_meta, guard_agency, parse_update, usable_plans,
 )
 from .plan_warmer import PlanWarmer
-from .prompts import Recall, paragraph_messages, warm_messages, update_messages, update_schema, world_brief
+from .prompts import (
+    Recall, opening_words, paragraph_messages, update_messages, update_schema, warm_messages, world_brief,
+)
 from .repair import fallback_memory, fallback_plans
 from .state import Game, Node, Persona
 from .text import clean, clip_words, long_enough, word_count
@@ -214,32 +216,38 @@ class Story:
             yield Delta(seed_text)
         move_on = False
         update = None
+        # the reader's plan as the paragraph's first words, where the model can continue an answer
+        opening = opening_words(plan) if getattr(self.model, "prefill", False) and parent_plan_taken(plan) else ""
         for attempt in range(3):
             if paragraph:
                 break
             messages = conversation = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, plan, opts.paragraph_words, move_on,
-                cache_layout=opts.cache_layout,
+                cache_layout=opts.cache_layout, opening=opening,
             )
             self.last_prompt = messages
             parts: list[str] = []
+            if opening:
+                yield Delta(opening)
             async for item in self._stream(
                 messages, int(opts.paragraph_words * 1.6) + 30, None, llm,
-                until=lambda text: long_enough(text, opts.paragraph_words),  # no token past the length
+                until=lambda text: long_enough(opening + text, opts.paragraph_words),  # no token past the length
             ):
                 if isinstance(item, ModelRestart):
                     parts.clear()
                     yield Restart(item.reason)
+                    if opening:
+                        yield Delta(opening)
                     continue
                 if not parts:
-                    stats.first_word_s = _s(started)
+                    stats.first_word_s = _s(started)  # the model's first word (not the opening given to it)
                     streaming = time.perf_counter()
                 parts.append(item)
                 yield Delta(item)
                 failpoints.hit("generating")
             if parts:
                 stats.stream_s = _s(streaming)
-            paragraph, meta = cut_meta(clean_paragraph("".join(parts)))
+            paragraph, meta = cut_meta(clean_paragraph(opening + "".join(parts)))
             if meta:
                 stats.repairs.append(ECHOED_INSTRUCTIONS)
             paragraph, overreached = guard_agency(paragraph)
@@ -255,7 +263,7 @@ class Story:
             loop_check = asyncio.ensure_future(asyncio.to_thread(self._is_loop, paragraph, path)) if attempt == 0 else None
             got: list = []
             async for event in self._remember(
-                conversation, "".join(parts).strip(), paragraph, (memory_before, facts_before, plan), llm, stats,
+                conversation, (opening + "".join(parts)).strip(), paragraph, (memory_before, facts_before, plan), llm, stats,
                 started, loop_check, got,
             ):
                 yield event
