@@ -192,9 +192,14 @@ def opening_words(plan: str) -> str:
 UPDATE_HEADER = "Now answer in JSON, for the game:"
 
 
+HAPPENED_WORDS = 30
+
+
 def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", taken: str = "") -> str:
     """The update's instruction. `taken` (the plan just played) is named so the model offers
-    something else: left unsaid, the 1.5B model offered it again in a third of the turns."""
+    something else: left unsaid, the 1.5B model offered it again in a third of the turns. The
+    short-term memory is not rewritten by the model: it gives the one sentence of what happened,
+    which the game adds to the memory (`repair.roll_memory`)."""
     kinds = ["bold", "cautious", "social", "clever", "curious", "desperate"]
     kinds_text = ", ".join(kinds[:n_plans]) if n_plans <= len(kinds) else "each different"
     done = f' (not "{clip_words(taken, BUDGET["plan"])}": that is done)' if taken else ""
@@ -203,9 +208,10 @@ def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", ta
         f'"plans": exactly {n_plans} different things the reader could do next{done} ({kinds_text}), each a '
         "short command of 4 to 12 words in English that starts with a verb (Go…, Ask…, Hide…) and names who or "
         "what it is about;\n"
-        f'"memory": the story so far, this paragraph included, in at most {memory_words} words, calling the '
-        "reader 'you';\n"
-        '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead).'
+        f'"happened": what happened in the paragraph you just wrote, in one sentence of at most {HAPPENED_WORDS} '
+        "words, in the past tense, calling the reader 'you';\n"
+        '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead), each '
+        "a sentence."
     )
     return text + ("\n" + retry_note if retry_note else "")
 
@@ -242,8 +248,8 @@ def update_schema(n_plans: int) -> dict:
                 "type": "array", "minItems": n_plans, "maxItems": n_plans,
                 "items": {"type": "string", "minLength": 12},
             },
-            "memory": {"type": "string", "minLength": 20},
-            "facts": {"type": "array", "items": {"type": "string", "minLength": 5}, "maxItems": 4},
+            "happened": {"type": "string", "minLength": 20},
+            "facts": {"type": "array", "items": {"type": "string", "minLength": 12}, "maxItems": 4},
         },
-        "required": ["plans", "memory", "facts"],
+        "required": ["plans", "happened", "facts"],
     }
