@@ -65,3 +65,11 @@ async def test_facts_that_name_no_fact_are_dropped(open_game):
                                                                 "The lighthouse lamp burns again"]))
     _, done = await drain(story.play(story.plans[0]))
     assert done.node.facts == ["The lighthouse lamp burns again"]
+
+
+def test_a_sentence_the_memory_holds_is_not_added_again_and_a_long_answer_is_cut():
+    memory = roll_memory("You heard a faint crackling sound. The dust stopped.",
+                         "You heard a faint crackling sound! You ran to the steps. You fell. You rose again.", 150)
+    assert memory == "You heard a faint crackling sound. The dust stopped. You ran to the steps."
+    long = roll_memory("", "You walked " + "and walked " * 60 + "home.", 150)
+    assert word_count(long) <= 46

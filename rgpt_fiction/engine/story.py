@@ -23,6 +23,7 @@ from .prompts import (
     HAPPENED_WORDS, Recall, opening_words, paragraph_messages, update_messages, update_schema, warm_messages, world_brief,
 )
 from .repair import fallback_memory, fallback_plans, roll_memory
+from .retelling import retold_rate
 from .state import Game, Node, Persona
 from .text import clean, clip_words, long_enough, word_count
 from .vectors import VectorCache
@@ -43,6 +44,7 @@ class TurnOptions:
     plan_similarity: float = 0.85  # plans closer than this (cosine) are near-duplicates
     loop_similarity: float = 0.92  # a paragraph closer than this to a recent one is a loop
     loop_window: int = 3
+    retold_loop: float = 0.5  # a paragraph whose sentences are this much retold is a loop
     # the prompt laid out for the cache: the update continues the paragraph's conversation and the
     # known start of the next prompt is evaluated while the reader reads (False: the layout before)
     cache_layout: bool = True
@@ -451,11 +453,15 @@ class Story:
         return recalls
 
     def _is_loop(self, paragraph: str, path: list[int]) -> bool:
+        """The paragraph repeats the story: as a whole it is close to a recent one, or most of its
+        sentences tell again what the recent ones told (in other words: `retelling`)."""
         recent = [self.game.nodes[i].paragraph for i in path[-self.options.loop_window:]]
         vecs = self.vectors.many([paragraph, *recent])
         if not recent:
             return False
-        return float((vecs[1:] @ vecs[0]).max()) > self.options.loop_similarity
+        if float((vecs[1:] @ vecs[0]).max()) > self.options.loop_similarity:
+            return True
+        return retold_rate(paragraph, recent, self.embedder.embed) >= self.options.retold_loop
 
     def _distinct(self, plans: list[str], stats: TurnStats) -> tuple[list[str], list[str]]:
         """Drop plans that say the same as an earlier one in other words (embedding similarity)."""
