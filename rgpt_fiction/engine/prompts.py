@@ -208,8 +208,9 @@ def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", ta
         f'"plans": exactly {n_plans} different things the reader could do next{done} ({kinds_text}), each a '
         "short command of 4 to 12 words in English that starts with a verb (Go…, Ask…, Hide…) and names who or "
         "what it is about;\n"
-        f'"happened": what happened in the paragraph you just wrote, in one sentence of at most {HAPPENED_WORDS} '
-        "words, in the past tense, calling the reader 'you';\n"
+        f'"happened": the event of the paragraph you just wrote, in one sentence of at most {HAPPENED_WORDS} '
+        "words in the past tense: who did what, and what changed (not what was seen or felt), calling the "
+        "reader 'you';\n"
         '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead), each '
         "a sentence."
     )
