@@ -141,6 +141,7 @@ def _mix(p, m, w):
 def run(n_paragraphs: int = 1000, n_facts: int = 50, k: int | None = None, log=print) -> dict:
     from rgpt_fiction.engine.story import TurnOptions
     from rgpt_fiction.engine.vectors import VectorCache
+    from rgpt_fiction.memory.rows import MemoryRow
     from rgpt_fiction.memory.store import MemoryStore
 
     k = k or TurnOptions().recall_k
@@ -166,7 +167,7 @@ def run(n_paragraphs: int = 1000, n_facts: int = 50, k: int | None = None, log=p
     with tempfile.TemporaryDirectory(prefix="rgpt-bench-recall-") as tmp:
         for variant, pars, vecs in (("focused", paragraphs, vectors), ("buried", buried_pars, buried_vectors)):
             store = MemoryStore(Path(tmp) / f"{variant}.lance", emb)
-            store.add([{"node": i, "turn": i, "kind": "paragraph", "text": p} for i, p in enumerate(pars)], vecs)
+            store.add([MemoryRow.paragraph(i, i, p) for i, p in enumerate(pars)], vecs)
             variants[variant] = {"ours": _ranks(store, q_ours, facts, older, deep),
                                  "plan_only": _ranks(store, q_plan, facts, older, deep)}
             sweep[variant] = {str(w): _at(_ranks(store, [_mix(p, q_mem, w) for p in q_plan], facts, older, deep), k)

@@ -236,7 +236,7 @@ def turn_quality(game, node, prompt: list[dict], stats) -> Quality:
     templated = sum(int(m.group(1)) for r in stats.repairs if (m := re.match(r"filled (\d+) plan", r)))
     return measure(
         node.paragraph, node.plans, node.memory, node.facts, hero=game.persona.name,
-        known=story_names(game.world, game.persona.name, earlier),
+        known=story_names(game.world.snapshot(), game.persona.name, earlier),
         sources=[m.get("content") or "" for m in prompt] + earlier, plan=node.plan, own_plan=node.own_plan,
         templated=templated,
     )

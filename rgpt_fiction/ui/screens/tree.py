@@ -56,7 +56,7 @@ class TreeScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="tree-box"):
             yield Static("The tree of turns: Enter jumps to a turn, Space folds a branch; ● is where you are.", classes="panel-heading")
-            yield Tree(Text(self.game.world.get("title", "Story")), id="turn-tree")
+            yield Tree(Text(self.game.world.title), id="turn-tree")
         yield Footer()
 
     def on_mount(self) -> None:

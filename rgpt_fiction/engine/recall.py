@@ -1,0 +1,45 @@
+"""Long-term memory in a turn: what is recalled into the prompt, and whether a new paragraph
+only repeats the story."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from ..memory.rows import LORE_NODE, Recall
+from ..memory.store import LongTermMemory
+from ..world.model import Lore
+from .vectors import VectorCache
+
+
+async def recall(
+    memory: LongTermMemory, vectors: VectorCache, lore: list[Lore], *, plan: str, short_term: str, last: str,
+    path: list[int], k: int, lore_budget_words: int,
+) -> list[Recall]:
+    """Paragraphs on the path (but the last, which the prompt shows anyway) and lore entries near
+    the plan and the short-term memory. The two LanceDB searches run at once: each has a fixed
+    cost that would otherwise add up."""
+    vec = await asyncio.to_thread(vectors.query, plan, short_term)
+    older = path[:-1]
+    hits, similar = await asyncio.gather(
+        asyncio.to_thread(memory.search_path, vec, k, older),
+        asyncio.to_thread(memory.search_lore, vec, 4) if lore else asyncio.sleep(0, []),
+    )
+    recalls = [replace(h, score=round(h.score, 4), kind="paragraph") for h in hits]
+    if lore:
+        from ..world.lore import select_lore
+
+        scores = [(h.lore_index, h.score) for h in similar]
+        for hit in select_lore(lore, [plan, last], scores, budget_words=lore_budget_words):
+            score = next((s for i, s in scores if i == hit.index), 0.0)
+            recalls.append(Recall(hit.text, -1, round(score, 4), "lore", hit.reason, LORE_NODE, hit.index))
+    return recalls
+
+
+def is_loop(vectors: VectorCache, paragraph: str, recent: list[str], threshold: float) -> bool:
+    """Whether `paragraph` says again what one of the `recent` paragraphs said (cosine above
+    `threshold`). Embeds the paragraph either way: long-term memory stores that vector."""
+    vecs = vectors.many([paragraph, *recent])
+    if not recent:
+        return False
+    return float((vecs[1:] @ vecs[0]).max()) > threshold
