@@ -162,12 +162,16 @@ class Game:
             child = kids[-1] if kids else None
         return None if child is None else self.go(child)
 
-    def alternatives(self) -> list[int]:
-        """The versions of the current turn (siblings written for the same parent and plan)."""
-        node = self.node
+    def versions(self, node_id: int) -> list[int]:
+        """The versions of a turn: the turns written for the same parent and plan (itself included)."""
+        node = self.nodes[node_id]
         if node.parent is None:
             return [node.id]
         return [i for i in self.children(node.parent) if self.nodes[i].plan == node.plan]
+
+    def alternatives(self) -> list[int]:
+        """The versions of the current turn."""
+        return self.versions(self.current)
 
     def alt(self, step: int) -> Node | None:
         """The version `step` places away from the current one; None past either end."""

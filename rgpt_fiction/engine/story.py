@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncGenerator, Awaitable, Callable
 
 from .. import failpoints
 from ..llm.base import ChatModel
@@ -106,7 +106,7 @@ class Story:
         return True
 
     # --- the verbs that write a turn --------------------------------------------
-    async def start(self) -> AsyncIterator[TurnEvent]:
+    async def start(self) -> AsyncGenerator[TurnEvent, None]:
         """The opening: the seed's own paragraph or one written by the model, the first memory and plans."""
         if self.game.nodes:
             raise TurnError("this story has already begun")
@@ -115,7 +115,7 @@ class Story:
             async for event in events:
                 yield event
 
-    async def play(self, plan: str, own: bool = False) -> AsyncIterator[TurnEvent]:
+    async def play(self, plan: str, own: bool = False) -> AsyncGenerator[TurnEvent, None]:
         """Take a plan (chosen, or the reader's own words) and write the next turn."""
         if not self.game.nodes:
             raise TurnError("the story has not started")
@@ -125,7 +125,7 @@ class Story:
             async for event in events:
                 yield event
 
-    async def retry(self) -> AsyncIterator[TurnEvent]:
+    async def retry(self) -> AsyncGenerator[TurnEvent, None]:
         """Write the current turn again from the same parent and plan; the new version becomes a sibling."""
         node = self.node
         if node.parent is None:
@@ -134,7 +134,7 @@ class Story:
             async for event in events:
                 yield event
 
-    async def run(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
+    async def run(self, request: TurnRequest) -> AsyncGenerator[TurnEvent, None]:
         """Write the turn `request` asks for, yield its events, commit it, yield TurnDone."""
         turn = Turn(self.game, self.model, self.memory, self.vectors, self.brief, self.options, request,
                     prefetch=self._take_prefetch())

@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import time
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Callable
+from typing import Any, AsyncGenerator, Callable
 
 from .. import failpoints
 from ..llm.base import ChatModel, LLMError, Restart as ModelRestart, Usage
@@ -91,7 +91,7 @@ class Turn:
             raise TurnError("the turn is not written yet: drain run() first")
         return self._draft
 
-    async def run(self) -> AsyncIterator[DraftEvent]:
+    async def run(self) -> AsyncGenerator[DraftEvent, None]:
         """Write the turn, yielding what the reader should see as it happens; then `draft` is set."""
         for text in self.request.notices:
             yield Notice(text)
@@ -115,7 +115,7 @@ class Turn:
             model=SEED_MODEL,
         )
 
-    async def _write(self) -> AsyncIterator[DraftEvent]:
+    async def _write(self) -> AsyncGenerator[DraftEvent, None]:
         opts, stats, req, started = self.options, self.stats, self.request, self.started
         parent = self.parent
         memory_before = parent.memory if parent else ""
@@ -260,7 +260,7 @@ class Turn:
 
     # --- the model ----------------------------------------------------------------
     async def _stream(self, messages: list[dict], max_tokens: int, schema: dict | None,
-                      until: Callable[[str], bool] | None = None) -> AsyncIterator[str | ModelRestart]:
+                      until: Callable[[str], bool] | None = None) -> AsyncGenerator[str | ModelRestart, None]:
         """The model's answer, piece by piece, its usage added to `self.usage`."""
         t = time.perf_counter()
         first: float | None = None

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import time
 from dataclasses import dataclass
-from typing import AsyncIterator, Awaitable, Callable
+from typing import AsyncGenerator, Awaitable, Callable
 
 from ..world.model import World
 from .events import PlansReady, TurnStats
@@ -65,7 +65,7 @@ class Updater:
         self.result: Remembered | None = None
 
     async def remember(self, conversation: list[dict], written: str, paragraph: str, started: float,
-                       loop_check: asyncio.Future[bool] | None = None) -> AsyncIterator[PlansReady]:
+                       loop_check: asyncio.Future[bool] | None = None) -> AsyncGenerator[PlansReady, None]:
         """Runs the update and yields PlansReady as soon as the plans are written and checked,
         while the memory is still being written; the update is in `result` once drained. Stops
         early, with `result` None, when `loop_check` says the paragraph repeated the story."""

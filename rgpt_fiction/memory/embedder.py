@@ -50,7 +50,7 @@ class Embedder:
     def __init__(self, model: str | None = None, device: str = "cpu"):
         self.name = model or DEFAULT_EMBEDDER
         self._device = device
-        self._model = None
+        self._model: Any = None  # a SentenceTransformer, loaded on first use
         self._lock = threading.Lock()
 
     def load(self) -> None:

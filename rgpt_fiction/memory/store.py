@@ -64,8 +64,8 @@ class MemoryStore:
     def __init__(self, path: str | Path, embedder: TextEmbedder):
         self.path = Path(path)
         self.embedder = embedder
-        self._db = None
-        self._table = None
+        self._db: Any = None  # LanceDB, connected on first use
+        self._table: Any = None
         self._adds = 0
 
     # --- plumbing -------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import TYPE_CHECKING, AsyncIterator, Callable, assert_never
+from typing import TYPE_CHECKING, AsyncGenerator, Callable, assert_never, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -36,6 +36,10 @@ from .story_verbs import StoryVerbs
 
 if TYPE_CHECKING:
     from rgpt_fiction.engine.events import TurnEvent
+    from rgpt_fiction.engine.story import Story
+    from rgpt_fiction.llm.base import ChatModel
+    from rgpt_fiction.memory.embedder import TextEmbedder
+    from rgpt_fiction.session import Reconciled
 
 OWN_PLACEHOLDER = "Your own plan, then Enter"
 
@@ -107,7 +111,7 @@ class StoryScreen(StoryVerbs):
             self._show_loading()
             self.watch(app, "storyteller_progress", self._show_loading, init=False)
         try:
-            model, embedder = await app.wait_storyteller()
+            model, embedder = cast("tuple[ChatModel, TextEmbedder]", await app.wait_storyteller())
         except RuntimeError as exc:
             self.notify(f"{exc}\nChange the model in Settings. Your story is saved as it was.",
                         title="No storyteller", severity="error", markup=False, timeout=15)
@@ -115,6 +119,7 @@ class StoryScreen(StoryVerbs):
             return
         try:
             options = turn_options(app.settings)
+            opened: tuple[Story, Reconciled | None] | None
             if self.saved_game is not None:
                 opened = await asyncio.to_thread(attach, self.slot, self.saved_game, model, embedder, options)
             else:
@@ -126,7 +131,7 @@ class StoryScreen(StoryVerbs):
         if opened is None or self._closed:
             return
         self.story, fixed = opened
-        app.open_slot = self.slot
+        app.open_slot = self.slot  # type: ignore[assignment]  # RgptApp.open_slot is not annotated
         if fixed and (fixed.removed or fixed.reembedded):
             self.notify(f"Memory repaired: {fixed.removed} stray rows removed, {fixed.reembedded} turns re-embedded.")
         self.phase_line.tell("")
@@ -162,7 +167,7 @@ class StoryScreen(StoryVerbs):
             self.phase_line.doing(PHASES.get(phase, phase), phase in CANCELLABLE)
 
     # --- a turn ---------------------------------------------------------------------
-    def run_turn(self, events: Callable[[], AsyncIterator[TurnEvent]], plan: str = "", own: bool = False,
+    def run_turn(self, events: Callable[[], AsyncGenerator[TurnEvent, None]], plan: str = "", own: bool = False,
                  replace: bool = False) -> None:
         """Run the turn `events()` yields: after the reader's `plan` (echoed above the paragraph;
         `own` when typed), or a new version of the last turn (`replace`), or the opening."""
@@ -183,13 +188,13 @@ class StoryScreen(StoryVerbs):
         if story is not None:
             self.run_turn(lambda: story.play(plan, own=own), plan, own)
 
-    async def _turn(self, events: Callable[[], AsyncIterator[TurnEvent]], plan: str, own: bool,
+    async def _turn(self, events: Callable[[], AsyncGenerator[TurnEvent, None]], plan: str, own: bool,
                     replace: bool) -> None:
         shown: LogTurn | None = None
         self.phase = "recalling"
         try:
             shown = await self.log_view.begin_turn(plan, own, replace)
-            async with contextlib.aclosing(events()) as stream:  # type: ignore[type-var]
+            async with contextlib.aclosing(events()) as stream:
                 async for event in stream:
                     self.show_event(event, shown)
         except asyncio.CancelledError:
