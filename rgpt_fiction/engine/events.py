@@ -8,7 +8,7 @@ in every consumer that does not show it yet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from .state import Node
 
@@ -93,8 +93,8 @@ class TurnDone:
 
 
 # What the pipeline yields while it writes (engine/turn.py), and what a whole turn yields (engine/story.py).
-DraftEvent = Union[Delta, Restart, Notice, Phase, PlansReady]
-TurnEvent = Union[Delta, Restart, Notice, Phase, PlansReady, TurnDone]
+DraftEvent = Delta | Restart | Notice | Phase | PlansReady
+TurnEvent = Delta | Restart | Notice | Phase | PlansReady | TurnDone
 
 
 class TurnError(Exception):
