@@ -148,6 +148,7 @@ class Turn:
         for attempt in range(3):
             if paragraph:
                 break
+            # (the ignores: `recalls` are memory.rows.Recall, of which prompts.py still declares a twin)
             messages = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, req.plan,  # type: ignore[arg-type]
                 opts.paragraph_words, move_on, cache_layout=opts.cache_layout,
