@@ -26,6 +26,8 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Input, TextArea
 
+from rgpt_fiction.engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnEvent
+
 from ..widgets.memory import MemoryPanel
 from ..widgets.phase import CANCELLABLE, PHASES, PhaseLine
 from ..widgets.plans import PlanList
@@ -35,7 +37,6 @@ from ..widgets.story_log import LogTurn, StoryLog
 from .story_verbs import StoryVerbs
 
 if TYPE_CHECKING:
-    from rgpt_fiction.engine.events import TurnEvent
     from rgpt_fiction.engine.story import Story
     from rgpt_fiction.llm.base import ChatModel
     from rgpt_fiction.memory.embedder import TextEmbedder
@@ -213,8 +214,6 @@ class StoryScreen(StoryVerbs):
 
     def show_event(self, event: TurnEvent, shown: LogTurn) -> None:
         """One event of the turn in progress, on screen: the only place a turn's events are read."""
-        from rgpt_fiction.engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone
-
         match event:
             case Delta(text=text):
                 shown.passage.append(text)
