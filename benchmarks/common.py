@@ -168,6 +168,7 @@ class TimedModel:
     def __init__(self, inner):
         self.inner = inner
         self.name = inner.name
+        self.prefill = inner.prefill
         self.calls: list[dict] = []
 
     async def stream(self, messages, **kw):
@@ -236,12 +237,13 @@ async def start_story(saves_dir: Path, model, name: str = "bench", options=None)
 def filler_node(i: int, rng: random.Random, text: str, parent_text: str = ""):
     """A node shaped like the ones the engine writes (memory, plans, facts, retrieved recalls)."""
     from rgpt_fiction.engine.state import Node
+    from rgpt_fiction.memory.rows import Recall
 
     return Node(
         id=i, parent=i - 1, plan=plan_text(rng), paragraph=text, memory=memory_text(rng),
         plans=[plan_text(rng) for _ in range(3)], facts=[f"Fact {i}-{j}: {rng.choice(_PEOPLE)} is at {rng.choice(_PLACES)}" for j in range(3)],
         model="scripted", settings={"temperature": 0.8, "paragraph_words": 120, "n_plans": 3},
-        retrieved=[{"text": parent_text or text, "turn": max(0, i - 1 - j), "score": 0.5, "kind": "paragraph", "reason": ""} for j in range(3)],
+        retrieved=[Recall(parent_text or text, max(0, i - 1 - j), 0.5, node=max(0, i - 1 - j)) for j in range(3)],
         depth=i,
     )
 
@@ -260,6 +262,8 @@ def prefill(story, slot, n: int, seed: int = 7, batch: int = 10_000) -> dict:
     LanceDB row per node with a random unit vector (embedding 100k texts would take hours here)."""
     import numpy as np
 
+    from rgpt_fiction.memory.rows import MemoryRow
+
     rng = random.Random(seed)
     rng_np = np.random.default_rng(seed)
     game = story.game
@@ -276,7 +280,7 @@ def prefill(story, slot, n: int, seed: int = 7, batch: int = 10_000) -> dict:
         if isinstance(getattr(game, "dirty", None), set):
             game.dirty.add(i)  # not yet saved
         prev = text
-        rows.append({"node": i, "turn": i, "kind": "paragraph", "text": text})
+        rows.append(MemoryRow.paragraph(i, i, text))
         if len(rows) >= batch or i == n - 1:
             story.memory.add(rows, unit_vectors(rng_np, len(rows)))
             rows = []

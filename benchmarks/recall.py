@@ -8,7 +8,7 @@ each fact a plan that needs it is written, and the retrieval is asked for the en
 
 - ours: the engine's query, `VectorCache.query(plan, short_term_memory)` (plan and memory
   embedded apart and mixed), through `MemoryStore.search_path` over the path (minus the
-  last paragraph, which is in the prompt anyway), exactly as `Story._recall` does;
+  last paragraph, which is in the prompt anyway), exactly as the turn does (`engine.recall.recall`);
 - plan only: the plan's own vector, as RecurrentGPT's reference code queries;
 - rolling context: whether the paragraph is still inside an 8,192-token window of the
   whole story (what a naive chat loop would have in its prompt).
@@ -141,6 +141,7 @@ def _mix(p, m, w):
 def run(n_paragraphs: int = 1000, n_facts: int = 50, k: int | None = None, log=print) -> dict:
     from rgpt_fiction.engine.story import TurnOptions
     from rgpt_fiction.engine.vectors import VectorCache
+    from rgpt_fiction.memory.rows import MemoryRow
     from rgpt_fiction.memory.store import MemoryStore
 
     k = k or TurnOptions().recall_k
@@ -157,7 +158,7 @@ def run(n_paragraphs: int = 1000, n_facts: int = 50, k: int | None = None, log=p
     buried_vectors[planted] = emb.embed([buried_pars[i] for i in planted])
     memory = recent_memory(paragraphs)
     cache = VectorCache(emb)
-    q_ours = [cache.query(f["plan"], memory) for f in facts]  # the engine's query, as Story._recall makes it
+    q_ours = [cache.query(f["plan"], memory) for f in facts]  # the engine's query, as engine.recall.recall makes it
     q_plan = [emb.embed_one(f["plan"]) for f in facts]
     q_mem = cache.one(memory)
     older = list(range(len(paragraphs)))[:-1]  # the last paragraph is in the prompt already
@@ -166,7 +167,7 @@ def run(n_paragraphs: int = 1000, n_facts: int = 50, k: int | None = None, log=p
     with tempfile.TemporaryDirectory(prefix="rgpt-bench-recall-") as tmp:
         for variant, pars, vecs in (("focused", paragraphs, vectors), ("buried", buried_pars, buried_vectors)):
             store = MemoryStore(Path(tmp) / f"{variant}.lance", emb)
-            store.add([{"node": i, "turn": i, "kind": "paragraph", "text": p} for i, p in enumerate(pars)], vecs)
+            store.add([MemoryRow.paragraph(i, i, p) for i, p in enumerate(pars)], vecs)
             variants[variant] = {"ours": _ranks(store, q_ours, facts, older, deep),
                                  "plan_only": _ranks(store, q_plan, facts, older, deep)}
             sweep[variant] = {str(w): _at(_ranks(store, [_mix(p, q_mem, w) for p in q_plan], facts, older, deep), k)

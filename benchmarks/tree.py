@@ -21,6 +21,8 @@ from .common import budget, median, p95
 def _grow(story, slot, n: int, seed: int) -> None:
     import numpy as np
 
+    from rgpt_fiction.memory.rows import MemoryRow
+
     rng = random.Random(seed)
     rng_np = np.random.default_rng(seed)
     game = story.game
@@ -30,7 +32,7 @@ def _grow(story, slot, n: int, seed: int) -> None:
         node = common.filler_node(i, rng, common.paragraph(rng, 60) + f" (node {i})")
         node.parent = parent
         game.add(node)
-        rows.append({"node": i, "turn": node.depth, "kind": "paragraph", "text": node.paragraph})
+        rows.append(MemoryRow.paragraph(i, node.depth, node.paragraph))
     story.memory.add(rows, common.unit_vectors(rng_np, len(rows)))
     story.memory.compact()
     slot.save(game)

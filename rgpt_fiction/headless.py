@@ -7,13 +7,14 @@ import json
 import random
 import textwrap
 import threading
-from typing import TextIO
+from typing import AsyncIterator, TextIO, assert_never
 
-from .engine.events import Delta, Notice, PlansReady, Restart, TurnDone, TurnError
+from .engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnError, TurnEvent
 from .engine.parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS
 from .engine.story import PlanError, Story
 from .errors import transient
 from .engine.tree import render_tree
+from .world.model import World
 
 COMMANDS = {
     "/undo": "go back one turn",
@@ -117,27 +118,36 @@ class Wrapper:
         self.out.flush()
 
 
-async def run_turn(events, printer: Printer, stream: bool = True, plans: bool = True):
+async def run_turn(events: AsyncIterator[TurnEvent], printer: Printer, stream: bool = True,
+                   plans: bool = True) -> TurnDone | None:
     """Show a turn's events as they come, and (with `plans`) the next plans as soon as they are
     written, while the memory is still being written; returns the TurnDone event."""
     wrap = Wrapper(printer.out, printer.width)
-    done = None
+    done: TurnDone | None = None
     shown = False
     async for event in events:
-        if isinstance(event, Delta) and stream:
-            wrap.feed(event.text)
-        elif isinstance(event, Restart) and stream:
-            wrap.end()
-            printer.line(f"[{event.reason}]")
-        elif isinstance(event, Notice):
-            wrap.end()
-            printer.line(f"({event.text})")
-        elif isinstance(event, PlansReady) and stream and plans:
-            _end_paragraph(wrap, printer, None)
-            printer.plans(event.plans)
-            shown = True
-        elif isinstance(event, TurnDone):
-            done = event
+        match event:
+            case Delta(text=text):
+                if stream:
+                    wrap.feed(text)
+            case Restart(reason=reason):
+                if stream:
+                    wrap.end()
+                    printer.line(f"[{reason}]")
+            case Notice(text=text):
+                wrap.end()
+                printer.line(f"({text})")
+            case Phase():
+                pass  # line mode shows the text itself, not what the storyteller is doing
+            case PlansReady(plans=early):
+                if stream and plans:
+                    _end_paragraph(wrap, printer, None)
+                    printer.plans(early)
+                    shown = True
+            case TurnDone():
+                done = event
+            case _:
+                assert_never(event)
     if stream and not shown:
         _end_paragraph(wrap, printer, done)
     elif stream and done is not None and _cut_note(printer, done) and plans:
@@ -261,7 +271,7 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
     if not story.game.nodes:
         await run_turn(story.start(), printer)
     else:
-        printer.line(f"(continuing '{story.game.world['title']}' at turn {story.game.turn})")
+        printer.line(f"(continuing '{story.game.world.title}' at turn {story.game.turn})")
         _show_state(story, printer)
     while True:
         printer.out.write("> ")
@@ -306,10 +316,10 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
 TYPED_FORMS = ("I ask {person} about {thing}", "I go looking for {person}", "I search for {thing}")
 
 
-def typed_plan(world: dict, rng: random.Random) -> str:
+def typed_plan(world: World, rng: random.Random) -> str:
     """What a simulated reader types instead of picking: the world's own people and things."""
-    people = [c["name"] for c in world.get("characters") or []] or ["someone who knows"]
-    things = [k for e in world.get("lore") or [] for k in e.get("keys", [])[:1]] or ["a way forward"]
+    people = [c.name for c in world.characters] or ["someone who knows"]
+    things = [k for e in world.lore for k in e.keys[:1]] or ["a way forward"]
     form = rng.choice(TYPED_FORMS)
     return form.format(person=rng.choice(people), thing=rng.choice(things))
 

@@ -254,7 +254,7 @@ def turn_quality(game, node, prompt: list[dict], stats, embed=None) -> Quality:
     templated = sum(int(m.group(1)) for r in stats.repairs if (m := re.match(r"filled (\d+) plan", r)))
     q = measure(
         node.paragraph, node.plans, node.memory, node.facts, hero=game.persona.name,
-        known=story_names(game.world, game.persona.name, earlier),
+        known=story_names(game.world.snapshot(), game.persona.name, earlier),
         sources=[m.get("content") or "" for m in prompt if m.get("role") != "assistant"] + earlier,
         plan=node.plan, own_plan=node.own_plan, templated=templated, recent=earlier[-RECENT:], embed=embed,
     )

@@ -60,7 +60,7 @@ def build_report(rows: list[dict], story) -> tuple[str, str]:
     worst = [r["plan_similarity_max"] for r in played]
     mean = [r["plan_similarity_mean"] for r in played]
     loops = sum(r.get("loop_regenerations", 0) for r in played)
-    chars = [c["name"] for c in game.world.get("characters") or []]
+    chars = [c.name for c in game.world.characters]
     lore_reasons: Counter = Counter()
     for r in played:
         for reason in r.get("lore", []):
@@ -68,8 +68,8 @@ def build_report(rows: list[dict], story) -> tuple[str, str]:
     lore_hits: Counter = Counter()
     for node in game.path():
         for rec in node.retrieved:
-            if rec.get("kind") == "lore":
-                lore_hits[rec["text"][:60]] += 1
+            if rec.kind == "lore":
+                lore_hits[rec.text[:60]] += 1
 
     def pct(n):
         return f"{100 * n / max(1, len(played)):.1f} %"
@@ -79,7 +79,7 @@ def build_report(rows: list[dict], story) -> tuple[str, str]:
         early, late = statistics.mean(tokens[2:7]), statistics.mean(tokens[-5:])
         flat = f"turns 3-7 average {early:.0f}, last five average {late:.0f} ({(late - early) / early * 100:+.1f} %)"
     lines = [
-        f"# Story health report: {game.world['title']}",
+        f"# Story health report: {game.world.title}",
         "",
         f"- Reader: {game.persona.name}; model: {played[-1]['model'] if played else '?'}",
         f"- Turns played: {len(played)} (plus the opening)",

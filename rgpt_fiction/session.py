@@ -10,10 +10,15 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 
+from .engine.options import TurnOptions
 from .engine.state import Game, Persona
-from .engine.story import Story, TurnOptions, new_game
-from .memory.store import LORE_NODE, MemoryStore
+from .engine.story import Story, new_game
+from .llm.base import ChatModel
+from .memory.embedder import TextEmbedder
+from .memory.rows import LORE_NODE, MemoryRow
+from .memory.store import MemoryStore
 from .saves.slot import Slot
+from .world.model import World
 
 
 @dataclass
@@ -24,6 +29,7 @@ class Reconciled:
 
 
 def reconcile(game: Game, memory: MemoryStore) -> Reconciled:
+    """Make the slot's long-term memory agree with its game (see the module's docstring)."""
     out = Reconciled()
     stored = memory.nodes()
     extra = sorted(stored - set(game.nodes))
@@ -32,15 +38,12 @@ def reconcile(game: Game, memory: MemoryStore) -> Reconciled:
         out.removed = len(extra)
     missing = [game.nodes[i] for i in sorted(set(game.nodes) - stored)]
     if missing:
-        memory.add([{"node": n.id, "turn": n.depth, "kind": "paragraph", "text": n.paragraph} for n in missing])
+        memory.add([MemoryRow.paragraph(n.id, n.depth, n.paragraph) for n in missing])
         out.reembedded = len(missing)
-    lore = game.world.get("lore") or []
+    lore = game.lore_rows()
     if lore and memory.count(f"node = {LORE_NODE}") != len(lore):
         memory.delete_nodes([LORE_NODE])
-        memory.add([
-            {"node": LORE_NODE, "turn": -1, "kind": "lore", "lore_index": i, "text": e["text"]}
-            for i, e in enumerate(lore)
-        ])
+        memory.add(lore)
         out.lore_restored = len(lore)
     return out
 
@@ -56,7 +59,8 @@ def read_game(slot: Slot, use_backup: bool = False) -> Game:
         raise
 
 
-def attach(slot: Slot, game: Game, model, embedder, options: TurnOptions | None = None) -> tuple[Story, Reconciled]:
+def attach(slot: Slot, game: Game, model: ChatModel, embedder: TextEmbedder,
+           options: TurnOptions | None = None) -> tuple[Story, Reconciled]:
     """The story of a game read with `read_game`: its long-term memory reconciled, the engine wired."""
     memory = MemoryStore(slot.memory_path, embedder)
     fixed = reconcile(game, memory)
@@ -64,8 +68,8 @@ def attach(slot: Slot, game: Game, model, embedder, options: TurnOptions | None 
 
 
 def open_story(
-    slot: Slot, model, embedder, options: TurnOptions | None = None, world=None, persona: Persona | None = None,
-    use_backup: bool = False,
+    slot: Slot, model: ChatModel, embedder: TextEmbedder, options: TurnOptions | None = None,
+    world: World | None = None, persona: Persona | None = None, use_backup: bool = False,
 ) -> tuple[Story, Reconciled | None]:
     """Open (and lock) a slot: continue its game, or begin a new one from `world` and `persona`.
     Returns the story and, for a continued game, what reconciling the memory did.

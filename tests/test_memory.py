@@ -1,5 +1,6 @@
 """Long-term memory on a real LanceDB in a temp folder, with the real bundled embedder."""
 
+from rgpt_fiction.memory.rows import MemoryRow
 from rgpt_fiction.memory.store import MemoryStore, id_ranges, path_filter
 
 FACTS = [
@@ -24,7 +25,7 @@ def test_id_ranges_fold_paths():
 def test_store_and_retrieve_the_relevant_row_among_many(tmp_path, embedder):
     store = MemoryStore(tmp_path / "m.lance", embedder)
     texts = filler(120) + FACTS
-    store.add([{"node": i, "turn": i, "text": t} for i, t in enumerate(texts)])
+    store.add([MemoryRow.paragraph(i, i, t) for i, t in enumerate(texts)])
     assert store.count() == len(texts)
     hits = store.search_path(embedder.embed_one("Who made the heron key?"), 3, list(range(len(texts))))
     assert hits[0].text == FACTS[0]
@@ -34,8 +35,8 @@ def test_store_and_retrieve_the_relevant_row_among_many(tmp_path, embedder):
 
 def test_path_filter_hides_other_branches(tmp_path, embedder):
     store = MemoryStore(tmp_path / "m.lance", embedder)
-    store.add([{"node": i, "turn": i, "text": t} for i, t in enumerate(filler(10))])
-    store.add([{"node": 10, "turn": 5, "text": FACTS[0]}])  # on another branch
+    store.add([MemoryRow.paragraph(i, i, t) for i, t in enumerate(filler(10))])
+    store.add([MemoryRow.paragraph(10, 5, FACTS[0])])  # on another branch
     q = embedder.embed_one("the heron key from the blacksmith")
     on_path = store.search_path(q, 3, list(range(10)))
     assert all(h.node != 10 for h in on_path)
@@ -45,8 +46,8 @@ def test_path_filter_hides_other_branches(tmp_path, embedder):
 
 def test_rewind_by_turn_deletes_rows(tmp_path, embedder):
     store = MemoryStore(tmp_path / "m.lance", embedder)
-    store.add([{"node": i, "turn": i, "text": t} for i, t in enumerate(filler(8))])
-    store.add([{"node": -1, "turn": -1, "kind": "lore", "lore_index": 0, "text": FACTS[3]}])
+    store.add([MemoryRow.paragraph(i, i, t) for i, t in enumerate(filler(8))])
+    store.add([MemoryRow.lore(0, FACTS[3])])
     store.delete_nodes([5, 6, 7])
     assert store.nodes() == set(range(5))
     assert store.count("kind = 'lore'") == 1
@@ -54,7 +55,7 @@ def test_rewind_by_turn_deletes_rows(tmp_path, embedder):
 
 
 def test_memory_survives_reopening(tmp_path, embedder):
-    MemoryStore(tmp_path / "m.lance", embedder).add([{"node": 0, "turn": 0, "text": FACTS[2]}])
+    MemoryStore(tmp_path / "m.lance", embedder).add([MemoryRow.paragraph(0, 0, FACTS[2])])
     again = MemoryStore(tmp_path / "m.lance", embedder)
     assert again.count() == 1
     assert again.search_text("singing in church", 1)[0].text == FACTS[2]

@@ -7,6 +7,7 @@ import pytest
 
 from engine_helpers import drain
 from rgpt_fiction.llm.scripted import ScriptedModel
+from rgpt_fiction.memory.rows import MemoryRow
 from rgpt_fiction.memory.store import MemoryStore
 from rgpt_fiction.saves.atomic import atomic_write
 from rgpt_fiction.saves.lock import SlotLocked
@@ -41,7 +42,7 @@ async def test_crash_between_vector_write_and_state_write_reconciles(open_game, 
     await drain(story.play(story.plans[0]))
     saved = slot.state_path.read_bytes()
     # the next turn reaches the vector table but the process dies before the state is written
-    story.memory.add([{"node": 99, "turn": 2, "text": "A turn that was never committed."}])
+    story.memory.add([MemoryRow.paragraph(99, 2, "A turn that was never committed.")])
     slot.close()
     assert slot.state_path.read_bytes() == saved
     again, fixed = open_story(Slot(saves, "s"), model, embedder)
@@ -191,4 +192,4 @@ async def test_saving_costs_the_same_at_any_length(open_game):
         sizes.append(slot.journal_path.stat().st_size - before)
     assert len(slot.journal_path.read_text().splitlines()) == 9  # one line per turn, nothing rewritten
     assert max(sizes) < 4 * min(sizes)
-    assert slot.state_path.stat().st_size < 4000 + len(json.dumps(story.game.world))
+    assert slot.state_path.stat().st_size < 4000 + len(json.dumps(story.game.world.snapshot()))

@@ -51,6 +51,26 @@ async def test_a_hand_edited_current_turn_is_named_and_listed_as_broken(open_gam
     assert info.error and '"current": 99' in info.error  # `saves list` and the Load screen say so too
 
 
+@pytest.mark.parametrize("edit, field, says", [
+    (lambda w: w.update(title=5), "world.title", "string"),
+    (lambda w: w.pop("premise"), "world.premise", "required"),
+    (lambda w: w["characters"][1].update(mood="grim"), "world.characters.1.mood", "not permitted"),
+])
+async def test_a_world_in_a_slot_that_does_not_validate_is_named_by_file_and_field(open_game, saves, edit, field,
+                                                                                    says):
+    story, slot = await _two_turns(open_game)
+    slot.close()
+    doc = json.loads(slot.state_path.read_text())
+    edit(doc["world"])
+    slot.state_path.write_text(json.dumps(doc))
+    slot.backup_path.unlink()
+    with pytest.raises(SlotError) as err:
+        Slot(saves, "s").load()
+    message = str(err.value)
+    assert str(slot.state_path) in message and f"{field}:" in message and says in message.lower()
+    assert "Traceback" not in message and "errors.pydantic.dev" not in message
+
+
 async def test_a_slot_with_header_and_backup_unreadable_is_recovered_from_its_journal(open_game, saves, world):
     story, slot = await _two_turns(open_game)
     paragraphs = [n.paragraph for n in story.game.path()]
@@ -66,7 +86,7 @@ async def test_a_slot_with_header_and_backup_unreadable_is_recovered_from_its_jo
     again = Slot(saves, "s")
     recovered = again.recover_from_journal(new_game(world, Persona("Wren")))
     assert [n.paragraph for n in recovered.path()] == paragraphs
-    assert recovered.world["title"] == world.title and recovered.persona.name == "Wren"
+    assert recovered.world.title == world.title and recovered.persona.name == "Wren"
     assert (again.path / "state.json.broken").read_text() == "{ torn"
     loaded = Slot(saves, "s").load()
     assert [n.paragraph for n in loaded.path()] == paragraphs and loaded.current == recovered.current

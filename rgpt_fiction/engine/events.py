@@ -1,10 +1,18 @@
-"""What a turn yields to whoever shows it: text as it is written, then the finished turn."""
+"""What a turn yields to whoever shows it: text as it is written, then the finished turn.
+
+`TurnEvent` is the union of them all. Whoever shows a turn (the story screen, line mode)
+handles it in one `match` ending in `assert_never`, so a new kind of event is a type error
+in every consumer that does not show it yet.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .state import Node
+
+PhaseName = Literal["recalling", "writing", "remembering", "saving"]
 
 
 @dataclass
@@ -32,7 +40,7 @@ class Notice:
 class Phase:
     """What the turn is doing now: 'recalling', 'writing', 'remembering', 'saving'."""
 
-    name: str
+    name: PhaseName
 
 
 @dataclass
@@ -63,7 +71,7 @@ class TurnStats:
     paragraph_words: int = 0
     model: str = ""
     save_error: str = ""
-    timings_ms: dict = field(default_factory=dict)  # where the overhead went, by step
+    timings_ms: dict[str, float] = field(default_factory=dict)  # where the overhead went, by step
     # where the reader feels it (seconds from the pick): the first word on screen, the plans on
     # screen, the turn stored; the paragraph's own streaming time; prompt tokens the backend had to
     # evaluate after its cache (None when it does not say); generation speed
@@ -78,8 +86,15 @@ class TurnStats:
 
 @dataclass
 class TurnDone:
+    """The turn is stored (long-term memory, the game, the save): the last event of a turn."""
+
     node: Node
     stats: TurnStats
+
+
+# What the pipeline yields while it writes (engine/turn.py), and what a whole turn yields (engine/story.py).
+DraftEvent = Delta | Restart | Notice | Phase | PlansReady
+TurnEvent = Delta | Restart | Notice | Phase | PlansReady | TurnDone
 
 
 class TurnError(Exception):

@@ -8,8 +8,7 @@ from .state import Game
 
 
 def export_markdown(game: Game) -> str:
-    world = game.world
-    lines = [f"# {world['title']}", "", f"*A story played by {game.persona.name}.*", ""]
+    lines = [f"# {game.world.title}", "", f"*A story played by {game.persona.name}.*", ""]
     for node in game.path():
         if node.plan:
             lines += [f"> **{'You' if node.own_plan else 'Choice'}:** {node.plan}", ""]

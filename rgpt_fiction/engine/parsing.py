@@ -154,7 +154,7 @@ def _from_json(text: str) -> dict | None:
     return None
 
 
-def _as_list(value) -> list[str]:
+def _as_list(value: object) -> list[str]:
     if isinstance(value, str):
         return [_strip_item(v) for v in value.splitlines() if v.strip()]
     if isinstance(value, list):
@@ -179,7 +179,7 @@ def _from_labels(text: str) -> dict:
             label = m.group(1).strip().lower()
             label = re.sub(r"\s*\d+$", "", label)
             key = next((k for k, names in _LABELS.items() if label in names), None)
-        if key:
+        if m and key:
             current = key
             sections.setdefault(key, [])
             rest = (m.group(2) or "").strip()

@@ -8,6 +8,7 @@ import re
 from typing import Callable
 
 from .parsing import parse_update, usable_plans
+from .vectors import VectorCache
 
 _PLANS_CLOSED = re.compile(r'"plans"\s*:\s*\[.*\]', re.S)
 
@@ -31,7 +32,7 @@ class PlanWarmer:
     memory. When `n` good plans remain, `on_ready(plans)` is called on the event loop, so they can be
     shown at once; their vectors are cached for the check after the answer either way."""
 
-    def __init__(self, vectors, paragraph: str, n: int, check: Callable[[list[str]], list[str]] | None = None,
+    def __init__(self, vectors: VectorCache, paragraph: str, n: int, check: Callable[[list[str]], list[str]] | None = None,
                  on_ready: Callable[[list[str]], None] | None = None, taken: str = "", asked: int = 0):
         self.vectors, self.paragraph, self.n, self.taken = vectors, paragraph, n, taken
         self.asked = max(asked, n)  # plans asked for; `n` are shown

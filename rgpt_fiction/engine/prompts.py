@@ -5,8 +5,8 @@ so the prompt does not grow with the story."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from ..memory.rows import Recall
 from .state import Persona
 from .text import clip_words, sentences
 
@@ -24,17 +24,6 @@ BUDGET = {
     "plan": 60,
     "facts": 80,
 }
-
-
-@dataclass
-class Recall:
-    """A long-term memory brought into the prompt."""
-
-    text: str
-    turn: int  # the turn it was written in; -1 for lore
-    score: float
-    kind: str = "paragraph"  # "paragraph" or "lore"
-    reason: str = ""
 
 
 def world_brief(world: dict, persona: Persona) -> str:

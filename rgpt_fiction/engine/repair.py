@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..world.model import World
 from .text import clip_words, overlap, sentences, word_count
 
 _TEMPLATES = [
@@ -19,9 +20,9 @@ _TEMPLATES = [
 ]
 
 
-def _salient(paragraph: str, world: dict) -> tuple[str, str]:
+def _salient(paragraph: str, world: World) -> tuple[str, str]:
     """A person and a thing the paragraph mentions, for concrete fallback plans."""
-    names = [c["name"] for c in world.get("characters") or [] if c.get("name")]
+    names = [c.name for c in world.characters if c.name]
     person = next((n for n in names if n.split()[0].lower() in paragraph.lower()), None)
     person = person or (names[0] if names else "the nearest person")
     nouns = re.findall(r"\bthe ([a-z]{4,}(?: [a-z]{4,})?)\b", paragraph.lower())
@@ -29,7 +30,7 @@ def _salient(paragraph: str, world: dict) -> tuple[str, str]:
     return person, thing
 
 
-def fallback_plans(paragraph: str, world: dict, have: list[str], n: int) -> list[str]:
+def fallback_plans(paragraph: str, world: World, have: list[str], n: int) -> list[str]:
     person, thing = _salient(paragraph, world)
     plans = list(have)
     for template in _TEMPLATES:

@@ -1,9 +1,19 @@
-"""The story state: a tree of turns, the reader's persona, and the path the reader sees."""
+"""The story state: a tree of turns, the reader's persona, and the path the reader sees.
+
+The world is held as the validated `World` model, read by attribute; a save holds its
+snapshot (plain data) and a world that no longer validates is reported by field.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..memory.rows import MemoryRow, Recall
+from ..world.model import World
 
 
 @dataclass
@@ -13,7 +23,7 @@ class Persona:
     tone: str = ""  # the reader's wishes: a tone, or anything to avoid
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Persona":
+    def from_dict(cls, data: dict[str, Any]) -> Persona:
         return cls(**{k: data.get(k, "") for k in ("name", "description", "tone")})
 
 
@@ -30,25 +40,37 @@ class Node:
     facts: list[str] = field(default_factory=list)  # continuity ledger after this turn
     own_plan: bool = False  # True when the reader typed the plan
     model: str = ""
-    settings: dict = field(default_factory=dict)
-    retrieved: list[dict] = field(default_factory=list)  # long-term memories recalled for this turn
+    settings: dict[str, Any] = field(default_factory=dict)
+    retrieved: list[Recall] = field(default_factory=list)  # long-term memories recalled for this turn
     created: float = field(default_factory=time.time)
-    depth: int = 0
+    depth: int = 0  # turns from the opening; set by the game the node is added to
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Node":
+    def from_dict(cls, data: dict[str, Any]) -> Node:
         known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        node = cls(**{k: v for k, v in data.items() if k in known})
+        node.retrieved = Recall.saved(node.retrieved)
+        return node
+
+
+def world_from_snapshot(data: Any) -> World:
+    """The world a save holds; a snapshot that does not validate is a ValueError naming the field."""
+    try:
+        return World.from_snapshot(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(the whole world)"
+        raise ValueError(f"world.{where}: {first['msg']}") from None
 
 
 @dataclass
 class Game:
-    """A whole game: the world snapshot, the persona, and the tree of turns with a current node."""
+    """A whole game: the world, the persona, and the tree of turns with a current node."""
 
-    world: dict
+    world: World
     persona: Persona
     nodes: dict[int, Node] = field(default_factory=dict)
     current: int = 0
@@ -71,6 +93,11 @@ class Game:
         """Turns played on the current path (the opening is turn 0)."""
         return self.node.depth
 
+    def depth_below(self, parent: int | None) -> int:
+        """The depth of a turn written after `parent` (None: the opening, depth 0). The one place
+        depth is computed: for a turn being written, a turn added, and a game loaded."""
+        return 0 if parent is None else self.nodes[parent].depth + 1
+
     def next_id(self) -> int:
         return max(self.nodes, default=-1) + 1
 
@@ -85,12 +112,13 @@ class Game:
             return list(self._path[1])
         tail: list[int] = []
         cached = self._path
-        while nid is not None:
-            if cached is not None and nid == cached[0]:
+        walk: int | None = nid
+        while walk is not None:
+            if cached is not None and walk == cached[0]:
                 ids = cached[1] + tail[::-1]
                 break
-            tail.append(nid)
-            nid = self.nodes[nid].parent
+            tail.append(walk)
+            walk = self.nodes[walk].parent
         else:
             ids = tail[::-1]
         self._path = (ids[-1], ids) if ids else None
@@ -100,7 +128,7 @@ class Game:
         return [self.nodes[i] for i in self.path_ids()]
 
     def add(self, node: Node) -> None:
-        node.depth = 0 if node.parent is None else self.nodes[node.parent].depth + 1
+        node.depth = self.depth_below(node.parent)
         self.nodes[node.id] = node
         self.dirty.add(node.id)
         if node.parent is not None:
@@ -108,10 +136,59 @@ class Game:
         self.current = node.id
         self.updated = time.time()
 
-    def header(self) -> dict:
+    def lore_rows(self) -> list[MemoryRow]:
+        """The world's lore as long-term memory rows (stored with the opening)."""
+        return [MemoryRow.lore(i, entry.text) for i, entry in enumerate(self.world.lore)]
+
+    # --- moves in the tree (the caller saves) ----------------------------------
+    def go(self, node_id: int) -> Node:
+        """Make `node_id` the current turn, remembering it as its parent's way forward."""
+        self.current = node_id
+        parent = self.nodes[node_id].parent
+        if parent is not None:
+            self.redo_child[parent] = node_id
+        return self.node
+
+    def undo(self) -> Node | None:
+        """Back to the parent turn; None at the opening."""
+        parent = self.node.parent
+        return None if parent is None else self.go(parent)
+
+    def redo(self) -> Node | None:
+        """Forward to the child last visited (else the newest); None at the end of a branch."""
+        child = self.redo_child.get(self.current)
+        if child is None:
+            kids = self.children(self.current)
+            child = kids[-1] if kids else None
+        return None if child is None else self.go(child)
+
+    def versions(self, node_id: int) -> list[int]:
+        """The versions of a turn: the turns written for the same parent and plan (itself included)."""
+        node = self.nodes[node_id]
+        if node.parent is None:
+            return [node.id]
+        return [i for i in self.children(node.parent) if self.nodes[i].plan == node.plan]
+
+    def alternatives(self) -> list[int]:
+        """The versions of the current turn."""
+        return self.versions(self.current)
+
+    def alt(self, step: int) -> Node | None:
+        """The version `step` places away from the current one; None past either end."""
+        alts = self.alternatives()
+        i = alts.index(self.current) + step
+        return self.go(alts[i]) if 0 <= i < len(alts) else None
+
+    def goto(self, node_id: int) -> Node:
+        if node_id not in self.nodes:
+            raise KeyError(f"no turn with id {node_id}")
+        return self.go(node_id)
+
+    # --- saving -------------------------------------------------------------
+    def header(self) -> dict[str, Any]:
         """Everything but the nodes."""
         return {
-            "world": self.world,
+            "world": self.world.snapshot(),
             "persona": asdict(self.persona),
             "current": self.current,
             "redo_child": {str(k): v for k, v in self.redo_child.items()},
@@ -119,14 +196,14 @@ class Game:
             "updated": self.updated,
         }
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {**self.header(), "nodes": [n.to_dict() for n in sorted(self.nodes.values(), key=lambda n: n.id)]}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Game":
+    def from_dict(cls, data: dict[str, Any]) -> Game:
         nodes = {n["id"]: Node.from_dict(n) for n in data["nodes"]}
         game = cls(
-            world=data["world"],
+            world=world_from_snapshot(data["world"]),
             persona=Persona.from_dict(data["persona"]),
             nodes=nodes,
             current=int(data["current"]),
@@ -135,5 +212,5 @@ class Game:
             updated=data.get("updated", time.time()),
         )
         for node in sorted(nodes.values(), key=lambda n: n.id):
-            node.depth = 0 if node.parent is None else nodes[node.parent].depth + 1
+            node.depth = game.depth_below(node.parent)
         return game

@@ -12,6 +12,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..memory.embedder import TextEmbedder
+
 
 # How much the plan counts against the short-term memory in the retrieval query. Chosen by the
 # recall benchmark (benchmarks/recall.py, plan_weight_sweep): 0.9 recalled planted facts best,
@@ -20,7 +22,7 @@ PLAN_WEIGHT = 0.9
 
 
 class VectorCache:
-    def __init__(self, embedder, size: int = 128):
+    def __init__(self, embedder: TextEmbedder, size: int = 128):
         self.embedder = embedder
         self.size = size
         self._vecs: OrderedDict[str, np.ndarray] = OrderedDict()

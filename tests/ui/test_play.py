@@ -113,6 +113,26 @@ async def test_free_text_plan(make_app):
         assert list(app.screen.query(PlanEcho))[-1].has_class("own")
 
 
+async def test_an_overlong_plan_is_shortened_and_the_reader_is_told(make_app):
+    """The engine's Notice reaches the reader: a typed plan over the limit is played shortened, and
+    a notification says so."""
+    from rgpt_fiction.engine.story import MAX_PLAN_CHARS
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await new_game(pilot)
+        await pilot.press("tab")
+        own = app.screen.query_one("#own")
+        own.value = "I walk the harbour wall and count the boats in the rain " * 25  # over 1,000 characters
+        await pilot.press("enter")
+        await settle(pilot)
+        node = app.screen.story.node
+        assert node.own_plan and len(node.plan) <= MAX_PLAN_CHARS and own.value == ""
+        told = [n for n in app._notifications if "shortened" in n.message]
+        assert len(told) == 1 and f"Your plan was shortened to {MAX_PLAN_CHARS} characters" in told[0].message
+        assert told[0].severity == "warning"
+
+
 async def test_escape_cancels_a_turn_and_the_story_is_unchanged(make_app):
     model = ScriptedModel(delay=0.05)
     app = make_app(model)

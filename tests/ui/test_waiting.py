@@ -36,13 +36,13 @@ async def test_the_wait_shows_seconds_and_that_esc_cancels(make_app):
         await pilot.press("1")
         await until_writing(pilot, screen)
         assert "(Esc cancels)" in phase_line(screen) and " s  " in phase_line(screen)
-        screen._turn_started -= 42  # as if the model had been silent for 42 s more
-        screen._tick()  # the once-a-second redraw
+        screen.phase_line.started -= 42  # as if the model had been silent for 42 s more
+        screen.phase_line.redraw()  # the once-a-second redraw
         assert "The storyteller is writing…" in phase_line(screen)
         assert any(f"{n} s  (Esc cancels)" in phase_line(screen) for n in range(42, 60))
         await pilot.press("escape")
         await settle(pilot)
-        assert phase_line(screen) == "" and screen._ticker is None
+        assert phase_line(screen) == "" and not screen.phase_line.ticking
 
 
 async def test_sigint_mid_turn_ends_with_130_and_commits_nothing(make_app):

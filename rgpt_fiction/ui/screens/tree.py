@@ -16,9 +16,7 @@ def node_label(game, node_id: int, on_path: set[int], width: int = LABEL_WIDTH) 
     """One row of the tree, at most `width` cells: where you are, the turn, its plan and, for the
     versions of one turn (which share their plan), which version and how it begins."""
     node = game.nodes[node_id]
-    versions = (
-        [i for i in game.children(node.parent) if game.nodes[i].plan == node.plan] if node.parent is not None else []
-    )
+    versions = game.versions(node_id)
     plan = node.plan or "(opening)"
     plan_width = width - 6 if len(versions) < 2 else max(16, (width - 12) // 2)
     if len(plan) > plan_width:
@@ -56,7 +54,7 @@ class TreeScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="tree-box"):
             yield Static("The tree of turns: Enter jumps to a turn, Space folds a branch; ● is where you are.", classes="panel-heading")
-            yield Tree(Text(self.game.world.get("title", "Story")), id="turn-tree")
+            yield Tree(Text(self.game.world.title), id="turn-tree")
         yield Footer()
 
     def on_mount(self) -> None:

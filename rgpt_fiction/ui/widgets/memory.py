@@ -7,41 +7,36 @@ talks to the engine.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Sequence
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Static, TextArea
 
+if TYPE_CHECKING:
+    from rgpt_fiction.engine.state import Node
+    from rgpt_fiction.memory.rows import Recall
 
-def recalled_text(retrieved: list[dict]) -> Text:
+
+def recalls_text(recalls: Sequence[Recall], empty: str) -> Text:
+    """Remembered things, each under where it comes from and how close it was: what a turn
+    recalled, or what the reader's search found (`empty` says there is nothing)."""
     text = Text()
-    if not retrieved:
-        text.append("Nothing was recalled for this turn.", style="dim")
+    if not recalls:
+        text.append(empty, style="dim")
         return text
-    for i, r in enumerate(retrieved):
+    for i, r in enumerate(recalls):
         if i:
             text.append("\n")
-        where = "lore" if r.get("kind") == "lore" else f"turn {r.get('turn')}"
-        text.append(f"{where} · {float(r.get('score', 0.0)):.2f}", style="bold")
-        if r.get("reason"):
-            text.append(f" ({r['reason']})", style="italic")
-        text.append("\n" + str(r.get("text", "")) + "\n")
-    return text
-
-
-def hits_text(hits: list) -> Text:
-    text = Text()
-    if not hits:
-        text.append("No memories match.", style="dim")
-        return text
-    for i, h in enumerate(hits):
-        if i:
-            text.append("\n")
-        where = "lore" if h.kind == "lore" else f"turn {h.turn}"
-        text.append(f"{where} · {h.score:.2f}", style="bold")
-        text.append("\n" + h.text + "\n")
+        where = "lore" if r.kind == "lore" else f"turn {r.turn}"
+        text.append(f"{where} · {r.score:.2f}", style="bold")
+        if r.reason:
+            text.append(f" ({r.reason})", style="italic")
+        text.append("\n" + r.text + "\n")
     return text
 
 
@@ -73,14 +68,14 @@ class MemoryPanel(VerticalScroll, can_focus=False):
         yield Input(placeholder="words, then Enter", id="memory-search")
         yield Static("", id="search-results", markup=False)
 
-    def show_node(self, node) -> None:
+    def show_node(self, node: Node) -> None:
         self.query_one("#memory-text", TextArea).load_text(node.memory)
         facts = Text("\n".join(f"• {f}" for f in node.facts)) if node.facts else Text("No facts yet.", style="dim")
         self.query_one("#facts", Static).update(facts)
-        self.query_one("#recalled", Static).update(recalled_text(node.retrieved))
+        self.query_one("#recalled", Static).update(recalls_text(node.retrieved, "Nothing was recalled for this turn."))
 
-    def show_hits(self, hits: list) -> None:
-        self.query_one("#search-results", Static).update(hits_text(hits))
+    def show_hits(self, hits: Sequence[Recall]) -> None:
+        self.query_one("#search-results", Static).update(recalls_text(hits, "No memories match."))
 
     def show_search_error(self, message: str) -> None:
         self.query_one("#search-results", Static).update(Text(message))
@@ -88,14 +83,14 @@ class MemoryPanel(VerticalScroll, can_focus=False):
     def action_save_memory(self) -> None:
         self.post_message(self.MemoryEdited(self.query_one("#memory-text", TextArea).text))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save-memory":
-            event.stop()
-            self.action_save_memory()
+    @on(Button.Pressed, "#save-memory")
+    def save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_save_memory()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "memory-search":
-            event.stop()
-            if event.value.strip():
-                self.query_one("#search-results", Static).update(Text("Searching…", style="dim"))
-                self.post_message(self.SearchRequested(event.value.strip()))
+    @on(Input.Submitted, "#memory-search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.query_one("#search-results", Static).update(Text("Searching…", style="dim"))
+            self.post_message(self.SearchRequested(event.value.strip()))

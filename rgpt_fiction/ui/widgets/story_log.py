@@ -8,9 +8,15 @@ releases it, scrolling back down re-anchors it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Sequence
+
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from rgpt_fiction.engine.state import Node
 
 MAX_SHOWN = 200  # turns shown in the log; older ones stay in the save and the export
 
@@ -48,6 +54,28 @@ class PlanEcho(Static):
         self.plan = plan
 
 
+class LogTurn:
+    """What one turn has put on the log: the plan echoed, the passage the paragraph streams into,
+    and the passage a retry replaces (hidden meanwhile). `take_back` leaves the log as it was
+    before the turn; `finish` shows the paragraph as the story keeps it."""
+
+    def __init__(self, passage: Passage, added: list[Widget], hidden: Passage | None) -> None:
+        self.passage, self.added, self.hidden = passage, added, hidden
+        self.finished = False
+
+    def take_back(self) -> None:
+        for widget in self.added:
+            widget.remove()
+        if self.hidden is not None:
+            self.hidden.display = True
+
+    def finish(self, node: Node) -> None:
+        self.passage.node_id = node.id
+        self.passage.show(node.paragraph)  # echoes and choices made for the reader are cut from it
+        self.passage.remove_class("writing")
+        self.finished = True
+
+
 class StoryLog(VerticalScroll, can_focus=False):
     """The scrolling story. Rebuilt on jumps in the tree; appended to on a new turn. Not a Tab stop
     (typing there would reach the hotkeys): PageUp/PageDown and the mouse scroll it."""
@@ -55,9 +83,9 @@ class StoryLog(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         self.anchor()
 
-    async def show_path(self, nodes: list) -> None:
+    async def show_path(self, nodes: Sequence[Node]) -> None:
         await self.remove_children()
-        widgets = []
+        widgets: list[Widget] = []
         if len(nodes) > MAX_SHOWN:
             hidden = len(nodes) - MAX_SHOWN
             widgets.append(Static(Text(f"… {hidden} earlier turns (in the save and the export)"), classes="log-note"))
@@ -68,6 +96,16 @@ class StoryLog(VerticalScroll, can_focus=False):
             widgets.append(Passage(node.paragraph, node.id))
         await self.mount_all(widgets)
         self.anchor()
+
+    async def begin_turn(self, plan: str = "", own: bool = False, replace: bool = False) -> LogTurn:
+        """A turn begins: its plan echoed (when it has one), the passage a retry replaces hidden,
+        and a new passage to stream into."""
+        hidden = self.last_passage() if replace else None
+        if hidden is not None:
+            hidden.display = False
+        added: list[Widget] = [await self.add_plan(plan, own)] if plan else []
+        passage = await self.begin_passage()
+        return LogTurn(passage, [*added, passage], hidden)
 
     async def add_plan(self, plan: str, own: bool) -> PlanEcho:
         echo = PlanEcho(plan, own)

@@ -1,0 +1,51 @@
+"""Long-term memory in a turn: what is recalled into the prompt, and whether a new paragraph
+only repeats the story."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from ..memory.rows import LORE_NODE, Recall
+from ..memory.store import LongTermMemory
+from ..world.model import Lore
+from .retelling import retold_rate
+from .vectors import VectorCache
+
+
+async def recall(
+    memory: LongTermMemory, vectors: VectorCache, lore: list[Lore], *, plan: str, short_term: str, last: str,
+    path: list[int], k: int, lore_budget_words: int, skip: int = 1,
+) -> list[Recall]:
+    """Paragraphs on the path (but the last, which the prompt shows anyway) and lore entries near
+    the plan and the short-term memory. The two LanceDB searches run at once: each has a fixed
+    cost that would otherwise add up."""
+    vec = await asyncio.to_thread(vectors.query, plan, short_term)
+    # the last `skip` turns are not recalled: the last paragraph is in the prompt, and the turns before
+    # it are in the short-term memory; a paragraph recalled from them is one the model tells again
+    older = path[:-skip] if skip > 0 else path
+    hits, similar = await asyncio.gather(
+        asyncio.to_thread(memory.search_path, vec, k, older),
+        asyncio.to_thread(memory.search_lore, vec, 4) if lore else asyncio.sleep(0, []),
+    )
+    recalls = [replace(h, score=round(h.score, 4), kind="paragraph") for h in hits]
+    if lore:
+        from ..world.lore import select_lore
+
+        scores = [(h.lore_index, h.score) for h in similar]
+        for hit in select_lore(lore, [plan, last], scores, budget_words=lore_budget_words):
+            score = next((s for i, s in scores if i == hit.index), 0.0)
+            recalls.append(Recall(hit.text, -1, round(score, 4), "lore", hit.reason, LORE_NODE, hit.index))
+    return recalls
+
+
+def is_loop(vectors: VectorCache, paragraph: str, recent: list[str], threshold: float, retold: float = 1.01) -> bool:
+    """Whether `paragraph` says again what the `recent` paragraphs said: as a whole (cosine above
+    `threshold`), or sentence by sentence in other words (a share `retold` of its sentences or more:
+    `retelling`). Embeds the paragraph either way: long-term memory stores that vector."""
+    vecs = vectors.many([paragraph, *recent])
+    if not recent:
+        return False
+    if float((vecs[1:] @ vecs[0]).max()) > threshold:
+        return True
+    return retold_rate(paragraph, recent, vectors.embedder.embed) >= retold

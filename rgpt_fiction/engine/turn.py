@@ -1,0 +1,301 @@
+"""One step of the recurrence: a TurnRequest in, typed events out, and a Draft to commit.
+
+A Turn is handed everything it reads (the game, the model, the long-term memory, the
+vectors, the world brief, the options and the request) and stores nothing: what it
+writes is a Draft (the new node, its long-term memory rows with their vectors, the
+stats), which `Story.commit` stores. An async generator cannot return a value, so:
+
+    turn = Turn(game, model, memory, vectors, brief, options, request)
+    async for event in turn.run():  # Notice, Phase, Delta, Restart, PlansReady
+        ...
+    draft = turn.draft  # set once run() is drained; a failed turn raises TurnError from run()
+
+The steps, as in RecurrentGPT: recall from long-term memory (queried with the plan and the
+short-term memory), write the paragraph (streamed; asked again when empty or a loop), write
+the update (next plans first, then the memory and facts: engine/update.py), embed for
+long-term memory. A request that gives both the paragraph and the plans (the world's own
+opening with enough first choices) asks the model nothing.
+
+The prompts are built in engine/prompts.py: `paragraph_messages` below (and in the update,
+`update_messages`); the brief is built once per story by `Story.brief`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import Any, AsyncGenerator, Callable
+
+from .. import failpoints
+from ..llm.base import ChatModel, LLMError, Restart as ModelRestart, Usage
+from ..memory.rows import MemoryRow
+from ..memory.store import LongTermMemory
+from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnStats
+from .options import TurnOptions
+from .parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, clean_paragraph, cut_meta, guard_agency
+from .plan_warmer import PlanWarmer
+from .prompts import opening_words, paragraph_messages
+from .recall import is_loop, recall
+from .repair import fallback_memory
+from .request import TurnRequest, parent_plan_taken
+from .state import Game, Node
+from .text import long_enough, word_count
+from .update import Remembered, Updater
+from .usage import ModelUsage
+from .vectors import VectorCache
+
+SEED_MODEL = "(world seed)"  # the model of a turn written without one
+
+
+def _s(since: float) -> float:
+    return round(time.perf_counter() - since, 3)
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
+
+
+@dataclass
+class Draft:
+    """A turn written and not yet stored: what `Story.commit` needs, nothing left to await."""
+
+    node: Node  # its id and depth set; not yet in the game
+    rows: list[MemoryRow]  # long-term memory rows to store with it (the paragraph last)
+    vectors: list[Any]  # one vector per row
+    stats: TurnStats
+    prompt: list[dict]  # the messages the paragraph was written from ([] when it was given)
+    started: float  # when the turn began (time.perf_counter)
+    model_seconds: float  # time spent in model calls
+
+
+class Turn:
+    def __init__(self, game: Game, model: ChatModel, memory: LongTermMemory, vectors: VectorCache, brief: str,
+                 options: TurnOptions, request: TurnRequest, prefetch: asyncio.Future[Any] | None = None):
+        """`prefetch` is work started while the reader read (the vectors of the next query): it
+        is awaited before recalling, and its failure only means that work is done again."""
+        self.game, self.model, self.memory, self.vectors = game, model, memory, vectors
+        self.brief, self.options, self.request, self.prefetch = brief, options, request, prefetch
+        self.parent = game.nodes[request.parent] if request.parent is not None else None
+        self.stats = TurnStats(turn=game.depth_below(request.parent), node=-1,
+                               model="" if request.given else model.name)
+        self.usage = ModelUsage()
+        self.prompt: list[dict] = []
+        self.started = time.perf_counter()
+        self._draft: Draft | None = None
+
+    @property
+    def draft(self) -> Draft:
+        if self._draft is None:
+            raise TurnError("the turn is not written yet: drain run() first")
+        return self._draft
+
+    async def run(self) -> AsyncGenerator[DraftEvent, None]:
+        """Write the turn, yielding what the reader should see as it happens; then `draft` is set."""
+        for text in self.request.notices:
+            yield Notice(text)
+        self.started = time.perf_counter()
+        if self.request.given:
+            yield Delta(self.request.seed)
+            await self._finish(self._given())
+            return
+        async for event in self._write():
+            yield event
+
+    def _given(self) -> Node:
+        """The turn as the request gives it: the world's own opening and first choices."""
+        seed = self.request.seed
+        self.stats.plans, self.stats.paragraph_words = list(self.request.plans), word_count(seed)
+        return self._node(
+            seed, list(self.request.plans),
+            # the opening itself, told to "you": a memory that starts with the premise (often
+            # written about the hero by name) set the 1.5B model writing in the third person
+            memory=fallback_memory(self.parent.memory if self.parent else "", seed, self.options.memory_words),
+            model=SEED_MODEL,
+        )
+
+    async def _write(self) -> AsyncGenerator[DraftEvent, None]:
+        opts, stats, req, started = self.options, self.stats, self.request, self.started
+        parent = self.parent
+        memory_before = parent.memory if parent else ""
+        facts_before = parent.facts if parent else []
+        last = parent.paragraph if parent else ""
+        path = self.game.path_ids(req.parent) if parent is not None else []
+
+        yield Phase("recalling")
+        t = time.perf_counter()
+        await self._wait_prefetch()
+        stats.timings_ms["prefetch_wait"] = _ms(t)
+        t = time.perf_counter()
+        recalls = await recall(
+            self.memory, self.vectors, self.game.world.lore, plan=req.plan, short_term=memory_before, last=last,
+            path=path, k=opts.recall_k, lore_budget_words=opts.lore_budget_words, skip=opts.recall_skip)
+        stats.lore = [r.reason for r in recalls if r.kind == "lore"]
+        stats.retrieved = [r.turn for r in recalls]
+        stats.timings_ms["recall"] = _ms(t)
+
+        # 1. the paragraph, streamed; 2. the update, its plans shown as soon as they are checked
+        yield Phase("writing")
+        updater = Updater(self._complete, self.vectors, self.game.world, opts, stats,
+                          memory=memory_before, facts=facts_before, plan=req.plan)
+        recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]
+        paragraph = req.seed
+        if paragraph:
+            yield Delta(paragraph)
+        move_on = False
+        remembered: Remembered | None = None
+        # the reader's plan as the paragraph's first words, where the model can continue an answer
+        opening = opening_words(req.plan) if self.model.prefill and parent_plan_taken(req.plan) else ""
+        for attempt in range(3):
+            if paragraph:
+                break
+            messages = paragraph_messages(
+                self.brief, memory_before, facts_before, recalls, last, req.plan,
+                opts.paragraph_words, move_on, cache_layout=opts.cache_layout, opening=opening,
+            )
+            self.prompt = messages
+            parts: list[str] = []
+            streaming = started
+            if opening:
+                yield Delta(opening)
+            async for item in self._stream(messages, int(opts.paragraph_words * 1.6) + 30, None,
+                                           until=lambda text: long_enough(opening + text, opts.paragraph_words)):
+                if isinstance(item, ModelRestart):
+                    parts.clear()
+                    yield Restart(item.reason)
+                    if opening:
+                        yield Delta(opening)
+                    continue
+                if not parts:
+                    stats.first_word_s = _s(started)  # the model's first word (not the opening given to it)
+                    streaming = time.perf_counter()
+                parts.append(item)
+                yield Delta(item)
+                failpoints.hit("generating")
+            if parts:
+                stats.stream_s = _s(streaming)
+            written = opening + "".join(parts)
+            paragraph = self._kept(written)
+            if not paragraph:
+                stats.repairs.append("empty paragraph")
+                yield Restart("the model wrote nothing; asking again")
+                continue
+            # the paragraph's vector (for the loop guard and long-term memory) is computed while the
+            # model writes the plans; the plans are shown as soon as they are written and checked
+            yield Phase("remembering")
+            loop_check = asyncio.ensure_future(asyncio.to_thread(
+                is_loop, self.vectors, paragraph, recent, opts.loop_similarity, opts.retold_loop)) if attempt == 0 else None
+            async with contextlib.aclosing(
+                    updater.remember(messages, written.strip(), paragraph, started, loop_check)) as events:
+                async for event in events:
+                    yield event
+            if loop_check is not None and await loop_check:
+                stats.loop_regenerations += 1
+                stats.repairs.append("loop")
+                yield Restart("that paragraph repeated the story; writing it again")
+                paragraph, move_on = "", True
+                continue
+            remembered = updater.result
+        if not paragraph:
+            raise TurnError(f"{self.model.name}: the model wrote an empty paragraph three times; try again or change the plan")
+        if remembered is None:  # the world's own opening, with too few first choices
+            yield Phase("remembering")
+            conversation = paragraph_messages(
+                self.brief, memory_before, facts_before, recalls, last, req.plan,
+                opts.paragraph_words,
+            )
+            async with contextlib.aclosing(updater.remember(conversation, paragraph, paragraph, started)) as events:
+                async for event in events:
+                    yield event
+            remembered = updater.result
+            assert remembered is not None  # without a loop check the update always finishes
+        if stats.plans_shown_s is None:
+            stats.plans_shown_s = _s(started)
+
+        node = self._node(paragraph, remembered.plans, memory=remembered.memory, facts=remembered.facts,
+                          model=self.model.name, retrieved=recalls)
+        self.usage.report(stats)
+        stats.plans = remembered.plans
+        stats.paragraph_words = word_count(paragraph)
+        yield Phase("saving")
+        await self._finish(node)
+
+    def _kept(self, written: str) -> str:
+        """The paragraph as the story keeps it: no labels or option lists, no sentences about the
+        writing task, and no ending in which the narrator chose for the reader."""
+        paragraph, meta = cut_meta(clean_paragraph(written))
+        if meta:
+            self.stats.repairs.append(ECHOED_INSTRUCTIONS)
+        paragraph, overreached = guard_agency(paragraph)
+        if overreached:
+            self.stats.repairs.append(CHOSE_FOR_READER)
+        return paragraph
+
+    def _node(self, paragraph: str, plans: list[str], *, memory: str, model: str, facts: list[str] | None = None,
+              retrieved: list[Any] | None = None) -> Node:
+        req, opts = self.request, self.options
+        node = Node(
+            id=self.game.next_id(), parent=req.parent, plan=req.plan, paragraph=paragraph, memory=memory,
+            plans=plans, facts=facts or [], own_plan=req.own, model=model, retrieved=retrieved or [],
+            settings={} if req.given else {
+                "temperature": opts.temperature, "paragraph_words": opts.paragraph_words, "n_plans": opts.n_plans},
+        )
+        node.depth = self.game.depth_below(req.parent)
+        return node
+
+    async def _finish(self, node: Node) -> None:
+        """Embed what long-term memory stores with the turn; then the draft is ready."""
+        t = time.perf_counter()
+        extra = list(self.request.rows)
+        vectors = await asyncio.to_thread(self._vectors, node.paragraph, extra)
+        self.stats.timings_ms["embed"] = _ms(t)
+        rows = [*extra, MemoryRow.paragraph(node.id, node.depth, node.paragraph)]
+        self._draft = Draft(node, rows, vectors, self.stats, self.prompt, self.started, self.usage.seconds)
+
+    def _vectors(self, paragraph: str, extra: list[MemoryRow]) -> list[Any]:
+        vector = self.vectors.one(paragraph)  # usually cached: the loop check embedded it
+        return [*self.vectors.embedder.embed([r.text for r in extra]), vector] if extra else [vector]
+
+    async def _wait_prefetch(self) -> None:
+        task, self.prefetch = self.prefetch, None
+        if task is not None:
+            try:
+                await asyncio.shield(task)
+            except Exception:  # noqa: BLE001 - a failed prefetch is simply computed again
+                pass
+
+    # --- the model ----------------------------------------------------------------
+    async def _stream(self, messages: list[dict], max_tokens: int, schema: dict | None,
+                      until: Callable[[str], bool] | None = None) -> AsyncGenerator[str | ModelRestart, None]:
+        """The model's answer, piece by piece, its usage added to `self.usage`."""
+        t = time.perf_counter()
+        first: float | None = None
+        kwargs: dict[str, Any] = {"until": until} if until else {}
+        stream = self.model.stream(messages, max_tokens=max_tokens, temperature=self.options.temperature,
+                                   json_schema=schema, **kwargs)
+        try:
+            async with contextlib.aclosing(stream):  # type: ignore[type-var]  # a model's stream is an async generator
+                async for item in stream:
+                    if isinstance(item, Usage):
+                        self.usage.add(item, first)
+                    else:
+                        if first is None and not isinstance(item, ModelRestart):
+                            first = time.perf_counter()
+                        yield item
+        except LLMError as exc:
+            raise TurnError(str(exc)) from exc
+        finally:
+            self.usage.seconds += time.perf_counter() - t
+
+    async def _complete(self, messages: list[dict], max_tokens: int, schema: dict, warmer: PlanWarmer) -> str:
+        """The model's whole answer; `warmer` watches it for the plans as it comes."""
+        parts: list[str] = []
+        async for item in self._stream(messages, max_tokens, schema):
+            if isinstance(item, ModelRestart):
+                parts.clear()
+            else:
+                parts.append(item)
+                warmer.feed(parts)
+        await warmer.finish()
+        return "".join(parts)

@@ -1,0 +1,153 @@
+"""The second call of a turn: the next plans, the new short-term memory and the facts.
+
+It continues the paragraph call's conversation (a prompt cache still holds it). The plans
+come first in the answer: they are checked and shown while the model is still writing the
+memory. An answer that cannot be used is asked for once more, then repaired, so the reader
+always gets a memory and N distinct plans.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import AsyncGenerator, Awaitable, Callable
+
+from ..world.model import World
+from .events import PlansReady, TurnStats
+from .options import TurnOptions
+from .parsing import Update, parse_update, usable_plans
+from .plan_warmer import PlanWarmer
+from .prompts import HAPPENED_WORDS, update_messages, update_schema
+from .repair import fallback_memory, fallback_plans, roll_memory
+from .request import parent_plan_taken
+from .retelling import retold_rate, story_sentences
+from .text import clean, clip_words
+from .vectors import VectorCache
+
+# a model call that returns the whole answer: (messages, max_tokens, json schema, plan warmer)
+Complete = Callable[[list[dict], int, dict, PlanWarmer], Awaitable[str]]
+FACT_WORDS = 3  # a fact says something ("Vera holds the key"), not only a name ("Cass Delaney")
+
+
+@dataclass
+class Remembered:
+    """The update as the story keeps it."""
+
+    memory: str
+    facts: list[str]
+    plans: list[str]
+
+
+def distinct_plans(vectors: VectorCache, plans: list[str], threshold: float) -> tuple[list[str], list[str], list[float]]:
+    """Plans without those that say the same as an earlier one in other words (embedding cosine
+    above `threshold`). Returns (kept, problems, the similarities between the kept plans)."""
+    if len(plans) < 2:
+        return plans, [], []
+    vecs = vectors.many(plans)
+    keep, problems = [0], []
+    for i in range(1, len(plans)):
+        if max(float(vecs[i] @ vecs[j]) for j in keep) > threshold:
+            problems.append("near-duplicate plan")
+        else:
+            keep.append(i)
+    sims = [float(vecs[a] @ vecs[b]) for x, a in enumerate(keep) for b in keep[x + 1:]]
+    return [plans[i] for i in keep], problems, sims
+
+
+class Updater:
+    """Writes the update of one turn. `memory`, `facts` and `plan` are what the turn began from;
+    repairs and plan similarity go into `stats`."""
+
+    def __init__(self, complete: Complete, vectors: VectorCache, world: World, options: TurnOptions,
+                 stats: TurnStats, *, memory: str, facts: list[str], plan: str):
+        self.complete, self.vectors, self.world, self.options, self.stats = complete, vectors, world, options, stats
+        self.memory_before, self.facts_before, self.plan = memory, facts, plan
+        self.result: Remembered | None = None
+
+    async def remember(self, conversation: list[dict], written: str, paragraph: str, started: float,
+                       loop_check: asyncio.Future[bool] | None = None) -> AsyncGenerator[PlansReady, None]:
+        """Runs the update and yields PlansReady as soon as the plans are written and checked,
+        while the memory is still being written; the update is in `result` once drained. Stops
+        early, with `result` None, when `loop_check` says the paragraph repeated the story."""
+        self.result = None
+        ready: asyncio.Queue[list[str]] = asyncio.Queue()
+        task = asyncio.ensure_future(self.write(conversation, written, paragraph, on_plans=ready.put_nowait))
+        getter = asyncio.ensure_future(ready.get())
+        try:
+            done, _ = await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
+            if getter in done:
+                if loop_check is not None and await loop_check:
+                    return
+                self.stats.plans_shown_s = round(time.perf_counter() - started, 3)
+                yield PlansReady(getter.result())
+            self.result = await task
+        finally:
+            getter.cancel()
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+
+    async def write(self, conversation: list[dict], written: str, paragraph: str,
+                    on_plans: Callable[[list[str]], None] | None = None) -> Remembered:
+        """The next plans, the new short-term memory and the facts, asked for in the paragraph
+        call's conversation (`written` is the paragraph as the model wrote it, so a prompt cache
+        still holds it); `paragraph` is the paragraph as kept, which the plans are checked against."""
+        opts, stats, plan = self.options, self.stats, self.plan
+        n = opts.n_plans
+        asked = n + 1  # one spare: the model often re-offers the plan just played, or one too close to another
+        note = ""
+        plans: list[str] = []
+        up: Update | None = None
+        for attempt in range(2):
+            messages = update_messages(
+                conversation, written, asked, opts.memory_words, note,
+                standalone=None if opts.cache_layout else (self.memory_before, self.facts_before, plan),
+                taken=plan if parent_plan_taken(plan) else "")
+            warmer = PlanWarmer(self.vectors, paragraph, n, check=self._distinct_only, on_ready=on_plans, taken=plan,
+                                asked=asked)
+            text = await self.complete(messages, 80 + 2 * HAPPENED_WORDS + 45 * asked + 4 * 30,
+                                       update_schema(asked), warmer)
+            up = parse_update(text)
+            kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan)
+            kept, near, sims = await asyncio.to_thread(distinct_plans, self.vectors, kept, opts.plan_similarity)
+            if sims:
+                stats.plan_similarity_max = round(max(sims), 4)
+                stats.plan_similarity_mean = round(sum(sims) / len(sims), 4)
+            problems += near
+            if len(kept) >= n:  # the spare plan covered for it
+                problems = []
+            stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
+            plans = kept[:n]
+            if len(plans) >= n:  # a missing memory is derived below; only too few plans are worth a second call
+                break
+            note = (
+                f"Your last answer was not usable ({', '.join(up.problems + problems) or 'too few plans'}). "
+                f"Give what happened and exactly {asked} different plans, each a new thing to do."
+            )
+        if len(plans) < n:
+            stats.repairs.append(f"filled {n - len(plans)} plan(s)")
+            plans = fallback_plans(paragraph, self.world, plans, n)
+        if up and up.happened:
+            told = await asyncio.to_thread(self._not_yet_remembered, clean(up.happened))
+            memory = roll_memory(self.memory_before, told, opts.memory_words)
+        elif up and up.memory:  # an answer that wrote a whole memory
+            memory = up.memory
+        else:
+            stats.repairs.append("derived memory")
+            memory = fallback_memory(self.memory_before, paragraph, opts.memory_words)
+        memory = clip_words(clean(memory), opts.memory_words)
+        facts = [clip_words(clean(f), 20) for f in (up.facts if up else []) if len(f.split()) >= FACT_WORDS][:4]
+        return Remembered(memory, facts or list(self.facts_before), plans)
+
+    def _not_yet_remembered(self, happened: str) -> str:
+        """The sentences of `happened` that the memory does not already tell, in any words (the model
+        tells the scene it is stuck on again: "the dust is moving towards Lost Side", turn after turn)."""
+        memory = self.memory_before
+        return " ".join(s for s in story_sentences(happened) or [happened]
+                        if not memory or retold_rate(s, [memory], self.vectors.embedder.embed) == 0.0)
+
+    def _distinct_only(self, plans: list[str]) -> list[str]:
+        return distinct_plans(self.vectors, plans, self.options.plan_similarity)[0]
