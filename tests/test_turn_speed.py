@@ -166,3 +166,59 @@ async def test_a_spare_plan_covers_for_one_the_game_cannot_offer(open_game):
     assert model.calls[-1]["json_schema"]["properties"]["plans"]["maxItems"] == 4
     assert done.node.plans == PLANS and len(model.calls) == 2  # no second call
     assert not any(r.startswith("filled") for r in done.stats.repairs)
+
+
+async def test_a_plan_offered_is_played_on_what_was_recalled_and_warmed_while_the_reader_read(open_game):
+    """The recalls for the plans offered are made while the reader reads and warmed with the rest of
+    the known prompt: after a pick only the plan and the instruction are new to the model."""
+    model = _Warmable()
+    story, _ = open_game(model)
+    await _drain(story.start())
+    for _ in range(6):  # old enough turns to recall from
+        await _drain(story.play(story.plans[0]))
+    await asyncio.sleep(0.1)
+    warmed = model.warmed[-1][1]["content"]
+    assert "Things remembered from earlier:\n- Turn" in warmed  # recalled ahead, in the warmed part
+    offered = story.plans
+    before = len(model.calls)
+    await _drain(story.play(offered[2]))
+    sent = model.calls[before]["messages"][1]["content"]  # the paragraph call (its first try)
+    assert sent.startswith(warmed)  # the whole prompt up to the plan was known before the pick
+    assert sent[len(warmed):].startswith(f"What the reader does now: {offered[2]}")
+
+
+async def test_a_typed_plan_is_played_on_recalls_of_its_own(open_game):
+    model = _Warmable()
+    story, _ = open_game(model)
+    await _drain(story.start())
+    for _ in range(6):
+        await _drain(story.play(story.plans[0]))
+    await asyncio.sleep(0.1)
+    warmed = model.warmed[-1][1]["content"]
+    cut = warmed.index("Things remembered from earlier:")
+    before = len(model.calls)
+    await _drain(story.play("Search the cellar of the tavern for the lost ledger", own=True))
+    sent = model.calls[before]["messages"][1]["content"]
+    assert sent[:cut] == warmed[:cut]  # memory, facts and the last paragraph were warmed all the same
+    assert "Things remembered from earlier:" in sent[cut:]
+
+
+async def test_every_plan_offered_brings_its_best_memory(embedder, tmp_path):
+    """Taken in turns: the best memory of each plan first, whatever their scores."""
+    from rgpt_fiction.engine.recall import recall_offered
+    from rgpt_fiction.engine.vectors import VectorCache
+    from rgpt_fiction.memory.rows import MemoryRow
+    from rgpt_fiction.memory.store import MemoryStore
+
+    store = MemoryStore(tmp_path / "m.lance", embedder)
+    texts = ["You hid the brass compass under the willow by the mill.",
+             "The ferryman told you the river floods at the new moon.",
+             "Mara's letters were burned in the lighthouse stove.",
+             "You bought bread and cheese at the market.",
+             "The ferryman's boat has a green sail and a cracked oar."]
+    store.add([MemoryRow.paragraph(i, i, t) for i, t in enumerate(texts)])
+    plans = ["Dig under the willow for the compass", "Ask the ferryman about the flood",
+             "Look in the lighthouse stove"]
+    recalls = await recall_offered(store, VectorCache(embedder), [], plans=plans, short_term="", last="",
+                                   path=list(range(10)), k=3, lore_budget_words=60, skip=0)
+    assert {r.node for r in recalls} == {0, 1, 2}

@@ -87,13 +87,14 @@ def paragraph_messages(
 
     Laid out for the KV cache: the system message (world, persona) never changes within a game,
     and the user message opens with what is known before the reader chooses (short-term memory,
-    facts, last paragraph: `known_prefix`), so a backend can evaluate it while the reader reads;
-    only the recalls, the plan and the instruction come after the choice (`cache_layout=False`:
+    facts, last paragraph: `known_prefix`; then the recalls, which for a plan offered are recalled
+    before the choice), so a backend can evaluate it while the reader reads; only the plan and the
+    instruction come after the choice (a typed plan's own recalls too) (`cache_layout=False`:
     the order before, recalls ahead of the last paragraph, kept to measure the difference). With
     `move_on` (the first try repeated the story) only the last paragraph's final sentence is shown:
     the health runs saw small models copy a paragraph they can see, even when told not to. With
     `opening` the answer is begun (an assistant message the model continues: `opening_words`)."""
-    recalled = f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
+    recalled = recalls_part(recalls)
     head = known_prefix(memory, facts, last, move_on)
     if not cache_layout:
         cut = head.index("Last paragraph")
@@ -116,9 +117,18 @@ def _system(brief: str) -> dict:
     return {"role": "system", "content": NARRATOR + "\n\n" + brief}
 
 
-def warm_messages(brief: str, memory: str, facts: list[str], last: str) -> list[dict]:
-    """The start of the next paragraph prompt, as far as it is known before the reader chooses."""
-    return [_system(brief), {"role": "user", "content": known_prefix(memory, facts, last)}]
+def warm_messages(brief: str, memory: str, facts: list[str], last: str, recalls: list[Recall] | None = None,
+                  ) -> list[dict]:
+    """The start of the next paragraph prompt, as far as it is known before the reader chooses:
+    with `recalls` (recalled ahead for the plans offered) up to the plan itself."""
+    head = known_prefix(memory, facts, last)
+    if recalls is not None:
+        head += recalls_part(recalls)
+    return [_system(brief), {"role": "user", "content": head}]
+
+
+def recalls_part(recalls: list[Recall]) -> str:
+    return f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
 
 
 def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False) -> str:

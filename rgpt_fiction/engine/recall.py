@@ -39,6 +39,43 @@ async def recall(
     return recalls
 
 
+async def recall_offered(
+    memory: LongTermMemory, vectors: VectorCache, lore: list[Lore], *, plans: list[str], short_term: str, last: str,
+    path: list[int], k: int, lore_budget_words: int, skip: int = 1,
+) -> list[Recall]:
+    """What to recall before the reader chooses, for the plans they are offered: each plan's nearest
+    paragraphs, taken in turns (the best of every plan first, then the second best...) up to `k`,
+    and the lore their keys or their meaning bring in. So the chosen plan's best memory is there,
+    and the whole prompt but the plan is known (and evaluated by a model with a cache) while the
+    reader reads."""
+    if not plans:
+        return await recall(memory, vectors, lore, plan="", short_term=short_term, last=last, path=path, k=k,
+                            lore_budget_words=lore_budget_words, skip=skip)
+    vecs = await asyncio.to_thread(lambda: [vectors.query(p, short_term) for p in plans])
+    older = path[:-skip] if skip > 0 else path
+    found = await asyncio.gather(
+        *(asyncio.to_thread(memory.search_path, v, k, older) for v in vecs),
+        *((asyncio.to_thread(memory.search_lore, v, 4) for v in vecs) if lore else ()),
+    )
+    ranked, similar = found[:len(plans)], [h for hits in found[len(plans):] for h in hits]
+    recalls: list[Recall] = []
+    for rank in range(k):
+        for hits in ranked:
+            if rank < len(hits) and len(recalls) < k and all(r.node != hits[rank].node for r in recalls):
+                recalls.append(replace(hits[rank], score=round(hits[rank].score, 4), kind="paragraph"))
+    if lore:
+        from ..world.lore import select_lore
+
+        best: dict[int, float] = {}
+        for h in similar:
+            best[h.lore_index] = max(best.get(h.lore_index, 0.0), h.score)
+        scores = sorted(best.items(), key=lambda item: -item[1])
+        for hit in select_lore(lore, [*plans, last], scores, budget_words=lore_budget_words):
+            recalls.append(Recall(hit.text, -1, round(best.get(hit.index, 0.0), 4), "lore", hit.reason, LORE_NODE,
+                                  hit.index))
+    return recalls
+
+
 def is_loop(vectors: VectorCache, paragraph: str, recent: list[str], threshold: float, retold: float = 1.01) -> bool:
     """Whether `paragraph` says again what the `recent` paragraphs said: as a whole (cosine above
     `threshold`), or sentence by sentence in other words (a share `retold` of its sentences or more:

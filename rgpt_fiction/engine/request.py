@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..memory.rows import MemoryRow
+from ..memory.rows import MemoryRow, Recall
 from ..world.model import World
 from .parsing import usable_plans
 from .text import clean
@@ -30,7 +30,8 @@ class TurnRequest:
     `seed` is a paragraph given rather than written (the world's opening); `plans` are next plans
     given rather than written (the world's first choices): with both, the model is not called and
     the short-term memory is derived. `rows` are stored in long-term memory with the turn (the
-    world's lore, at the opening); `notices` are told to the reader before the turn begins."""
+    world's lore, at the opening); `notices` are told to the reader before the turn begins;
+    `recalls`, when given, are used instead of recalling for the plan."""
 
     parent: int | None
     plan: str  # the plan taken; the instruction to begin for an opening the model writes; "" for a seeded one
@@ -39,6 +40,7 @@ class TurnRequest:
     plans: tuple[str, ...] = ()
     rows: tuple[MemoryRow, ...] = ()
     notices: tuple[str, ...] = ()
+    recalls: tuple[Recall, ...] | None = None  # recalled before the reader chose (for the plans offered)
 
     @classmethod
     def opening(cls, world: World, lore: Sequence[MemoryRow], n_plans: int) -> TurnRequest:

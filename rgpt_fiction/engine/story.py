@@ -21,6 +21,7 @@ from ..world.model import World
 from .events import TurnDone, TurnError, TurnEvent, TurnStats
 from .options import TurnOptions
 from .prompts import warm_messages, world_brief
+from .recall import recall_offered
 from .request import TurnRequest
 from .state import Game, Node, Persona
 from .text import clean, clip_words
@@ -74,6 +75,7 @@ class Story:
         self.vectors = VectorCache(self.embedder)
         self._prefetch: asyncio.Future[Any] | None = None
         self._warming: asyncio.Task[None] | None = None
+        self._ahead: tuple[int, asyncio.Task[list[Recall]]] | None = None  # recalls for the plans of a node
         self.prewarmed_tokens = 0  # prompt tokens evaluated ahead, while the reader read
 
     # --- views ----------------------------------------------------------------
@@ -120,7 +122,8 @@ class Story:
         if not self.game.nodes:
             raise TurnError("the story has not started")
         plan, notice = prepare_plan(plan)
-        request = TurnRequest(self.game.current, plan, own=own, notices=(notice,) if notice else ())
+        request = TurnRequest(self.game.current, plan, own=own, notices=(notice,) if notice else (),
+                              recalls=await self._recalled_ahead(plan, own))
         async with contextlib.aclosing(self.run(request)) as events:
             async for event in events:
                 yield event
@@ -173,21 +176,44 @@ class Story:
 
     # --- work done while the reader reads ---------------------------------------
     def _start_prefetch(self) -> None:
-        """While the reader reads: embed the new memory and the offered plans for the next query,
-        and let a model with a local cache evaluate the start of the next prompt (what is known
-        before the choice), so that after the choice only the rest is evaluated."""
+        """While the reader reads: embed the new memory and the offered plans for the next query;
+        with the cache layout, recall for the plans offered and let a model with a local cache
+        evaluate the start of the next prompt (all that is known before the choice: memory, facts,
+        last paragraph, those recalls), so that after a pick only the plan and the instruction are
+        evaluated."""
         node = self.node
         texts = [node.memory, *node.plans]
         loop = asyncio.get_running_loop()
         self._prefetch = loop.create_task(asyncio.to_thread(self.vectors.many, texts))
-        prewarm: Callable[[list[dict]], Awaitable[int]] | None = getattr(self.model, "prewarm", None)
-        if prewarm is not None and self.options.cache_layout:
-            head = warm_messages(self.brief, node.memory, node.facts, node.paragraph)
-            self._warming = loop.create_task(self._warm(prewarm, head))
+        self._ahead = None
+        if self.options.cache_layout:
+            self._ahead = (node.id, loop.create_task(self._recall_ahead(node)))
+            prewarm: Callable[[list[dict]], Awaitable[int]] | None = getattr(self.model, "prewarm", None)
+            if prewarm is not None:
+                self._warming = loop.create_task(self._warm(prewarm, node, self._ahead[1]))
 
-    async def _warm(self, prewarm: Callable[[list[dict]], Awaitable[int]], messages: list[dict]) -> None:
+    async def _recall_ahead(self, node: Node) -> list[Recall]:
+        opts = self.options
+        return await recall_offered(
+            self.memory, self.vectors, self.game.world.lore, plans=node.plans, short_term=node.memory,
+            last=node.paragraph, path=self.game.path_ids(node.id), k=opts.recall_k,
+            lore_budget_words=opts.lore_budget_words, skip=opts.recall_skip)
+
+    async def _recalled_ahead(self, plan: str, own: bool) -> tuple[Recall, ...] | None:
+        """The recalls made while the reader read, when the reader took one of the plans offered."""
+        ahead = self._ahead
+        if own or ahead is None or ahead[0] != self.game.current or plan not in self.node.plans:
+            return None
         try:
-            self.prewarmed_tokens = await prewarm(messages)
+            return tuple(await asyncio.shield(ahead[1]))
+        except Exception:  # noqa: BLE001 - a failed head start: the turn recalls for its plan itself
+            return None
+
+    async def _warm(self, prewarm: Callable[[list[dict]], Awaitable[int]], node: Node,
+                    recalls: asyncio.Task[list[Recall]]) -> None:
+        try:
+            head = warm_messages(self.brief, node.memory, node.facts, node.paragraph, await asyncio.shield(recalls))
+            self.prewarmed_tokens = await prewarm(head)
         except Exception:  # noqa: BLE001 - only a head start: the next call evaluates what is missing
             self.prewarmed_tokens = 0
 

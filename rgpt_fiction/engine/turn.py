@@ -128,9 +128,12 @@ class Turn:
         await self._wait_prefetch()
         stats.timings_ms["prefetch_wait"] = _ms(t)
         t = time.perf_counter()
-        recalls = await recall(
-            self.memory, self.vectors, self.game.world.lore, plan=req.plan, short_term=memory_before, last=last,
-            path=path, k=opts.recall_k, lore_budget_words=opts.lore_budget_words, skip=opts.recall_skip)
+        if req.recalls is not None:  # recalled while the reader read, for the plans offered
+            recalls = list(req.recalls)
+        else:
+            recalls = await recall(
+                self.memory, self.vectors, self.game.world.lore, plan=req.plan, short_term=memory_before, last=last,
+                path=path, k=opts.recall_k, lore_budget_words=opts.lore_budget_words, skip=opts.recall_skip)
         stats.lore = [r.reason for r in recalls if r.kind == "lore"]
         stats.retrieved = [r.turn for r in recalls]
         stats.timings_ms["recall"] = _ms(t)
