@@ -100,3 +100,20 @@ def test_each_model_has_its_own_decoding():
     assert decoding_for("embedded/qwen-1.5b") is QWEN_DECODING and not QWEN_DECODING.verb_first_plans
     assert decoding_for("embedded//models/SmolLM2-360M.Q8.gguf") is SMOL_DECODING
     assert "\n1." in QWEN_DECODING.prose_stop
+
+
+async def test_the_plan_just_played_is_not_offered_again_in_other_words(open_game):
+    import json
+
+    from engine_helpers import drain
+    from rgpt_fiction.llm.scripted import ScriptedModel
+
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    again = ["Hide behind the mirror and watch what happens", "Go to the chapel", "Ask Mrs. Ashdown about the room",
+             "Run down to the causeway", "Light a second candle"]
+    model.push("You hide behind a mirror and watch. The black door creaks open on an empty room, and the humming stops.",
+               json.dumps({"plans": again, "happened": "You hid behind a mirror.", "facts": []}))
+    _, done = await drain(story.play("Hide behind a mirror and watch what happens"))
+    assert done.node.plans == again[1:4]

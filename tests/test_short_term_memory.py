@@ -87,3 +87,21 @@ async def test_what_the_memory_already_tells_in_other_words_is_not_added(open_ga
     _, done = await drain(story.play(story.plans[1]))
     assert done.node.memory.count("Lost Side") == 1  # told once, not every turn it is told again
     assert done.node.memory.endswith("You gave Sam's hat to the widow.")
+
+
+def test_each_sentence_of_the_memory_ends_with_its_stop():
+    memory = roll_memory("You saw an old man on the mudflats, looking at you", "You walked up the stairs", 150)
+    assert memory == "You saw an old man on the mudflats, looking at you You walked up the stairs."
+    assert roll_memory("The bell rang.", "You climbed the tower", 150) == "The bell rang. You climbed the tower."
+
+
+async def test_when_the_model_tells_only_what_the_memory_holds_the_reader_s_deed_is_remembered(open_game):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    said = story.node.memory.split(". ")[-1]
+    model.push("You climb the lighthouse stairs two at a time. At the top the lamp is burning, and nobody is there.",
+               answer(said))
+    _, done = await drain(story.play(story.plans[0]))
+    assert done.node.memory.endswith("You climb the lighthouse stairs two at a time.")
+    assert "memory: told again" in done.stats.repairs

@@ -172,3 +172,16 @@ async def test_a_paragraph_that_retells_the_last_one_in_other_words_is_a_loop(op
     events = await collect(story.play(story.plans[0]))
     assert any(isinstance(e, Restart) for e in events)
     assert story.node.paragraph == NEW and "loop" in story.last_stats.repairs
+
+
+def test_an_ending_that_asks_the_reader_to_choose_is_cut():
+    """The plans are the reader's choice; the 1.5B model also wrote it into the story."""
+    from rgpt_fiction.engine.parsing import guard_agency
+
+    story = "You hide behind the mirror. The black door creaks open on an empty room."
+    for ending in ("You must decide what to do next: either continue watching the black door or leave.",
+                   "You need to make a decision: continue watching the black door or return later.",
+                   "What will you do?"):
+        assert guard_agency(f"{story} {ending}") == (story, True), ending
+    kept = f"{story} Vera asks what you mean to do with the key."  # a character may ask
+    assert guard_agency(kept) == (kept, False)

@@ -125,7 +125,7 @@ async def test_the_known_start_of_the_next_prompt_is_warmed_while_the_reader_rea
     await _drain(story.start())
     model.push(PARA, upd())
     _, done = await _drain(story.play(story.plans[0]))
-    await asyncio.sleep(0.05)
+    await story.read_ahead()
     warmed = model.warmed[-1]
     model.push("Up in the bell tower a lantern swings, and the gulls scatter off the roof.",
                upd(plans=["Climb up to the lantern", "Call out to whoever swings it", "Run back to the quay"]))
@@ -153,17 +153,18 @@ async def _drain(events):
     return text, done
 
 
-async def test_a_spare_plan_covers_for_one_the_game_cannot_offer(open_game):
-    """The update asks for one plan more than it shows: when the model re-offers the plan just
-    played (as the 1.5B model did in a third of the turns), the reader still gets three of its own."""
+async def test_spare_plans_cover_for_those_the_game_cannot_offer(open_game):
+    """The update asks for two plans more than it shows: when the model re-offers the plan just
+    played (as the 1.5B model did in a third of the turns) and another plan twice, the reader still
+    gets three of its own."""
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model)
     await _drain(story.start())
     taken = story.plans[0]
-    model.push(PARA, upd(plans=[taken, *PLANS]))
+    model.push(PARA, upd(plans=[taken, PLANS[0], PLANS[0], *PLANS[1:]]))
     _, done = await _drain(story.play(taken))
-    assert '"plans": exactly 4 different things' in model.calls[-1]["messages"][-1]["content"]
-    assert model.calls[-1]["json_schema"]["properties"]["plans"]["maxItems"] == 4
+    assert '"plans": exactly 5 different things' in model.calls[-1]["messages"][-1]["content"]
+    assert model.calls[-1]["json_schema"]["properties"]["plans"]["maxItems"] == 5
     assert done.node.plans == PLANS and len(model.calls) == 2  # no second call
     assert not any(r.startswith("filled") for r in done.stats.repairs)
 
@@ -176,7 +177,7 @@ async def test_a_plan_offered_is_played_on_what_was_recalled_and_warmed_while_th
     await _drain(story.start())
     for _ in range(6):  # old enough turns to recall from
         await _drain(story.play(story.plans[0]))
-    await asyncio.sleep(0.1)
+    await story.read_ahead()
     warmed = model.warmed[-1][1]["content"]
     assert "Things remembered from earlier:\n- Turn" in warmed  # recalled ahead, in the warmed part
     offered = story.plans
@@ -193,7 +194,7 @@ async def test_a_typed_plan_is_played_on_recalls_of_its_own(open_game):
     await _drain(story.start())
     for _ in range(6):
         await _drain(story.play(story.plans[0]))
-    await asyncio.sleep(0.1)
+    await story.read_ahead()
     warmed = model.warmed[-1][1]["content"]
     cut = warmed.index("Things remembered from earlier:")
     before = len(model.calls)

@@ -56,16 +56,22 @@ ECHOED_INSTRUCTIONS = "instructions echoed"
 
 _LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
 _CHOOSES = re.compile(r"\byou (?:decide|decided|choose|chose|opt|opted|pick|picked|resolve|resolved) (?:to|that|on)\b", re.I)
+# ...or that asks the reader to choose, which the plans do ("You must decide what to do next: either…")
+_OFFERS = re.compile(r"\b(?:decide|choose) (?:what|whether|where|how|between)\b|\bwhat (?:will|do|should) you do\b"
+                     r"|\b(?:make|face|have) (?:a|the|your) (?:decision|choice)\b|\beither .{3,80}\bor\b.{3,80}\?"
+                     r"|\bwhat (?:happens|comes) next\b", re.I)
 
 
 def guard_agency(paragraph: str) -> tuple[str, bool]:
-    """The narrator must not choose for the reader: drop a trailing list of options and a last
-    sentence in which 'you decide to…'. Returns (paragraph, whether anything was removed)."""
+    """The narrator must not choose for the reader, nor ask them to: drop a trailing list of options
+    and last sentences in which "you decide to…" or "you must decide what to do next". Returns
+    (paragraph, whether anything was removed)."""
     text = _LIST_TAIL.sub("", paragraph).rstrip()
     changed = text != paragraph.rstrip()
     parts = sentences(text)
-    if len(parts) > 1 and _CHOOSES.search(parts[-1]):
-        text = "".join(parts[:-1]).rstrip()
+    while len(parts) > 1 and (_CHOOSES.search(parts[-1]) or _OFFERS.search(parts[-1])):
+        parts = parts[:-1]
+        text = "".join(parts).rstrip()
         changed = True
     return text, changed
 

@@ -102,8 +102,8 @@ def paragraph_messages(
     user = head + recalled + (
         f"What the reader does now: {clip_words(plan, BUDGET['plan'])}\n\n"
         f"Write the next paragraph of the story, about {words} words, in which the reader does this "
-        "and the people and places around them respond with something new. Call the reader 'you'. End "
-        "when the hero must decide what to do next. Write only the paragraph."
+        "and the people and places around them respond with something new. Call the reader 'you'. Leave "
+        "the hero's next move to the reader. Write only the paragraph."
     )
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."

@@ -61,10 +61,15 @@ def roll_memory(previous: str, happened: str, budget: int) -> str:
     (rewriting the whole memory, the 1.5B model copied the old one out unchanged, turn after turn,
     and the story circled back to the scene it was stuck on)."""
     kept = [s.strip() for s in sentences(previous) if s.strip()]
-    told = [s.strip() for s in sentences(happened) if s.strip()][:HAPPENED_SENTENCES]
+    told = [_ended(s.strip()) for s in sentences(happened) if s.strip()][:HAPPENED_SENTENCES]
     # what the memory already says is not said twice (the model copied memory sentences into its answer)
     told = [s for s in told if all(overlap(s, k) <= SAME_SENTENCE for k in kept)]
-    new = clip_words(" ".join(told), min(budget, HAPPENED_MAX_WORDS))
+    new = _ended(clip_words(" ".join(told), min(budget, HAPPENED_MAX_WORDS))) if told else ""
     while kept and word_count(" ".join(kept)) + word_count(new) > budget:
         kept.pop(0)
     return " ".join([*kept, new]) if new else " ".join(kept)
+
+
+def _ended(sentence: str) -> str:
+    """A sentence with its full stop (the model's last one often has none)."""
+    return sentence if sentence[-1] in ".!?…\"'”’)" else sentence + "."

@@ -217,6 +217,14 @@ class Story:
         except Exception:  # noqa: BLE001 - only a head start: the next call evaluates what is missing
             self.prewarmed_tokens = 0
 
+    async def read_ahead(self) -> None:
+        """Wait for the work started while the reader reads (recalls for the plans offered, the
+        model's cache warmed): what tests and benchmarks wait for before they pick."""
+        for task in (self._ahead[1] if self._ahead else None, self._warming):
+            if task is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(task)
+
     def _take_prefetch(self) -> asyncio.Future[Any] | None:
         task, self._prefetch = self._prefetch, None
         return task

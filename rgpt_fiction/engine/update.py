@@ -40,15 +40,20 @@ class Remembered:
     plans: list[str]
 
 
-def distinct_plans(vectors: VectorCache, plans: list[str], threshold: float) -> tuple[list[str], list[str], list[float]]:
-    """Plans without those that say the same as an earlier one in other words (embedding cosine
-    above `threshold`). Returns (kept, problems, the similarities between the kept plans)."""
-    if len(plans) < 2:
+def distinct_plans(vectors: VectorCache, plans: list[str], threshold: float, taken: str = "",
+                   ) -> tuple[list[str], list[str], list[float]]:
+    """Plans without those that say the same as an earlier one, or as the plan just played
+    (`taken`), in other words (embedding cosine above `threshold`: "Hide behind the mirror" just
+    after "Hide behind a mirror"). Returns (kept, problems, the similarities between the kept plans)."""
+    if not plans:
         return plans, [], []
-    vecs = vectors.many(plans)
-    keep, problems = [0], []
-    for i in range(1, len(plans)):
-        if max(float(vecs[i] @ vecs[j]) for j in keep) > threshold:
+    vecs = vectors.many([*plans, taken] if taken else plans)
+    keep: list[int] = []
+    problems: list[str] = []
+    for i in range(len(plans)):
+        if taken and float(vecs[i] @ vecs[-1]) > threshold:
+            problems.append("plan repeats the plan just played")
+        elif keep and max(float(vecs[i] @ vecs[j]) for j in keep) > threshold:
             problems.append("near-duplicate plan")
         else:
             keep.append(i)
@@ -97,7 +102,9 @@ class Updater:
         still holds it); `paragraph` is the paragraph as kept, which the plans are checked against."""
         opts, stats, plan = self.options, self.stats, self.plan
         n = opts.n_plans
-        asked = n + 1  # one spare: the model often re-offers the plan just played, or one too close to another
+        # two spare plans: the model often re-offers the plan just played (its paragraph opens with it),
+        # or one too close to another; with one spare, a turn in eight still had a plan filled by the game
+        asked = n + 2
         note = ""
         plans: list[str] = []
         up: Update | None = None
@@ -112,7 +119,8 @@ class Updater:
                                        update_schema(asked), warmer)
             up = parse_update(text)
             kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan)
-            kept, near, sims = await asyncio.to_thread(distinct_plans, self.vectors, kept, opts.plan_similarity)
+            kept, near, sims = await asyncio.to_thread(distinct_plans, self.vectors, kept, opts.plan_similarity,
+                                                       self._taken)
             if sims:
                 stats.plan_similarity_max = round(max(sims), 4)
                 stats.plan_similarity_mean = round(sum(sims) / len(sims), 4)
@@ -132,6 +140,9 @@ class Updater:
             plans = fallback_plans(paragraph, self.world, plans, n)
         if up and up.happened:
             told = await asyncio.to_thread(self._not_yet_remembered, clean(up.happened))
+            if not told:  # only what the memory holds: what the reader did is new, at least
+                stats.repairs.append("memory: told again")
+                told = self._first_sentence(paragraph)
             memory = roll_memory(self.memory_before, told, opts.memory_words)
         elif up and up.memory:  # an answer that wrote a whole memory
             memory = up.memory
@@ -142,6 +153,11 @@ class Updater:
         facts = [clip_words(clean(f), 20) for f in (up.facts if up else []) if len(f.split()) >= FACT_WORDS][:4]
         return Remembered(memory, facts or list(self.facts_before), plans)
 
+    @staticmethod
+    def _first_sentence(paragraph: str) -> str:
+        first = story_sentences(paragraph)
+        return first[0] if first else paragraph
+
     def _not_yet_remembered(self, happened: str) -> str:
         """The sentences of `happened` that the memory does not already tell, in any words (the model
         tells the scene it is stuck on again: "the dust is moving towards Lost Side", turn after turn)."""
@@ -149,5 +165,9 @@ class Updater:
         return " ".join(s for s in story_sentences(happened) or [happened]
                         if not memory or retold_rate(s, [memory], self.vectors.embedder.embed) == 0.0)
 
+    @property
+    def _taken(self) -> str:
+        return self.plan if parent_plan_taken(self.plan) else ""
+
     def _distinct_only(self, plans: list[str]) -> list[str]:
-        return distinct_plans(self.vectors, plans, self.options.plan_similarity)[0]
+        return distinct_plans(self.vectors, plans, self.options.plan_similarity, self._taken)[0]
