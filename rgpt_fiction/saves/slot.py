@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..engine.state import Game
 from .. import failpoints
+from ..errors import ReaderError
 from .atomic import atomic_write
 from .lock import SlotLock
 
@@ -37,7 +38,7 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f
 _NAME = re.compile(r"^[\w][\w .\-]{0,63}$", re.UNICODE)
 
 
-class SlotError(Exception):
+class SlotError(ReaderError):
     """A slot that cannot be used: bad name, missing, corrupt. The message says which and why."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..errors import ReaderError
 from .model import FIELDS, PLACEHOLDER, SCHEMA_VERSION, World
 
 __all__ = ["Problem", "WorldError", "load_world", "parse_world", "find_worlds", "default_worlds_dirs"]
@@ -39,7 +40,7 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
 
-class WorldError(Exception):
+class WorldError(ReaderError):
     """A world file that cannot be used; `problems` lists every problem found."""
 
     def __init__(self, problems: list[Problem]):
