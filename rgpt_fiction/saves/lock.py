@@ -11,7 +11,7 @@ from ..errors import ReaderError
 
 
 class SlotLocked(ReaderError):
-    pass
+    """Another game has the slot open; the message names its process."""
 
 
 def _alive(pid: int) -> bool:
@@ -59,6 +59,10 @@ class SlotLock:
         if host and host != socket.gethostname():
             return False
         return pid != os.getpid() and not _alive(pid) or pid == os.getpid() and not self.held
+
+    def moved(self, folder: Path) -> None:
+        """The slot's folder was renamed while this lock was held: the lock file moved with it."""
+        self.path = folder / "lock"
 
     def release(self) -> None:
         if self.held:
