@@ -21,6 +21,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from rgpt_fiction.errors import ReaderError
+from rgpt_fiction.saves.shelf import Shelf
+
 from .screens.title import TitleScreen
 
 HEAVY_MODULES = ("litellm", "torch", "sentence_transformers", "lancedb", "llama_cpp", "pyarrow")
@@ -39,8 +42,13 @@ class StorytellerLoaded(Message):
         self.error = error
 
 
+class NoStoryteller(ReaderError, RuntimeError):
+    """The model or the embedder could not load; the message says why (a turn waits on them)."""
+
+
 class RgptApp(App[int]):
-    """The game. `model` and `embedder` may be injected; otherwise they are built from `settings`."""
+    """The game. `model`, `embedder` and the `shelf` of save slots may be injected; otherwise they are built
+    from `settings` (the shelf from `saves_dir`, else the settings' saves folder)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "rgpt-fiction"
@@ -59,6 +67,7 @@ class RgptApp(App[int]):
         model=None,
         embedder=None,
         saves_dir: str | Path | None = None,
+        shelf: Shelf | None = None,
         worlds_dirs: Iterable[str | Path] | None = None,
         world: str | Path | None = None,
         slot: str | None = None,
@@ -70,7 +79,7 @@ class RgptApp(App[int]):
         self.embedder = embedder
         self._model_injected = model is not None
         self._embedder_injected = embedder is not None
-        self.saves_dir = Path(saves_dir if saves_dir is not None else settings.saves_dir)
+        self.shelf = shelf if shelf is not None else Shelf(saves_dir if saves_dir is not None else settings.saves_dir)
         self.extra_worlds_dirs = [str(d) for d in (worlds_dirs or [])]
         self.start_world = world
         self.start_slot = slot
@@ -81,6 +90,10 @@ class RgptApp(App[int]):
         self.open_slot = None  # the Slot of the game being played (locked), if any
         self._storyteller_ready: asyncio.Event | None = None
         self._loading_started = False
+
+    @property
+    def saves_dir(self) -> Path:
+        return self.shelf.root
 
     # --- start ----------------------------------------------------------------
     def on_mount(self) -> None:
@@ -120,7 +133,7 @@ class RgptApp(App[int]):
 
     def _open_from_flags(self) -> None:
         from rgpt_fiction.engine.state import Persona
-        from rgpt_fiction.saves.slot import Slot, SlotError, suggest_slot_name
+        from rgpt_fiction.saves.slot import SlotError
         from rgpt_fiction.world import WorldError, load_world
 
         world = None
@@ -132,7 +145,7 @@ class RgptApp(App[int]):
                 return
         if self.start_slot:
             try:
-                slot = Slot(self.saves_dir, self.start_slot)
+                slot = self.shelf.slot(self.start_slot)
             except SlotError as exc:
                 self.notify(str(exc), title="Bad slot name", severity="error", markup=False)
                 return
@@ -149,7 +162,7 @@ class RgptApp(App[int]):
         if world is not None:
             from .screens.new_game import PersonaScreen
 
-            self.push_screen(PersonaScreen(world, suggest_slot_name(world.title, world.player.name)))
+            self.push_screen(PersonaScreen(world))
 
     # --- the storyteller (model + embedder), loaded in a thread -------------------
     @work(thread=True, exclusive=True, group="storyteller", exit_on_error=False)
@@ -199,13 +212,14 @@ class RgptApp(App[int]):
             )
 
     async def wait_storyteller(self) -> tuple[object, object]:
-        """The model and embedder, once loaded. Raises RuntimeError with the reason if loading failed."""
+        """The model and embedder, once loaded. Raises NoStoryteller (a RuntimeError) with the reason if
+        loading failed."""
         if not self._loading_started:
             self.title_shown()
         assert self._storyteller_ready is not None
         await self._storyteller_ready.wait()
         if self.storyteller_error:
-            raise RuntimeError(self.storyteller_error)
+            raise NoStoryteller(self.storyteller_error)
         return self.model, self.embedder
 
     @property
@@ -343,7 +357,7 @@ class RgptApp(App[int]):
 
 def run(settings, worlds_dirs=None, world=None, slot=None) -> int:
     """Run the game; returns the exit code. Every open slot is closed (unlocked) on the way out."""
-    app = RgptApp(settings, worlds_dirs=worlds_dirs, world=world, slot=slot)
+    app = RgptApp(settings, shelf=Shelf(settings.saves_dir), worlds_dirs=worlds_dirs, world=world, slot=slot)
     try:
         app.run()
     finally:
