@@ -183,7 +183,8 @@ def cmd_play(args) -> int:
 
 
 def cmd_autoplay(args) -> int:
-    from .headless import Printer, autoplay
+    from .autoplay import autoplay
+    from .headless import Printer
 
     settings = _settings(args)
     if args.turns < 0:

@@ -9,41 +9,21 @@ is opened. Every dependency can be injected, so tests pass a scripted model.
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
+from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Awaitable, Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from rgpt_fiction.errors import ReaderError
 from rgpt_fiction.saves.shelf import Shelf
 
 from .screens.title import TitleScreen
-
-HEAVY_MODULES = ("litellm", "torch", "sentence_transformers", "lancedb", "llama_cpp", "pyarrow")
-
-
-def heavy_loaded() -> list[str]:
-    """The heavy modules imported so far (they must not be before the title is shown)."""
-    return [m for m in HEAVY_MODULES if m in sys.modules]
-
-
-class StorytellerLoaded(Message):
-    """Posted (from the loading thread) when the model and embedder are ready, or failed."""
-
-    def __init__(self, error: str = "") -> None:
-        super().__init__()
-        self.error = error
-
-
-class NoStoryteller(ReaderError, RuntimeError):
-    """The model or the embedder could not load; the message says why (a turn waits on them)."""
+from .storyteller import NoStoryteller, StorytellerLoaded, heavy_loaded, unpacking_text
 
 
 class RgptApp(App[int]):
@@ -189,9 +169,7 @@ class RgptApp(App[int]):
 
     def _assembling(self, done: int, total: int) -> None:
         """From the loading thread: how far the first-start assembly of the model file is."""
-        text = "" if done >= total else (
-            f"Unpacking the storyteller (first start only): {done * 100 // total} % of {total / 2**20:,.0f} MiB"
-        )
+        text = unpacking_text(done, total)
         if text != self.storyteller_progress:
             self.call_from_thread(setattr, self, "storyteller_progress", text)
 
@@ -314,24 +292,24 @@ class RgptApp(App[int]):
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
-    def _story_action(self, action: str) -> None:
+    def story_action(self, action: str) -> Awaitable[None] | None:
+        """A story verb's action (from the command palette) run on the story screen, and awaited by the
+        palette (undo, redo and the versions are async actions)."""
         from .screens.story import StoryScreen
 
         if isinstance(self.screen, StoryScreen):
-            getattr(self.screen, f"action_{action}")()
-        else:
-            self.notify("Open a game first (New game or Load).", severity="warning")
+            return self.screen.run_action(action)
+        self.notify("Open a game first (New game or Load).", severity="warning")
+        return None
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette: starting and loading games, every story verb (rgpt_fiction.verbs), settings, help."""
+        from rgpt_fiction.verbs import in_palette
+
         yield SystemCommand("New game", "Pick a world and begin a new story", self.action_new_game)
         yield SystemCommand("Load", "Continue a saved game", self.action_load)
-        yield SystemCommand("Save as", "Copy this game into a new slot", lambda: self._story_action("save_as"))
-        yield SystemCommand("Toggle memory", "Show or hide the memory panel", lambda: self._story_action("toggle_memory"))
-        yield SystemCommand("Export", "Write the story so far as Markdown", lambda: self._story_action("export"))
-        yield SystemCommand("Tree of turns", "See the branches and jump between them", lambda: self._story_action("tree"))
-        yield SystemCommand("Undo", "Go back one turn", lambda: self._story_action("undo"))
-        yield SystemCommand("Redo", "Go forward again", lambda: self._story_action("redo"))
-        yield SystemCommand("Retry", "Write this turn again", lambda: self._story_action("retry"))
+        for verb in in_palette():
+            yield SystemCommand(verb.title, verb.description, partial(self.story_action, verb.screen_action))
         yield SystemCommand("Settings", "Model, temperature, paragraph length…", self.action_settings)
         yield SystemCommand("Help", "All the keys", self.action_help)
         yield from super().get_system_commands(screen)
