@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 - the reader sees a clear message, never a traceback
+    except Exception as exc:  # the reader sees a clear message, never a traceback; a real bug is raised again
         from .errors import describe
 
         message = describe(exc)

@@ -64,20 +64,13 @@ VERBS: tuple[Verb, ...] = (
 )
 
 
-def verb(name: str) -> Verb:
-    """The verb called `name` (KeyError for a name no verb has: a bug, not the reader's doing)."""
-    return _BY_NAME[name]
-
-
-_BY_NAME = {v.name: v for v in VERBS}
-
-
 def keyed() -> list[Verb]:
     """The verbs the game has a key for, in the order the footer shows them."""
     return [v for v in VERBS if v.key]
 
 
 def in_palette() -> list[Verb]:
+    """The verbs the command palette lists."""
     return [v for v in VERBS if v.title]
 
 

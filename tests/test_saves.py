@@ -7,7 +7,6 @@ import pytest
 
 from engine_helpers import drain
 from rgpt_fiction.llm.scripted import ScriptedModel
-from rgpt_fiction.memory.store import MemoryStore
 from rgpt_fiction.saves.atomic import atomic_write
 from rgpt_fiction.saves.lock import SlotLocked
 from rgpt_fiction.saves.names import check_slot_name

@@ -8,7 +8,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 
 from rgpt_fiction.saves.slot import Slot
 from rgpt_fiction.ui.screens.dialogs import AskScreen, ConfirmScreen
