@@ -50,7 +50,8 @@ async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, st
     def record(done):
         row = asdict(done.stats)
         if done.node.model != "(world seed)":
-            row["quality"] = asdict(turn_quality(story.game, done.node, story.last_prompt, done.stats))
+            row["quality"] = asdict(turn_quality(story.game, done.node, story.last_prompt, done.stats,
+                                                 embed=story.embedder.embed))
         row["own_plan"] = done.node.own_plan
         rows.append(row)
         if stats_file:

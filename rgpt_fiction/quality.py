@@ -185,6 +185,24 @@ def plan_followed(plan: str, paragraph: str) -> float:
     return round(len(wanted & have) / len(wanted), 4)
 
 
+_SENTENCE = re.compile(r"[^\s.!?…][^.!?…]*[.!?…]*[\"'”’)]*")
+RETOLD = 0.8  # cosine (all-MiniLM-L6-v2) at which a sentence tells again what an earlier one told
+
+
+def retold_rate(paragraph: str, earlier: list[str], embed, threshold: float = RETOLD) -> float:
+    """Share of the paragraph's sentences that tell again what a sentence of the `earlier` paragraphs
+    told, in any words: the retelling that 8-word spans miss ("The dust starts to move again in a
+    strange shimmering pattern" a turn after "The dust starts to move again, creating a strange
+    shimmering pattern"). `embed(texts)` gives unit vectors (the game's embedder)."""
+    own = [s for s in _SENTENCE.findall(paragraph or "") if len(s.split()) >= 4]
+    before = [s for p in earlier for s in _SENTENCE.findall(p or "") if len(s.split()) >= 4]
+    if not own or not before:
+        return 0.0
+    vecs = embed(own + before)
+    sims = vecs[: len(own)] @ vecs[len(own):].T
+    return round(float((sims.max(axis=1) >= threshold).mean()), 4)
+
+
 @dataclass
 class Quality:
     english_rate: float  # the minimum over paragraph, plans, memory and facts
@@ -195,12 +213,16 @@ class Quality:
     plans_ok: bool = True
     plan_problems: list[str] = field(default_factory=list)
     plan_followed: float | None = None  # only for a plan the reader typed
+    retold_rate: float | None = None  # sentences that tell again what the last paragraphs told
+    plan_taken: float | None = None  # plan_followed for every plan, chosen or typed
 
 
 def measure(paragraph: str, plans: list[str], memory: str, facts: list[str], *, hero: str, known: set[str],
-            sources: list[str], plan: str = "", own_plan: bool = False, templated: int = 0) -> Quality:
+            sources: list[str], plan: str = "", own_plan: bool = False, templated: int = 0,
+            recent: list[str] | None = None, embed=None) -> Quality:
     """Every measure of one turn. `known` are the names the story knows; `sources` what the model was
-    shown (the prompt, earlier paragraphs); `templated` how many plans were filled by the game."""
+    shown (the prompt, earlier paragraphs); `templated` how many plans were filled by the game;
+    `recent` the last paragraphs before this one, with `embed` for the retelling measure."""
     names = known
     english = {
         "paragraph": english_rate(paragraph, names),
@@ -216,6 +238,8 @@ def measure(paragraph: str, plans: list[str], memory: str, facts: list[str], *, 
         english_rate=min(english.values()), english=english, second_person=second_person(paragraph, hero),
         copied_rate=copied_rate(paragraph, sources), glued_words=glued, plans_ok=not problems,
         plan_problems=problems, plan_followed=plan_followed(plan, paragraph) if own_plan else None,
+        retold_rate=retold_rate(paragraph, recent, embed) if recent is not None and embed is not None else None,
+        plan_taken=plan_followed(plan, paragraph) if plan else None,
     )
 
 
@@ -230,13 +254,22 @@ def story_names(world: dict, persona_name: str, paragraphs: list[str]) -> set[st
     return {w.lower() for t in direct for w in _WORD.findall(t)} | authored | names_in(*paragraphs)
 
 
-def turn_quality(game, node, prompt: list[dict], stats) -> Quality:
-    """The measures of a turn just played: `prompt` is the paragraph call's messages, `stats` its TurnStats."""
+RECENT = 3  # paragraphs before a turn that the retelling measure compares it with
+
+
+def turn_quality(game, node, prompt: list[dict], stats, embed=None) -> Quality:
+    """The measures of a turn just played: `prompt` is the paragraph call's messages, `stats` its
+    TurnStats; with `embed` (texts -> unit vectors) also the retelling measure."""
     earlier = [game.nodes[i].paragraph for i in game.path_ids(node.id) if i != node.id]
     templated = sum(int(m.group(1)) for r in stats.repairs if (m := re.match(r"filled (\d+) plan", r)))
-    return measure(
+    q = measure(
         node.paragraph, node.plans, node.memory, node.facts, hero=game.persona.name,
         known=story_names(game.world, game.persona.name, earlier),
-        sources=[m.get("content") or "" for m in prompt] + earlier, plan=node.plan, own_plan=node.own_plan,
-        templated=templated,
+        sources=[m.get("content") or "" for m in prompt if m.get("role") != "assistant"] + earlier,
+        plan=node.plan, own_plan=node.own_plan, templated=templated, recent=earlier[-RECENT:], embed=embed,
     )
+    given = prompt[-1].get("content") or "" if prompt and prompt[-1].get("role") == "assistant" else ""
+    if given and node.paragraph.startswith(given):  # the paragraph's first words were the plan, given
+        sources = [m.get("content") or "" for m in prompt[:-1]] + earlier
+        q.copied_rate = copied_rate(node.paragraph[len(given):], sources)  # what the model wrote itself
+    return q

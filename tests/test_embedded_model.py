@@ -55,3 +55,20 @@ async def test_the_embedded_model_does_not_write_a_paragraph_out_again():
     words = "".join(parts).split()
     assert len(words) > 20
     assert longest_shared_run(words, PARAGRAPH.split()) < 12
+
+
+async def test_the_embedded_model_continues_an_answer_whose_first_words_are_given():
+    """A last assistant message is the start of the answer: the model writes on from its last word
+    (llama.cpp, rendered with the model's own chat template), it does not begin a new answer."""
+    model = LiteLLMModel("embedded/smollm2")
+    assert model.prefill
+    messages = [
+        {"role": "system", "content": "You narrate a story told in the second person."},
+        {"role": "user", "content": "Write one paragraph in which the reader hides behind the old well."},
+        {"role": "assistant", "content": "You hide behind the old well"},
+    ]
+    parts = [p async for p in model.stream(messages, max_tokens=40, temperature=0.0) if isinstance(p, str)]
+    text = "".join(parts)
+    assert text.strip() and not text.lstrip().lower().startswith("you hide")
+    answered = [p async for p in model.stream(messages[:2], max_tokens=40, temperature=0.0) if isinstance(p, str)]
+    assert "".join(answered) != text  # the same question without the given start is answered otherwise

@@ -15,6 +15,7 @@ from .text import clean, clip_words, normalize, overlap, sentences
 
 _LABELS = {
     "memory": ("memory", "short-term memory", "short term memory", "summary", "updated memory"),
+    "happened": ("happened", "what happened"),
     "facts": ("facts", "fact", "continuity", "ledger"),
     "plans": ("plans", "plan", "options", "choices", "instructions", "next", "what next"),
 }
@@ -31,7 +32,8 @@ _TRAILING_SECTION = re.compile(
 
 @dataclass
 class Update:
-    memory: str = ""
+    memory: str = ""  # a whole new short-term memory (an answer that wrote one)
+    happened: str = ""  # what happened in the paragraph, one sentence (what the update asks for)
     facts: list[str] = field(default_factory=list)
     plans: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what was missing or dropped, by cause
@@ -188,8 +190,9 @@ def _from_labels(text: str) -> dict:
         elif m is None and _ITEM.match(line) and "plans" not in sections and current is None:
             sections.setdefault("plans", []).append(line)
     out: dict = {}
-    if "memory" in sections:
-        out["memory"] = " ".join(s.strip() for s in sections["memory"])
+    for key in ("memory", "happened"):
+        if key in sections:
+            out[key] = " ".join(s.strip() for s in sections[key])
     for key in ("facts", "plans"):
         if key in sections:
             out[key] = [_strip_item(s) for s in sections[key] if _strip_item(s)]
@@ -207,9 +210,13 @@ def parse_update(text: str) -> Update:
     up.memory = memory.strip() if isinstance(memory, str) else ""
     if len(re.findall(r"[^\W\d_]{2,}", up.memory)) < 5:  # punctuation and stray syntax are not a memory
         up.memory = ""
+    happened = data.get("happened")
+    up.happened = " ".join(happened.split()) if isinstance(happened, str) else ""
+    if len(re.findall(r"[^\W\d_]{2,}", up.happened)) < 4:
+        up.happened = ""
     up.facts = [f for f in _as_list(data.get("facts", [])) if f]
     up.plans = _as_list(data.get("plans") or data.get("options") or data.get("choices") or [])
-    if not up.memory:
+    if not (up.memory or up.happened):
         up.problems.append("missing memory")
     if not up.plans:
         up.problems.append("missing plans")

@@ -4,6 +4,7 @@ so the prompt does not grow with the story."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .state import Persona
@@ -91,7 +92,7 @@ def _facts_block(facts: list[str]) -> str:
 
 def paragraph_messages(
     brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
-    move_on: bool = False, cache_layout: bool = True,
+    move_on: bool = False, cache_layout: bool = True, opening: str = "",
 ) -> list[dict]:
     """Messages for writing the next paragraph (plain prose, streamed).
 
@@ -101,7 +102,8 @@ def paragraph_messages(
     only the recalls, the plan and the instruction come after the choice (`cache_layout=False`:
     the order before, recalls ahead of the last paragraph, kept to measure the difference). With
     `move_on` (the first try repeated the story) only the last paragraph's final sentence is shown:
-    the health runs saw small models copy a paragraph they can see, even when told not to."""
+    the health runs saw small models copy a paragraph they can see, even when told not to. With
+    `opening` the answer is begun (an assistant message the model continues: `opening_words`)."""
     recalled = f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
     head = known_prefix(memory, facts, last, move_on)
     if not cache_layout:
@@ -115,7 +117,10 @@ def paragraph_messages(
     )
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."
-    return [_system(brief), {"role": "user", "content": user}]
+    messages = [_system(brief), {"role": "user", "content": user}]
+    if opening:  # the answer begins with these words, and the model writes on from them
+        messages.append({"role": "assistant", "content": opening})
+    return messages
 
 
 def _system(brief: str) -> dict:
@@ -141,12 +146,60 @@ def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False
     )
 
 
+# Words a plan can open with that are not a verb the hero does: such a plan cannot be told as
+# "You <plan>" (a grammar list, not a dictionary).
+_NOT_A_DEED = {
+    "a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our", "their",
+    "he", "she", "it", "we", "they", "you", "there", "here", "what", "why", "how", "where", "when", "who",
+    "which", "whose", "if", "maybe", "perhaps", "let", "let's", "lets", "suddenly", "meanwhile", "then",
+    "and", "but", "or", "so", "is", "are", "was", "were", "do", "does", "did", "can", "could", "should",
+    "would", "will", "shall", "may", "might", "must", "nothing", "someone", "something", "everyone",
+}
+_TO_YOU = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
+           "i'm": "you're", "i'll": "you'll", "i've": "you've", "i'd": "you'd"}
+_AFTER_I = {"am": "are", "was": "were"}
+_TOKENS = re.compile(r"[A-Za-z']+|[^A-Za-z']+")
+OPENING_MAX_WORDS = 30
+
+
+def opening_words(plan: str) -> str:
+    """The reader's plan told as the first words of the next paragraph, in the second person: "Hide
+    behind the tree" -> "You hide behind the tree", "I ask Vera about my key" -> "You ask Vera
+    about your key". The paragraph is written on from these words, so the plan happens first and the
+    model cannot tell the last scene again instead (the 1.5B model did, in most turns). "" when the
+    plan cannot be told so: a question, speech, a long text, or a plan that does not open with a deed."""
+    plan = re.sub(r"(?i)^please\b[\s,]*", "", " ".join(plan.split())).rstrip(" .!;:,")
+    words = plan.split()
+    if not words or len(words) > OPENING_MAX_WORDS or plan.endswith("?") or re.search(r"[\"“”]", plan):
+        return ""
+    first = words[0]
+    if not first.replace("'", "").isalpha() or first.lower() in _NOT_A_DEED or (first.isupper() and first != "I"):
+        return ""
+    told: list[str] = []
+    for token in _TOKENS.findall(plan):
+        low = token.lower()
+        if low in _TO_YOU and (low != "i" or token == "I"):
+            token = _TO_YOU[low]
+        elif low in _AFTER_I and len(told) >= 2 and told[-2] == "you" and words[0].lower() == "i":
+            token = _AFTER_I[low]
+        told.append(token)
+    text = "".join(told)
+    if first.lower() in _TO_YOU:  # "I ask…" -> "you ask…"
+        return "Y" + text[1:]
+    return "You " + text[0].lower() + text[1:]
+
+
 UPDATE_HEADER = "Now answer in JSON, for the game:"
+
+
+HAPPENED_WORDS = 30
 
 
 def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", taken: str = "") -> str:
     """The update's instruction. `taken` (the plan just played) is named so the model offers
-    something else: left unsaid, the 1.5B model offered it again in a third of the turns."""
+    something else: left unsaid, the 1.5B model offered it again in a third of the turns. The
+    short-term memory is not rewritten by the model: it gives the one sentence of what happened,
+    which the game adds to the memory (`repair.roll_memory`)."""
     kinds = ["bold", "cautious", "social", "clever", "curious", "desperate"]
     kinds_text = ", ".join(kinds[:n_plans]) if n_plans <= len(kinds) else "each different"
     done = f' (not "{clip_words(taken, BUDGET["plan"])}": that is done)' if taken else ""
@@ -155,9 +208,10 @@ def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", ta
         f'"plans": exactly {n_plans} different things the reader could do next{done} ({kinds_text}), each a '
         "short command of 4 to 12 words in English that starts with a verb (Go…, Ask…, Hide…) and names who or "
         "what it is about;\n"
-        f'"memory": the story so far, this paragraph included, in at most {memory_words} words, calling the '
-        "reader 'you';\n"
-        '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead).'
+        f'"happened": what happened in the paragraph you just wrote, in one sentence of at most {HAPPENED_WORDS} '
+        "words, in the past tense, calling the reader 'you';\n"
+        '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead), each '
+        "a sentence."
     )
     return text + ("\n" + retry_note if retry_note else "")
 
@@ -172,6 +226,8 @@ def update_messages(
     the model is still writing the memory. `standalone` (memory, facts, plan before the turn) asks
     in a fresh prompt instead, as before the cache layout (kept to measure the difference)."""
     instruction = update_instruction(n_plans, memory_words, retry_note, taken)
+    if conversation and conversation[-1]["role"] == "assistant":  # the paragraph's given opening words
+        conversation = conversation[:-1]
     if standalone is not None:
         memory, facts, plan = standalone
         user = (
@@ -192,8 +248,8 @@ def update_schema(n_plans: int) -> dict:
                 "type": "array", "minItems": n_plans, "maxItems": n_plans,
                 "items": {"type": "string", "minLength": 12},
             },
-            "memory": {"type": "string", "minLength": 20},
-            "facts": {"type": "array", "items": {"type": "string", "minLength": 5}, "maxItems": 4},
+            "happened": {"type": "string", "minLength": 20},
+            "facts": {"type": "array", "items": {"type": "string", "minLength": 12}, "maxItems": 4},
         },
-        "required": ["plans", "memory", "facts"],
+        "required": ["plans", "happened", "facts"],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .text import clip_words, overlap
+from .text import clip_words, overlap, sentences, word_count
 
 _TEMPLATES = [
     "Press on boldly toward {thing}.",
@@ -47,3 +47,15 @@ def fallback_memory(previous: str, paragraph: str, budget: int) -> str:
     prev_words = previous.split()
     tail = " ".join(prev_words[-half:]) if prev_words else ""
     return clip_words((tail + " " + paragraph).strip(), budget)
+
+
+def roll_memory(previous: str, happened: str, budget: int) -> str:
+    """The short-term memory after a turn: what it held, then what just happened, its oldest
+    sentences dropped until it fits the budget. The model is asked only for the one new sentence
+    (rewriting the whole memory, the 1.5B model copied the old one out unchanged, turn after turn,
+    and the story circled back to the scene it was stuck on)."""
+    kept = [s.strip() for s in sentences(previous) if s.strip()]
+    new = clip_words(happened, budget)
+    while kept and word_count(" ".join(kept)) + word_count(new) > budget:
+        kept.pop(0)
+    return " ".join([*kept, new])

@@ -20,13 +20,16 @@ from .parsing import (
     CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, clean_paragraph, cut_meta, guard_agency, parse_update, usable_plans,
 )
 from .plan_warmer import PlanWarmer
-from .prompts import Recall, paragraph_messages, warm_messages, update_messages, update_schema, world_brief
-from .repair import fallback_memory, fallback_plans
+from .prompts import (
+    HAPPENED_WORDS, Recall, opening_words, paragraph_messages, update_messages, update_schema, warm_messages, world_brief,
+)
+from .repair import fallback_memory, fallback_plans, roll_memory
 from .state import Game, Node, Persona
 from .text import clean, clip_words, long_enough, word_count
 from .vectors import VectorCache
 
 MAX_PLAN_CHARS = 1000
+FACT_WORDS = 3  # a fact says something ("Vera holds the key"), not only a name ("Cass Delaney")
 
 
 @dataclass
@@ -35,6 +38,7 @@ class TurnOptions:
     paragraph_words: int = 120
     memory_words: int = 150
     recall_k: int = 3
+    recall_skip: int = 4  # the last turns of the path are not recalled (see _recall)
     temperature: float = 0.8
     lore_budget_words: int = 120
     plan_similarity: float = 0.85  # plans closer than this (cosine) are near-duplicates
@@ -215,32 +219,38 @@ class Story:
             yield Delta(seed_text)
         move_on = False
         update = None
+        # the reader's plan as the paragraph's first words, where the model can continue an answer
+        opening = opening_words(plan) if getattr(self.model, "prefill", False) and parent_plan_taken(plan) else ""
         for attempt in range(3):
             if paragraph:
                 break
             messages = conversation = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, plan, opts.paragraph_words, move_on,
-                cache_layout=opts.cache_layout,
+                cache_layout=opts.cache_layout, opening=opening,
             )
             self.last_prompt = messages
             parts: list[str] = []
+            if opening:
+                yield Delta(opening)
             async for item in self._stream(
                 messages, int(opts.paragraph_words * 1.6) + 30, None, llm,
-                until=lambda text: long_enough(text, opts.paragraph_words),  # no token past the length
+                until=lambda text: long_enough(opening + text, opts.paragraph_words),  # no token past the length
             ):
                 if isinstance(item, ModelRestart):
                     parts.clear()
                     yield Restart(item.reason)
+                    if opening:
+                        yield Delta(opening)
                     continue
                 if not parts:
-                    stats.first_word_s = _s(started)
+                    stats.first_word_s = _s(started)  # the model's first word (not the opening given to it)
                     streaming = time.perf_counter()
                 parts.append(item)
                 yield Delta(item)
                 failpoints.hit("generating")
             if parts:
                 stats.stream_s = _s(streaming)
-            paragraph, meta = cut_meta(clean_paragraph("".join(parts)))
+            paragraph, meta = cut_meta(clean_paragraph(opening + "".join(parts)))
             if meta:
                 stats.repairs.append(ECHOED_INSTRUCTIONS)
             paragraph, overreached = guard_agency(paragraph)
@@ -256,7 +266,7 @@ class Story:
             loop_check = asyncio.ensure_future(asyncio.to_thread(self._is_loop, paragraph, path)) if attempt == 0 else None
             got: list = []
             async for event in self._remember(
-                conversation, "".join(parts).strip(), paragraph, (memory_before, facts_before, plan), llm, stats,
+                conversation, (opening + "".join(parts)).strip(), paragraph, (memory_before, facts_before, plan), llm, stats,
                 started, loop_check, got,
             ):
                 yield event
@@ -385,7 +395,7 @@ class Story:
                                        taken=plan if parent_plan_taken(plan) else "")
             warmer = PlanWarmer(self.vectors, paragraph, n, check=lambda p: self._distinct(p, TurnStats(0, 0))[0],
                                 on_ready=on_plans, taken=plan, asked=asked)
-            text = await self._complete(messages, 80 + int(opts.memory_words * 1.5) + 45 * asked + 4 * 30,
+            text = await self._complete(messages, 80 + 2 * HAPPENED_WORDS + 45 * asked + 4 * 30,
                                         update_schema(asked), llm, warmer=warmer)
             up = parse_update(text)
             kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan)
@@ -404,12 +414,16 @@ class Story:
         if len(plans) < n:
             stats.repairs.append(f"filled {n - len(plans)} plan(s)")
             plans = fallback_plans(paragraph, self.game.world, plans, n)
-        memory = up.memory if up and up.memory else ""
-        if not memory:
+        if up and up.happened:
+            memory = roll_memory(memory_before, clean(up.happened), opts.memory_words)
+        elif up and up.memory:  # an answer that wrote a whole memory
+            memory = up.memory
+        else:
             stats.repairs.append("derived memory")
             memory = fallback_memory(memory_before, paragraph, opts.memory_words)
         memory = clip_words(clean(memory), opts.memory_words)
-        facts = [clip_words(clean(f), 20) for f in (up.facts if up else [])][:6] or list(facts_before)
+        facts = [clip_words(clean(f), 20) for f in (up.facts if up else []) if len(f.split()) >= FACT_WORDS][:4]
+        facts = facts or list(facts_before)
         return memory, facts, plans
 
     # --- long-term memory -----------------------------------------------------
@@ -417,7 +431,9 @@ class Story:
         """Paragraphs on the path and lore entries near the plan and memory. The two LanceDB searches
         run at once: each has a fixed cost that would otherwise add up."""
         vec = await asyncio.to_thread(self.vectors.query, plan, memory)
-        older = path[:-1]  # the last paragraph is in the prompt already
+        # the last paragraph is in the prompt, and the turns before it are in the short-term memory: a
+        # paragraph recalled from them is one the model tells again (it did, near word for word)
+        older = path[:-self.options.recall_skip] if self.options.recall_skip > 0 else path
         lore = self.lore()
         hits, similar = await asyncio.gather(
             asyncio.to_thread(self.memory.search_path, vec, self.options.recall_k, older),

@@ -44,6 +44,9 @@ class LLMError(ReaderError):
 
 class ChatModel(Protocol):
     name: str
+    # True when a last assistant message is continued (the answer's first words are given), not
+    # answered anew: the embedded models and Anthropic's; OpenAI-style servers answer it instead
+    prefill: bool
 
     def stream(
         self, messages: list[dict], *, max_tokens: int, temperature: float, json_schema: dict | None = None,

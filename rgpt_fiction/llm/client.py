@@ -73,6 +73,8 @@ class LiteLLMModel:
         self.backoff = backoff
         self.structured = structured
         self.embedded = model.startswith(EMBEDDED_PREFIX)
+        # whether a last assistant message is continued (the answer's first words given), not answered
+        self.prefill = self.embedded or model.startswith("anthropic/")
 
     @property
     def timeout(self) -> float:

@@ -241,14 +241,17 @@ def _generate(llm, messages, params, emit, stop: threading.Event, decoding: Deco
     completion = 0
     finish = None
     llm.rgpt_prompt = (0, 0)
-    stream = llm.create_chat_completion(**kwargs)
+    if messages and messages[-1].get("role") == "assistant" and "response_format" not in kwargs:
+        stream = llm.create_completion(**_continuing(llm, kwargs))  # the answer's first words are given
+    else:
+        stream = llm.create_chat_completion(**kwargs)
     try:
         for chunk in stream:
             if stop.is_set():
                 finish = "cancelled"
                 break
             choice = chunk["choices"][0]
-            text = choice.get("delta", {}).get("content") or ""
+            text = choice.get("text") or choice.get("delta", {}).get("content") or ""
             if text:
                 completion += 1
                 emit(("text", text))
@@ -260,6 +263,36 @@ def _generate(llm, messages, params, emit, stop: threading.Event, decoding: Deco
     if not prompt:
         prompt = len(llm.tokenize(_flatten(messages).encode("utf-8"), add_bos=False))
     emit(("end", finish or "stop", prompt, completion, cached))
+
+
+def _continuing(llm, kwargs: dict) -> dict:
+    """Completion arguments for a chat whose last message is the start of the answer (an assistant
+    message to continue, not to close): the model's chat template renders the messages before it
+    with the answer opened, then the start is appended, so the model writes on from its last word."""
+    messages = kwargs.pop("messages")
+    formatter = _formatter(llm)
+    result = formatter(messages=messages[:-1])
+    text = result.prompt + (messages[-1].get("content") or "")
+    kwargs["prompt"] = llm.tokenize(text.encode("utf-8"), add_bos=not result.added_special, special=True)
+    kwargs["stop"] = [*kwargs.get("stop", []), *(result.stop if isinstance(result.stop, list) else [result.stop])]
+    kwargs["stopping_criteria"] = result.stopping_criteria
+    return kwargs
+
+
+def _formatter(llm):
+    """The model's own chat template (from the GGUF file), opening the answer; made once per model."""
+    if getattr(llm, "rgpt_formatter", None) is None:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        template = llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise EmbeddedModelError("this GGUF file has no chat template, so an answer cannot be continued")
+        eos, bos = llm.token_eos(), llm.token_bos()
+        llm.rgpt_formatter = Jinja2ChatFormatter(
+            template=template, eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
+            bos_token=llm._model.token_get_text(bos) if bos != -1 else "", stop_token_ids=[eos],
+        )
+    return llm.rgpt_formatter
 
 
 # A small model writes much better plans when each must open with an imperative verb

@@ -40,14 +40,18 @@ def improvise(messages: list[dict], json_mode: bool, counter: int) -> str:
     m = re.search(r"What the reader does now: (.*?)\n", user)
     plan = m.group(1) if m else "begin"
     words = " ".join(f"w{counter}x{i}" for i in range(60))
+    if messages[-1]["role"] == "assistant":  # its first words are given: write on from them
+        return f", and the story moves on (scene {counter}). {words}. What now?"
     return f"You {plan.rstrip('.').lower()}, and the story moves on (scene {counter}). {words}. What now?"
 
 
 class ScriptedModel:
     """A ChatModel whose answers are scripted. `calls` records every request."""
 
-    def __init__(self, script: Iterable = (), name: str = "scripted", delay: float = 0.0, improvise: bool = True):
+    def __init__(self, script: Iterable = (), name: str = "scripted", delay: float = 0.0, improvise: bool = True,
+                 prefill: bool = False):
         self.name = name
+        self.prefill = prefill  # continue a last assistant message (its words are not repeated)
         self.script = list(script)
         self.delay = delay
         self.improvise = improvise

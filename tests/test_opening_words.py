@@ -1,0 +1,104 @@
+"""The reader's plan as the first words of the next paragraph: told in the second person, given to a
+model that continues an answer, shown to the reader first, and kept out of what the model is said
+to have written (first word time, copied spans)."""
+
+import json
+
+import pytest
+
+from engine_helpers import drain
+from rgpt_fiction.engine.events import Delta
+from rgpt_fiction.engine.prompts import opening_words
+from rgpt_fiction.llm.scripted import ScriptedModel
+
+
+@pytest.mark.parametrize("plan, told", [
+    ("Hide behind the old well.", "You hide behind the old well"),
+    ("I ask Widow Hester Pike about Lost Side", "You ask Widow Hester Pike about Lost Side"),
+    ("I hide my letter under the floorboards", "You hide your letter under the floorboards"),
+    ("Ask Moss to take me home", "You ask Moss to take you home"),
+    ("I'm leaving the club", "You're leaving the club"),
+    ("I am going to the docks", "You are going to the docks"),
+    ("I was told to wait, so I wait", "You were told to wait, so you wait"),
+    ("please open the door", "You open the door"),
+    ("Question Vera", "You question Vera"),
+])
+def test_a_plan_is_told_as_the_hero_doing_it(plan, told):
+    assert opening_words(plan) == told
+
+
+@pytest.mark.parametrize("plan", [
+    "What is behind the door?",  # a question
+    'Open the door and say "hello"',  # speech: the reader's words are theirs to write
+    "The stranger attacks me",  # not a deed of the hero's
+    "Let's run",
+    "NASA calls",
+    "2 go",
+    "",
+    " ".join(["walk"] * 31),  # too long to tell as one opening
+])
+def test_a_plan_that_cannot_be_told_so_gives_no_opening(plan):
+    assert opening_words(plan) == ""
+
+
+UPDATE = json.dumps({"plans": ["Follow the lamplighter into the fog", "Search the tavern cellar for clues",
+                               "Ask the fishwife about Mara", "Wait on the quay for the bell"],
+                     "memory": "You came to Saltmere looking for Mara, and the lamplighter knows something.",
+                     "facts": ["Mara is missing"]})
+REST = (", and the fog closes behind you like a curtain. Somewhere above, the lighthouse lamp turns, "
+        "and a bell answers it from the water. The lamplighter's footsteps stop. A boat knocks against "
+        "the steps below, and in it lies Mara's red scarf, soaked through.")
+
+
+async def test_a_model_that_continues_answers_writes_on_from_the_plan(open_game, world):
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model, paragraph_words=30)
+    await drain(story.start())
+    model.push(REST, UPDATE)
+    events = [e async for e in story.play("Hide behind the old well.")]
+    deltas = [e.text for e in events if isinstance(e, Delta)]
+    assert deltas[0] == "You hide behind the old well"  # the reader sees their plan happen first
+    paragraph_call, update_call = model.calls[-2:]
+    assert paragraph_call["messages"][-1] == {"role": "assistant", "content": "You hide behind the old well"}
+    done = events[-1]
+    assert done.node.paragraph.startswith("You hide behind the old well, and the fog closes behind you")
+    # the update continues the conversation with the whole paragraph as written, opening included
+    said = [m for m in update_call["messages"] if m["role"] == "assistant"]
+    assert len(said) == 1 and said[0]["content"].startswith("You hide behind the old well, and the fog")
+    assert update_call["messages"][-1]["role"] == "user"
+
+
+async def test_the_opening_is_not_the_model_s_first_word_nor_a_copy(open_game, world):
+    from rgpt_fiction.quality import turn_quality
+
+    model = ScriptedModel(improvise=False, prefill=True, delay=0.01)
+    story, _ = open_game(model, paragraph_words=30)
+    await drain(story.start())
+    plan = "Follow the lamplighter along the harbour wall past the chandler's shop"  # 11 words, in the prompt
+    model.push(REST, UPDATE)
+    _, done = await drain(story.play(plan))
+    assert done.stats.first_word_s is not None and done.stats.first_word_s > 0
+    q = turn_quality(story.game, done.node, story.last_prompt, done.stats)
+    assert q.copied_rate == 0.0  # the given opening repeats the plan's words; the model copied nothing
+
+
+async def test_a_model_that_cannot_continue_gets_no_opening(open_game, world):
+    model = ScriptedModel(improvise=False)  # like OpenAI's servers: a last assistant message is answered
+    story, _ = open_game(model, paragraph_words=30)
+    await drain(story.start())
+    model.push("You hide behind the well" + REST, UPDATE)
+    _, done = await drain(story.play("Hide behind the old well."))
+    assert model.calls[-2]["messages"][-1]["role"] == "user"
+    assert done.node.paragraph.startswith("You hide behind the well, and the fog")
+
+
+async def test_the_opening_turn_and_a_question_get_no_opening(open_game, world):
+    model = ScriptedModel(improvise=False, prefill=True)
+    bare = world.model_copy(update={"opening": ""})
+    story, _ = open_game(model, the_world=bare, paragraph_words=30)
+    model.push("You stand on the quay at dusk" + REST, UPDATE)
+    await drain(story.start())
+    assert model.calls[0]["messages"][-1]["role"] == "user"
+    model.push("You wonder" + REST, UPDATE)
+    await drain(story.play("What lies under the water?", own=True))
+    assert model.calls[-2]["messages"][-1]["role"] == "user"

@@ -1,0 +1,67 @@
+"""The short-term memory as the recurrence keeps it: the model tells what happened in one sentence,
+the game adds it to the memory and drops the oldest sentences past the budget (asked to rewrite the
+whole memory, the 1.5B model copied the old one out unchanged turn after turn)."""
+
+import json
+
+from engine_helpers import drain
+from rgpt_fiction.engine.parsing import parse_update
+from rgpt_fiction.engine.repair import roll_memory
+from rgpt_fiction.engine.text import word_count
+from rgpt_fiction.llm.scripted import ScriptedModel
+
+PLANS = ["Follow the lamplighter into the fog", "Search the tavern cellar for clues",
+         "Ask the fishwife about Mara", "Wait on the quay for the bell"]
+PARA = ("The lamplighter lowers his pole and studies you for a long moment. Then he points at the lighthouse, "
+        "where a lamp is burning that nobody has lit in twenty years, and walks away without a word.")
+
+
+def answer(happened: str, facts=("Mara has been missing since Tuesday",)) -> str:
+    return json.dumps({"plans": PLANS, "happened": happened, "facts": list(facts)})
+
+
+def test_the_memory_keeps_what_it_held_and_adds_what_happened():
+    memory = roll_memory("You came to Saltmere for Mara. The fog was thick.", "You asked the lamplighter.", 150)
+    assert memory == "You came to Saltmere for Mara. The fog was thick. You asked the lamplighter."
+
+
+def test_the_oldest_sentences_go_first_when_the_memory_is_full():
+    old = " ".join(f"Event number {i} took place on the quay." for i in range(30))  # 240 words
+    memory = roll_memory(old, "You saw the lamp burning in the lighthouse.", 60)
+    assert word_count(memory) <= 60
+    assert memory.endswith("You saw the lamp burning in the lighthouse.")
+    assert "Event number 29 took place" in memory and "Event number 0 " not in memory
+
+
+def test_the_happened_sentence_is_read_from_json_and_from_labels():
+    assert parse_update(answer("You followed the lamplighter to the lighthouse.")).happened.startswith("You followed")
+    labelled = parse_update("Plans:\n1. Go\n2. Stay\nWhat happened: You met the lamplighter on the quay.\n")
+    assert labelled.happened == "You met the lamplighter on the quay."
+    assert "missing memory" not in labelled.problems
+
+
+async def test_a_turn_adds_its_sentence_to_the_memory_instead_of_replacing_it(open_game):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    before = story.node.memory
+    model.push(PARA, answer("You watched the lamplighter point at the burning lighthouse."))
+    _, done = await drain(story.play(story.plans[0]))
+    memory = done.node.memory
+    assert memory.endswith("You watched the lamplighter point at the burning lighthouse.")
+    assert word_count(memory) <= story.options.memory_words
+    kept = before.split(". ")[-1]  # the newest part of the old memory is still there
+    assert kept.rstrip(".") in memory
+    # the update asked for one sentence, not a whole memory
+    assert '"happened"' in model.calls[-1]["messages"][-1]["content"]
+    assert "happened" in model.calls[-1]["json_schema"]["required"]
+
+
+async def test_facts_that_name_no_fact_are_dropped(open_game):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(PARA, answer("You met the lamplighter.", facts=["Cass Delaney", "the blacksmith",
+                                                                "The lighthouse lamp burns again"]))
+    _, done = await drain(story.play(story.plans[0]))
+    assert done.node.facts == ["The lighthouse lamp burns again"]
