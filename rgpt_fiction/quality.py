@@ -185,22 +185,12 @@ def plan_followed(plan: str, paragraph: str) -> float:
     return round(len(wanted & have) / len(wanted), 4)
 
 
-_SENTENCE = re.compile(r"[^\s.!?…][^.!?…]*[.!?…]*[\"'”’)]*")
-RETOLD = 0.8  # cosine (all-MiniLM-L6-v2) at which a sentence tells again what an earlier one told
+def retold_rate(paragraph: str, earlier: list[str], embed) -> float:
+    """Share of the paragraph's sentences that tell again, in any words, what a sentence of the
+    `earlier` paragraphs told (the retelling 8-word spans miss; `engine.retelling`)."""
+    from .engine.retelling import retold_rate as rate
 
-
-def retold_rate(paragraph: str, earlier: list[str], embed, threshold: float = RETOLD) -> float:
-    """Share of the paragraph's sentences that tell again what a sentence of the `earlier` paragraphs
-    told, in any words: the retelling that 8-word spans miss ("The dust starts to move again in a
-    strange shimmering pattern" a turn after "The dust starts to move again, creating a strange
-    shimmering pattern"). `embed(texts)` gives unit vectors (the game's embedder)."""
-    own = [s for s in _SENTENCE.findall(paragraph or "") if len(s.split()) >= 4]
-    before = [s for p in earlier for s in _SENTENCE.findall(p or "") if len(s.split()) >= 4]
-    if not own or not before:
-        return 0.0
-    vecs = embed(own + before)
-    sims = vecs[: len(own)] @ vecs[len(own):].T
-    return round(float((sims.max(axis=1) >= threshold).mean()), 4)
+    return rate(paragraph, earlier, embed)
 
 
 @dataclass

@@ -65,3 +65,25 @@ async def test_facts_that_name_no_fact_are_dropped(open_game):
                                                                 "The lighthouse lamp burns again"]))
     _, done = await drain(story.play(story.plans[0]))
     assert done.node.facts == ["The lighthouse lamp burns again"]
+
+
+def test_a_sentence_the_memory_holds_is_not_added_again_and_a_long_answer_is_cut():
+    memory = roll_memory("You heard a faint crackling sound. The dust stopped.",
+                         "You heard a faint crackling sound! You ran to the steps. You fell. You rose again.", 150)
+    assert memory == "You heard a faint crackling sound. The dust stopped. You ran to the steps."
+    long = roll_memory("", "You walked " + "and walked " * 60 + "home.", 150)
+    assert word_count(long) <= 46
+
+
+async def test_what_the_memory_already_tells_in_other_words_is_not_added(open_game):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(PARA, answer("You saw the dust creeping toward Lost Side. You found Sam's hat by the creek."))
+    await drain(story.play(story.plans[0]))
+    model.push("At the widow's door you hold out the hat. She takes it in both hands and, for the first time "
+               "since the shooting, she weeps, and then she tells you who sold Sam the silver ore.",
+               answer("The dust crept toward Lost Side again. You gave Sam's hat to the widow."))
+    _, done = await drain(story.play(story.plans[1]))
+    assert done.node.memory.count("Lost Side") == 1  # told once, not every turn it is told again
+    assert done.node.memory.endswith("You gave Sam's hat to the widow.")

@@ -153,3 +153,22 @@ def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
         "his cup to you.\nThe cup is empty, and the King laughs as though he had planned it.", True)
     short = "The next paragraph. It is about 120 words. The boat knocks against the steps."
     assert cut_meta(short) == (short, False)  # too little story would remain: nothing is lost
+
+
+async def test_a_paragraph_that_retells_the_last_one_in_other_words_is_a_loop(open_game, world):
+    """Below the whole-paragraph cosine, but most of its sentences tell again what the last one told."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    first = ("You hear a faint crackling sound from the mine. The dust starts to move again, creating a strange "
+             "shimmering pattern. The lamps of Lost Side flicker in the empty windows. Widow Pike stops singing.")
+    model.push(first, upd())
+    await drain(story.play(story.plans[0]))
+    retold = ("You ask the blacksmith where the dust comes from. From the mine there comes a faint crackling "
+              "sound. Again the dust begins to move in a strange shimmering pattern. In the empty windows "
+              "of Lost Side the lamps flicker.")
+    fresh = ["Climb down into the mine", "Ask Widow Pike what she saw", "Run to the marshal's office"]
+    model.push(retold, upd(fresh), NEW, upd(fresh))
+    events = await collect(story.play(story.plans[0]))
+    assert any(isinstance(e, Restart) for e in events)
+    assert story.node.paragraph == NEW and "loop" in story.last_stats.repairs

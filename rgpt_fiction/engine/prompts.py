@@ -112,8 +112,8 @@ def paragraph_messages(
     user = head + recalled + (
         f"What the reader does now: {clip_words(plan, BUDGET['plan'])}\n\n"
         f"Write the next paragraph of the story, about {words} words, in which the reader does this "
-        "and the people and places around them respond. Call the reader 'you'. Stop at a moment of "
-        "tension, before the hero acts again. Write only the paragraph."
+        "and the people and places around them respond with something new. Call the reader 'you'. End "
+        "when the hero must decide what to do next. Write only the paragraph."
     )
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."
@@ -208,8 +208,9 @@ def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", ta
         f'"plans": exactly {n_plans} different things the reader could do next{done} ({kinds_text}), each a '
         "short command of 4 to 12 words in English that starts with a verb (Go…, Ask…, Hide…) and names who or "
         "what it is about;\n"
-        f'"happened": what happened in the paragraph you just wrote, in one sentence of at most {HAPPENED_WORDS} '
-        "words, in the past tense, calling the reader 'you';\n"
+        f'"happened": the event of the paragraph you just wrote, in one sentence of at most {HAPPENED_WORDS} '
+        "words in the past tense: who did what, and what changed (not what was seen or felt), calling the "
+        "reader 'you';\n"
         '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead), each '
         "a sentence."
     )

@@ -49,13 +49,21 @@ def fallback_memory(previous: str, paragraph: str, budget: int) -> str:
     return clip_words((tail + " " + paragraph).strip(), budget)
 
 
+HAPPENED_SENTENCES = 2  # of the model's answer, at most
+HAPPENED_MAX_WORDS = 45
+SAME_SENTENCE = 0.7  # word overlap at which a sentence says what a memory sentence says
+
+
 def roll_memory(previous: str, happened: str, budget: int) -> str:
     """The short-term memory after a turn: what it held, then what just happened, its oldest
     sentences dropped until it fits the budget. The model is asked only for the one new sentence
     (rewriting the whole memory, the 1.5B model copied the old one out unchanged, turn after turn,
     and the story circled back to the scene it was stuck on)."""
     kept = [s.strip() for s in sentences(previous) if s.strip()]
-    new = clip_words(happened, budget)
+    told = [s.strip() for s in sentences(happened) if s.strip()][:HAPPENED_SENTENCES]
+    # what the memory already says is not said twice (the model copied memory sentences into its answer)
+    told = [s for s in told if all(overlap(s, k) <= SAME_SENTENCE for k in kept)]
+    new = clip_words(" ".join(told), min(budget, HAPPENED_MAX_WORDS))
     while kept and word_count(" ".join(kept)) + word_count(new) > budget:
         kept.pop(0)
-    return " ".join([*kept, new])
+    return " ".join([*kept, new]) if new else " ".join(kept)

@@ -24,6 +24,7 @@ from .prompts import (
     HAPPENED_WORDS, Recall, opening_words, paragraph_messages, update_messages, update_schema, warm_messages, world_brief,
 )
 from .repair import fallback_memory, fallback_plans, roll_memory
+from .retelling import retold_rate, story_sentences
 from .state import Game, Node, Persona
 from .text import clean, clip_words, long_enough, word_count
 from .vectors import VectorCache
@@ -44,6 +45,7 @@ class TurnOptions:
     plan_similarity: float = 0.85  # plans closer than this (cosine) are near-duplicates
     loop_similarity: float = 0.92  # a paragraph closer than this to a recent one is a loop
     loop_window: int = 3
+    retold_loop: float = 0.5  # a paragraph whose sentences are this much retold is a loop
     # the prompt laid out for the cache: the update continues the paragraph's conversation and the
     # known start of the next prompt is evaluated while the reader reads (False: the layout before)
     cache_layout: bool = True
@@ -415,7 +417,8 @@ class Story:
             stats.repairs.append(f"filled {n - len(plans)} plan(s)")
             plans = fallback_plans(paragraph, self.game.world, plans, n)
         if up and up.happened:
-            memory = roll_memory(memory_before, clean(up.happened), opts.memory_words)
+            told = await asyncio.to_thread(self._not_yet_remembered, clean(up.happened), memory_before)
+            memory = roll_memory(memory_before, told, opts.memory_words)
         elif up and up.memory:  # an answer that wrote a whole memory
             memory = up.memory
         else:
@@ -452,11 +455,21 @@ class Story:
         return recalls
 
     def _is_loop(self, paragraph: str, path: list[int]) -> bool:
+        """The paragraph repeats the story: as a whole it is close to a recent one, or most of its
+        sentences tell again what the recent ones told (in other words: `retelling`)."""
         recent = [self.game.nodes[i].paragraph for i in path[-self.options.loop_window:]]
         vecs = self.vectors.many([paragraph, *recent])
         if not recent:
             return False
-        return float((vecs[1:] @ vecs[0]).max()) > self.options.loop_similarity
+        if float((vecs[1:] @ vecs[0]).max()) > self.options.loop_similarity:
+            return True
+        return retold_rate(paragraph, recent, self.embedder.embed) >= self.options.retold_loop
+
+    def _not_yet_remembered(self, happened: str, memory: str) -> str:
+        """The sentences of `happened` that the memory does not already tell, in any words (the model
+        tells the scene it is stuck on again: "the dust is moving towards Lost Side", turn after turn)."""
+        return " ".join(s for s in story_sentences(happened) or [happened]
+                        if not memory or retold_rate(s, [memory], self.embedder.embed) == 0.0)
 
     def _distinct(self, plans: list[str], stats: TurnStats) -> tuple[list[str], list[str]]:
         """Drop plans that say the same as an earlier one in other words (embedding similarity)."""
