@@ -22,10 +22,11 @@ def _reader_errors() -> list[type]:
     from rgpt_fiction.memory.embedder import EmbedderError
     from rgpt_fiction.saves.lock import SlotLocked
     from rgpt_fiction.saves.slot import BackupAvailable, SlotError
+    from rgpt_fiction.ui.storyteller import NoStoryteller
     from rgpt_fiction.world.load import WorldError
 
     return [CliError, SettingsError, TurnError, PlanError, LLMError, EmbeddedModelError, ModelFileError,
-            EmbedderError, SlotLocked, SlotError, BackupAvailable, WorldError]
+            EmbedderError, SlotLocked, SlotError, BackupAvailable, WorldError, NoStoryteller]
 
 
 @pytest.mark.parametrize("cls", _reader_errors(), ids=lambda c: c.__name__)
