@@ -4,7 +4,7 @@ For the default storyteller (`embedded/qwen-1.5b`) and the fast tier (`embedded/
 the prompt laid out for the cache (the update continues the paragraph's conversation; the known
 start of the next prompt is evaluated while the reader reads) and with the layout before, side by
 side in one run: a fresh game played by a simulated reader who reads each paragraph at
-`READING_WPM` words a minute before picking (`headless.autoplay --reading-wpm`). Per turn, from
+`READING_WPM` words a minute before picking (`autoplay --reading-wpm`). Per turn, from
 `TurnStats`: `first_word_s` (pick -> first word), `plans_shown_s` minus the paragraph's own
 streaming time, `turn_s` (pick -> stored), `prompt_tokens_evaluated` (after cache reuse, from
 llama.cpp's own prefix match), `tokens_per_s`, paragraph words.
@@ -32,7 +32,8 @@ def _median(values):
 async def _play(model_name: str, cache_layout: bool, turns: int, folder: Path, log) -> list[dict]:
     from rgpt_fiction.engine.state import Persona
     from rgpt_fiction.engine.story import TurnOptions
-    from rgpt_fiction.headless import Printer, autoplay
+    from rgpt_fiction.autoplay import autoplay
+    from rgpt_fiction.headless import Printer
     from rgpt_fiction.llm.client import LiteLLMModel
     from rgpt_fiction.saves.slot import Slot
     from rgpt_fiction.session import open_story

@@ -101,7 +101,7 @@ def run_baselines(story, turns: int, reembed_max: int, rate: float | None, size:
     for _ in range(turns):
         plan, para = common.plan_text(rng), common.paragraph(rng)
         last = ref.texts[-1]
-        res.append(ref.turn(plan, para, lambda rec: engine_prompt_tokens(
+        res.append(ref.turn(plan, para, lambda rec, last=last, plan=plan, para=para: engine_prompt_tokens(
             story.brief, node.memory, node.facts, rec, last, plan, para, opts)))
     out["reference_ram"] = {
         "median_ms": median([r["overhead_ms"] for r in res]), "p95_ms": p95([r["overhead_ms"] for r in res]),

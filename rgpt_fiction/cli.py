@@ -15,8 +15,10 @@ import asyncio
 import sys
 from pathlib import Path
 
+from .errors import ReaderError
 
-class CliError(Exception):
+
+class CliError(ReaderError):
     pass
 
 
@@ -138,11 +140,11 @@ def _open(args, settings, new_persona=True):
     from .engine.state import Persona
     from .factory import make_embedder, make_model, prepare_model, turn_options
     from .headless import ProgressLine
-    from .saves.slot import Slot
+    from .saves.shelf import Shelf
     from .session import open_story
     from .world import load_world
 
-    slot = Slot(settings.saves_dir, args.slot)
+    slot = Shelf(settings.saves_dir).slot(args.slot)
     world = persona = None
     if not slot.exists():
         if not args.world:
@@ -181,7 +183,8 @@ def cmd_play(args) -> int:
 
 
 def cmd_autoplay(args) -> int:
-    from .headless import Printer, autoplay
+    from .autoplay import autoplay
+    from .headless import Printer
 
     settings = _settings(args)
     if args.turns < 0:
@@ -206,10 +209,10 @@ def cmd_autoplay(args) -> int:
 def cmd_saves(args) -> int:
     import time
 
-    from .saves.slot import list_slots
+    from .saves.shelf import Shelf
 
     settings = _settings(args)
-    infos = list_slots(settings.saves_dir)
+    infos = Shelf(settings.saves_dir).slots()
     if not infos:
         print(f"no save slots in {settings.saves_dir}")
         return 0
@@ -225,10 +228,10 @@ def cmd_saves(args) -> int:
 
 def cmd_export(args) -> int:
     from .engine.export import export_json, export_markdown
-    from .saves.slot import Slot
+    from .saves.shelf import Shelf
 
     settings = _settings(args)
-    game = Slot(settings.saves_dir, args.slot).load()
+    game = Shelf(settings.saves_dir).slot(args.slot).load()
     text = export_markdown(game) if args.format == "md" else export_json(game)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
@@ -283,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 - the reader sees a clear message, never a traceback
+    except Exception as exc:  # the reader sees a clear message, never a traceback; a real bug is raised again
         from .errors import describe
 
         message = describe(exc)

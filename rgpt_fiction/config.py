@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from .errors import ReaderError
 from .llm.embedded import DEFAULT_MODEL
 
 # The settings the settings screen edits (and rewrites); other keys in the file are kept as they are.
@@ -62,7 +63,7 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_path()))
 
 
-class SettingsError(Exception):
+class SettingsError(ReaderError):
     pass
 
 

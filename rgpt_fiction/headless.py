@@ -1,35 +1,20 @@
-"""Plain line mode: play in any terminal or pipe, and the autoplay writer mode."""
+"""Plain line mode: play in any terminal or pipe. Its commands are the story verbs of `verbs.py`; the
+printing (streamed paragraphs, plans, notes) is shared with the autoplay writer mode."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-import random
+import inspect
 import textwrap
 import threading
-from typing import AsyncIterator, TextIO, assert_never
+from typing import AsyncIterator, Callable, TextIO, assert_never
 
 from .engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnError, TurnEvent
 from .engine.parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS
 from .engine.story import PlanError, Story
-from .errors import transient
 from .engine.tree import render_tree
-from .world.model import World
-
-COMMANDS = {
-    "/undo": "go back one turn",
-    "/redo": "go forward again along the branch you came from",
-    "/retry": "write the current turn again (the old version is kept as an alternative)",
-    "/alt next": "show the next version of this turn",
-    "/alt prev": "show the previous version of this turn",
-    "/tree": "print the tree of turns (current marked with *)",
-    "/goto ID": "jump to the turn with that id",
-    "/memory": "show the short-term memory and the facts",
-    "/plans": "show the last paragraph and the plans again (an empty line does too)",
-    "/help": "this list",
-    "/quit": "save and leave (so does the end of input, ctrl+d)",
-}
-
+from .errors import transient
+from .verbs import commands, parse_command
 
 class Printer:
     def __init__(self, out: TextIO, width: int = 80):
@@ -194,43 +179,67 @@ def _show_state(story: Story, printer: Printer) -> None:
 
 def _help(printer: Printer) -> None:
     printer.line("Type a plan's number to take it, or write what you do next. Commands:")
-    for name, what in COMMANDS.items():
-        printer.line(f"  {name:10} {what}")
+    for verb in commands():
+        printer.line(f"  {verb.usage:10} {verb.help}")
+
+
+QUIT = object()  # what the /quit handler returns
+
+
+async def _retry(story: Story, printer: Printer):
+    try:
+        await run_turn(story.retry(), printer)
+    except TurnError as exc:
+        printer.line(f"The turn failed: {exc}\n{_AFTER_FAILURE[transient(exc)]}")
+
+
+def _tree(story: Story, printer: Printer):
+    printer.line("The tree of turns (* where you are, > the path to it, [id] for /goto):")
+    printer.line(render_tree(story.game))
+
+
+def _goto(story: Story, printer: Printer, arg: str):
+    if arg.isdigit() and int(arg) in story.game.nodes:
+        return story.goto(int(arg))
+    printer.line(f"There is no turn {arg!r} to go to: /tree shows the turns with their ids.")
+    return None
+
+
+def _memory(story: Story, printer: Printer):
+    printer.line("Short-term memory: " + story.node.memory)
+    printer.line("Facts: " + ("; ".join(story.node.facts) or "(none)"))
+
+
+# Each line-mode verb (rgpt_fiction.verbs) and what it does: (story, printer, argument) -> the turn moved to,
+# if any (the paragraph and plans are shown again), or QUIT.
+HANDLERS: dict[str, Callable[[Story, Printer, str], object]] = {
+    "undo": lambda story, printer, _: story.undo() or printer.line("(already at the opening)"),
+    "redo": lambda story, printer, _: story.redo() or printer.line("(nothing to redo)"),
+    "retry": lambda story, printer, _: _retry(story, printer),
+    "alt_prev": lambda story, printer, _: story.alt(-1) or printer.line("(no other version that way)"),
+    "alt_next": lambda story, printer, _: story.alt(1) or printer.line("(no other version that way)"),
+    "tree": lambda story, printer, _: _tree(story, printer),
+    "goto": _goto,
+    "memory": lambda story, printer, _: _memory(story, printer),
+    "plans": lambda story, printer, _: _show_state(story, printer),
+    "help": lambda story, printer, _: _help(printer),
+    "leave": lambda story, printer, _: QUIT,
+}
 
 
 async def _command(story: Story, line: str, printer: Printer) -> bool:
     """Run a /command. Returns False when the reader wants to quit."""
-    cmd, _, arg = line.partition(" ")
-    arg = arg.strip()
-    moved = None
-    if cmd == "/quit":
-        return False
-    if cmd == "/undo":
-        moved = story.undo() or printer.line("(already at the opening)")
-    elif cmd == "/redo":
-        moved = story.redo() or printer.line("(nothing to redo)")
-    elif cmd == "/retry":
-        try:
-            await run_turn(story.retry(), printer)
-        except TurnError as exc:
-            printer.line(f"The turn failed: {exc}\n{_AFTER_FAILURE[transient(exc)]}")
-    elif cmd == "/alt" and arg in ("next", "prev"):
-        moved = story.alt(1 if arg == "next" else -1) or printer.line("(no other version that way)")
-    elif cmd == "/tree":
-        printer.line("The tree of turns (* where you are, > the path to it, [id] for /goto):")
-        printer.line(render_tree(story.game))
-    elif cmd == "/plans":
-        _show_state(story, printer)
-    elif cmd == "/help":
-        _help(printer)
-    elif cmd == "/goto" and arg.isdigit() and int(arg) in story.game.nodes:
-        moved = story.goto(int(arg))
-    elif cmd == "/memory":
-        printer.line("Short-term memory: " + story.node.memory)
-        printer.line("Facts: " + ("; ".join(story.node.facts) or "(none)"))
-    else:
+    parsed = parse_command(line)
+    if parsed is None:
         printer.line(f"Unknown command {line!r}.")
         _help(printer)
+        return True
+    verb, arg = parsed
+    moved = HANDLERS[verb.name](story, printer, arg)
+    if inspect.isawaitable(moved):
+        moved = await moved
+    if moved is QUIT:
+        return False
     if moved is not None:
         _show_state(story, printer)
     if story.save_error:
@@ -313,77 +322,8 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
             printer.line(f"Warning: not saved ({story.save_error}); the story is kept in memory.")
 
 
-TYPED_FORMS = ("I ask {person} about {thing}", "I go looking for {person}", "I search for {thing}")
-
-
-def typed_plan(world: World, rng: random.Random) -> str:
-    """What a simulated reader types instead of picking: the world's own people and things."""
-    people = [c.name for c in world.characters] or ["someone who knows"]
-    things = [k for e in world.lore for k in e.keys[:1]] or ["a way forward"]
-    form = rng.choice(TYPED_FORMS)
-    return form.format(person=rng.choice(people), thing=rng.choice(things))
-
-
-def reading_pause(stats, words: int, wpm: float, since: float) -> float:
-    """Seconds still to wait, after the turn is stored, before a reader reading at `wpm` words a minute
-    picks: they read from the first word on screen and pick once done and the plans are shown.
-    `since` is how long ago the turn began (the previous pick)."""
-    if not wpm:
-        return 0.0
-    first = stats.first_word_s or 0.0
-    pick = max(stats.plans_shown_s or 0.0, first + words / wpm * 60)
-    return max(0.0, pick - since)
-
-
 def _is_tty(stream) -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
-
-
-async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, stats_file: TextIO | None = None,
-                   quiet: bool = False, typed_every: int = 0, reading_wpm: float = 0) -> list[dict]:
-    """The writer mode: a simulated reader picks a plan each turn (seeded); with `typed_every` N it
-    types a plan of its own every Nth turn; with `reading_wpm` it takes as long to pick as a person
-    reading the paragraph at that speed (the storyteller works ahead meanwhile). Each turn's stats
-    carry its quality measures."""
-    import time
-    from dataclasses import asdict
-
-    from .quality import turn_quality
-
-    rng = random.Random(seed)
-    rows: list[dict] = []
-
-    def record(done):
-        row = asdict(done.stats)
-        if done.node.model != "(world seed)":
-            row["quality"] = asdict(turn_quality(story.game, done.node, story.last_prompt, done.stats,
-                                                 embed=story.embedder.embed))
-        row["own_plan"] = done.node.own_plan
-        rows.append(row)
-        if stats_file:
-            stats_file.write(json.dumps(row, ensure_ascii=False) + "\n")
-            stats_file.flush()
-
-    if not story.game.nodes:
-        done = await run_turn(story.start(), printer, stream=not quiet)
-        record(done)
-    for i in range(turns):
-        if typed_every and (i + 1) % typed_every == 0:
-            plan, own = typed_plan(story.game.world, rng), True
-            label = "(typed)"
-        else:
-            choice = rng.randrange(len(story.plans))
-            plan, own = story.plans[choice], False
-            label = f"{choice + 1}."
-        if not quiet:
-            printer.line(f"> {label} {plan}\n")
-        began = time.perf_counter()
-        done = await run_turn(story.play(plan, own=own), printer, stream=not quiet)
-        record(done)
-        if reading_wpm and i + 1 < turns:
-            await asyncio.sleep(reading_pause(done.stats, done.stats.paragraph_words, reading_wpm,
-                                              time.perf_counter() - began))
-    return rows

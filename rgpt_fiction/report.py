@@ -179,7 +179,7 @@ def quality_section(played: list[dict]) -> list[str]:
         f"- Turns whose plans are all usable actions: {100 * s['plans_ok']:.0f} %; problems: "
         f"{dict(s['plan_problems']) or 'none'}",
         f"- Turns with all plans from the model (none filled by the game): {100 * s['model_plans']:.0f} %",
-        f"- Typed plans taken up (share of their content words in the next paragraph): "
+        "- Typed plans taken up (share of their content words in the next paragraph): "
         + (f"{s['plan_followed']:.2f} over {s['typed']} typed plans" if s["typed"] else "no typed plans"),
         f"- Paragraph words: median {s['words_median']:.0f}",
         "",

@@ -14,7 +14,7 @@ from .engine.options import TurnOptions
 from .engine.state import Game, Persona
 from .engine.story import Story, new_game
 from .llm.base import ChatModel
-from .memory.embedder import TextEmbedder
+from .memory.rows import TextEmbedder
 from .memory.rows import LORE_NODE, MemoryRow
 from .memory.store import MemoryStore
 from .saves.slot import Slot

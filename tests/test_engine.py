@@ -9,7 +9,6 @@ from rgpt_fiction.engine.events import TurnDone, TurnError
 from rgpt_fiction.engine.story import PlanError
 from rgpt_fiction.llm.base import LLMError
 from rgpt_fiction.llm.scripted import ScriptedModel
-from rgpt_fiction.saves.slot import Slot
 
 
 def upd(memory="You came to Saltmere looking for Mara.", plans=None, facts=()):

@@ -8,10 +8,11 @@ import pytest
 from engine_helpers import drain
 from rgpt_fiction.llm.scripted import ScriptedModel
 from rgpt_fiction.memory.rows import MemoryRow
-from rgpt_fiction.memory.store import MemoryStore
 from rgpt_fiction.saves.atomic import atomic_write
 from rgpt_fiction.saves.lock import SlotLocked
-from rgpt_fiction.saves.slot import Slot, SlotError, check_slot_name, list_slots
+from rgpt_fiction.saves.names import check_slot_name
+from rgpt_fiction.saves.shelf import Shelf
+from rgpt_fiction.saves.slot import Slot, SlotError
 from rgpt_fiction.session import open_story
 
 
@@ -89,7 +90,7 @@ def test_corrupt_state_names_the_file_and_backup_loads(tmp_path):
     slot.state_path.write_text(json.dumps({"format": 99}))
     with pytest.raises(SlotError, match="save format 99"):
         slot.load()
-    infos = list_slots(tmp_path)
+    infos = Shelf(tmp_path).slots()
     assert infos[0].name == "broken" and "format" in infos[0].error
 
 

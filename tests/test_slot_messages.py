@@ -10,7 +10,9 @@ from engine_helpers import drain
 from rgpt_fiction.engine.state import Persona
 from rgpt_fiction.engine.story import new_game
 from rgpt_fiction.llm.scripted import ScriptedModel
-from rgpt_fiction.saves.slot import Slot, SlotError, check_slot_name, list_slots
+from rgpt_fiction.saves.names import check_slot_name
+from rgpt_fiction.saves.shelf import Shelf
+from rgpt_fiction.saves.slot import Slot, SlotError
 
 
 @pytest.mark.parametrize("name, says, not_says", [
@@ -47,7 +49,7 @@ async def test_a_hand_edited_current_turn_is_named_and_listed_as_broken(open_gam
         Slot(saves, "s").load()
     message = str(err.value)
     assert '"current": 99' in message and "3 turns" in message and "field: 99" not in message
-    [info] = list_slots(saves)
+    [info] = Shelf(saves).slots()
     assert info.error and '"current": 99' in info.error  # `saves list` and the Load screen say so too
 
 
@@ -80,7 +82,7 @@ async def test_a_slot_with_header_and_backup_unreadable_is_recovered_from_its_jo
     with pytest.raises(SlotError) as err:
         Slot(saves, "s").load()
     assert "holds 3 turns" in str(err.value) and "Recover" in str(err.value)
-    [info] = list_slots(saves)
+    [info] = Shelf(saves).slots()
     assert "holds 3 turns" in info.error
 
     again = Slot(saves, "s")
@@ -90,7 +92,7 @@ async def test_a_slot_with_header_and_backup_unreadable_is_recovered_from_its_jo
     assert (again.path / "state.json.broken").read_text() == "{ torn"
     loaded = Slot(saves, "s").load()
     assert [n.paragraph for n in loaded.path()] == paragraphs and loaded.current == recovered.current
-    [info] = list_slots(saves)
+    [info] = Shelf(saves).slots()
     assert not info.error and info.turns == 2
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import rgpt_fiction
-from rgpt_fiction.world import WorldError, default_worlds_dirs, load_world
+from rgpt_fiction.world import default_worlds_dirs, load_world
 from rgpt_fiction.cli import parse_args
 from rgpt_fiction.world.commands import run_worlds, template_text
 
@@ -42,8 +41,8 @@ def test_validate_reports_every_problem_one_per_line_and_fails():
     assert code == 1
     lines = out.splitlines()
     assert f"ok: {good}" in lines
-    assert sum(1 for l in lines if l.startswith(f"{bad}:")) == 7
-    assert any(l.startswith(f"{FIX / 'binary.toml'}: ") and "binary" in l for l in lines)
+    assert sum(1 for row in lines if row.startswith(f"{bad}:")) == 7
+    assert any(row.startswith(f"{FIX / 'binary.toml'}: ") and "binary" in row for row in lines)
     assert lines[-1] == "2 of 3 files have problems"
     assert "Traceback" not in out
 
@@ -99,11 +98,11 @@ def test_list_shows_title_genre_and_file_and_broken_ones(tmp_path, monkeypatch):
     assert code == 0
     for p in SHELF:
         w = load_world(p)
-        line = next(l for l in out.splitlines() if l.endswith(p.name))
+        line = next(row for row in out.splitlines() if row.endswith(p.name))
         assert w.title in line and w.genre in line
-    mine = next(l for l in out.splitlines() if l.endswith("mine.toml"))
+    mine = next(row for row in out.splitlines() if row.endswith("mine.toml"))
     assert mine.startswith("Minimal") and " - " in mine
-    broken = next(l for l in out.splitlines() if "typo.toml" in l)
+    broken = next(row for row in out.splitlines() if "typo.toml" in row)
     assert "premise" in broken and "(+2 more)" in broken
     assert "1 broken world file" in out
 

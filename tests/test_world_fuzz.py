@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rgpt_fiction.world import Lore, World, WorldError, load_world, select_lore
-from rgpt_fiction.world.load import line_index
+from rgpt_fiction.world.lines import line_index
 
 FIX = Path(__file__).parent / "fixtures" / "worlds"
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

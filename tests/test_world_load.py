@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from rgpt_fiction.world import Lore, Problem, World, WorldError, load_world
-from rgpt_fiction.world.load import line_index, parse_world
+from rgpt_fiction.world.lines import line_index
+from rgpt_fiction.world.load import parse_world
 
 FIX = Path(__file__).parent / "fixtures" / "worlds"
 

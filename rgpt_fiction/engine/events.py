@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..errors import ReaderError
 from .state import Node
 
 PhaseName = Literal["recalling", "writing", "remembering", "saving"]
@@ -97,5 +98,5 @@ DraftEvent = Delta | Restart | Notice | Phase | PlansReady
 TurnEvent = Delta | Restart | Notice | Phase | PlansReady | TurnDone
 
 
-class TurnError(Exception):
+class TurnError(ReaderError):
     """A turn that failed; the story is exactly as it was before the turn."""

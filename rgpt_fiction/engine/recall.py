@@ -7,7 +7,7 @@ import asyncio
 from dataclasses import replace
 
 from ..memory.rows import LORE_NODE, Recall
-from ..memory.store import LongTermMemory
+from ..memory.rows import LongTermMemory
 from ..world.model import Lore
 from .retelling import retold_rate
 from .vectors import VectorCache

@@ -14,9 +14,10 @@ import time
 from typing import Any, AsyncGenerator, Awaitable, Callable
 
 from .. import failpoints
+from ..errors import ReaderError
 from ..llm.base import ChatModel
 from ..memory.rows import Recall
-from ..memory.store import LongTermMemory
+from ..memory.rows import LongTermMemory
 from ..world.model import World
 from .events import TurnDone, TurnError, TurnEvent, TurnStats
 from .options import TurnOptions
@@ -33,7 +34,7 @@ __all__ = ["MAX_PLAN_CHARS", "PlanError", "Story", "TurnOptions", "new_game", "p
 MAX_PLAN_CHARS = 1000
 
 
-class PlanError(ValueError):
+class PlanError(ReaderError, ValueError):
     """The reader's plan cannot be used as it is (empty); the message says why."""
 
 

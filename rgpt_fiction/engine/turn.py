@@ -31,7 +31,7 @@ from typing import Any, AsyncGenerator, Callable
 from .. import failpoints
 from ..llm.base import ChatModel, LLMError, Restart as ModelRestart, Usage
 from ..memory.rows import MemoryRow
-from ..memory.store import LongTermMemory
+from ..memory.rows import LongTermMemory
 from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnStats
 from .options import TurnOptions
 from .parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, clean_paragraph, cut_meta, guard_agency

@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..memory.embedder import TextEmbedder
+from ..memory.rows import TextEmbedder
 
 
 # How much the plan counts against the short-term memory in the retrieval query. Chosen by the

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import AsyncIterator, Callable, Protocol
 
+from ..errors import ReaderError
+
 
 @dataclass
 class Usage:
@@ -26,7 +28,7 @@ class Restart:
         self.reason = reason
 
 
-class LLMError(Exception):
+class LLMError(ReaderError):
     """A model call that finally failed. The message names the model, the cause and what to do."""
 
     def __init__(self, model: str, cause: str, hint: str = "", retryable: bool = False):

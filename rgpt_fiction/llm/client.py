@@ -22,7 +22,7 @@ import random
 from typing import AsyncIterator
 
 from .base import LLMError, Restart, Usage
-from .failures import Limits, NoFirstWord, Stalled, StreamCut, explain, mentions_schema, redact  # noqa: F401
+from .failures import Limits, NoFirstWord, Stalled, StreamCut, explain, mentions_schema, redact
 
 EMBEDDED_PREFIX = "embedded/"
 STRUCTURED_MODES = ("auto", "on", "off")

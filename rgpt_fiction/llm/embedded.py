@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ReaderError
 from ..packaged import packaged_file
 from .model_file import QWEN_1_5B, ModelFileError, Progress, ensure
 
@@ -34,7 +35,7 @@ _models: dict[str, object] = {}
 _load_lock = threading.Lock()
 
 
-class EmbeddedModelError(RuntimeError):
+class EmbeddedModelError(ReaderError, RuntimeError):
     pass
 
 

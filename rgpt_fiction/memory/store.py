@@ -8,32 +8,14 @@ LanceDB query, which is how abandoned branches are never recalled and nothing is
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import Any, Sequence
 
-from .rows import LORE_NODE, MemoryRow, Recall
-
-if TYPE_CHECKING:
-    from .embedder import TextEmbedder
+from .rows import LORE_NODE, LongTermMemory, MemoryRow, Recall, TextEmbedder
 
 __all__ = ["LORE_NODE", "LongTermMemory", "MemoryStore", "id_ranges", "path_filter"]
 
 TABLE = "memories"
 COMPACT_EVERY = 64  # small appends make many fragments; compact now and then
-
-
-class LongTermMemory(Protocol):
-    """What the engine needs of a long-term memory: rows stored with their vectors, and searches
-    that find Recalls. MemoryStore is the LanceDB one; tests may pass one held in a list."""
-
-    embedder: TextEmbedder
-
-    def add(self, rows: Sequence[MemoryRow], vectors: Any = None) -> int: ...
-
-    def search_path(self, vector: Any, k: int, path_ids: list[int]) -> list[Recall]: ...
-
-    def search_lore(self, vector: Any, k: int) -> list[Recall]: ...
-
-    def search_text(self, text: str, k: int, path_ids: list[int] | None = None) -> list[Recall]: ...
 
 
 def id_ranges(ids: list[int]) -> list[tuple[int, int]]:

@@ -7,9 +7,11 @@ import os
 import socket
 from pathlib import Path
 
+from ..errors import ReaderError
 
-class SlotLocked(Exception):
-    pass
+
+class SlotLocked(ReaderError):
+    """Another game has the slot open; the message names its process."""
 
 
 def _alive(pid: int) -> bool:
@@ -57,6 +59,10 @@ class SlotLock:
         if host and host != socket.gethostname():
             return False
         return pid != os.getpid() and not _alive(pid) or pid == os.getpid() and not self.held
+
+    def moved(self, folder: Path) -> None:
+        """The slot's folder was renamed while this lock was held: the lock file moved with it."""
+        self.path = folder / "lock"
 
     def release(self) -> None:
         if self.held:

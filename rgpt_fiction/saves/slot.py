@@ -17,69 +17,38 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.state import Game
 from .. import failpoints
+from ..engine.state import Game
 from .atomic import atomic_write
 from .lock import SlotLock
+from .names import SlotError, check_slot_name
 
 FORMAT = 2
 STATE = "state.json"
 BACKUP = "state.json.bak"
 JOURNAL = "turns.jsonl"
 MEMORY = "memory.lance"
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-_NAME = re.compile(r"^[\w][\w .\-]{0,63}$", re.UNICODE)
-
-
-class SlotError(Exception):
-    """A slot that cannot be used: bad name, missing, corrupt. The message says which and why."""
 
 
 class BackupAvailable(SlotError):
     """The slot's state is broken but its backup (the last good state) loads."""
 
 
-def check_slot_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise SlotError("a slot name cannot be empty")
-    if "/" in name or "\\" in name:
-        raise SlotError(f"slot name '{name}' must not contain path separators ('/' or '\\')")
-    if name.startswith("."):
-        raise SlotError(f"slot name '{name}' must not start with a dot (such folders are hidden or special)")
-    if ".." in name:
-        raise SlotError(f"slot name '{name}' must not contain '..'")
-    if name.lower().split(".")[0] in _RESERVED:
-        raise SlotError(f"slot name '{name}' is reserved on some systems; choose another")
-    if name.endswith("."):
-        raise SlotError(f"slot name '{name}' must not end with a dot (some systems drop it)")
-    if len(name) > 64:
-        raise SlotError(f"slot name '{name[:20]}…' is {len(name)} characters long; at most 64")
-    if not re.match(r"\w", name):
-        raise SlotError(f"slot name '{name}' must begin with a letter, a digit or '_'")
-    if not _NAME.match(name):
-        bad = sorted({c for c in name if not (c.isalnum() or c in " .-_")})
-        shown = " ".join(repr(c) for c in bad)
-        raise SlotError(
-            f"slot name '{name}' may use letters, digits, spaces, '.', '-' and '_' only (not {shown})"
-        )
-    return name
-
-
-def suggest_slot_name(*parts: str) -> str:
-    text = "-".join(p for p in parts if p)
-    slug = re.sub(r"[^\w]+", "-", text.casefold(), flags=re.UNICODE).strip("-_")
-    return slug[:48] or "story"
+def backup_note(turn: int) -> str:
+    """What a reader can do about a broken state whose backup loads (the load error and the Load screen)."""
+    return (f"A backup of the last good state (turn {turn}) exists: Restore (b) in the Load screen brings it back, "
+            "or play the slot with --restore-backup")
 
 
 @dataclass
 class SlotInfo:
+    """A slot as the Load screen and `saves list` show it, read from its header alone."""
+
     name: str
     path: Path
     world_title: str = ""
@@ -87,7 +56,8 @@ class SlotInfo:
     turns: int = 0
     updated: float = 0.0
     last_lines: str = ""
-    error: str = ""
+    error: str = ""  # why the game cannot be loaded, and what can bring it back
+    backup_turn: int | None = None  # the broken state's backup loads, at this turn: Restore offers it
 
 
 class Slot:
@@ -185,10 +155,7 @@ class Slot:
                 good = self._read(self.backup_path)
             except SlotError:
                 raise self._recoverable(exc) from None
-            raise BackupAvailable(
-                f"{exc}. A backup of the last good state (turn {good.turn}) exists: "
-                "load it with --restore-backup, or Restore in the Load screen"
-            ) from None
+            raise BackupAvailable(f"{exc}. {backup_note(good.turn)}") from None
 
     def recoverable_turns(self) -> int:
         """How many turns the journal holds (0 when none): what `recover_from_journal` would bring back."""
@@ -238,13 +205,6 @@ class Slot:
         self.save(recovered)
         return recovered
 
-    def _backup_readable(self) -> bool:
-        try:
-            read_header(self.backup_path)
-        except SlotError:
-            return False
-        return True
-
     def _recoverable(self, exc: SlotError) -> SlotError:
         """The error, saying how to recover when the journal still holds the turns."""
         turns = self.recoverable_turns()
@@ -254,7 +214,8 @@ class Slot:
                          "in the Load screen rebuilds the game from them with the world you pick")
 
     def restore_backup(self) -> Game:
-        """Make the backup the current state again (the broken file is kept as state.json.broken)."""
+        """Make the backup the current state again (the broken file is kept as state.json.broken).
+        Call it with the slot open (locked)."""
         game = self._read(self.backup_path)
         if self.state_path.exists():
             os.replace(self.state_path, self.path / (STATE + ".broken"))
@@ -269,16 +230,12 @@ class Slot:
             game.dirty = set(game.nodes)
             self._journal_size = 0
             return game
-        size = doc.get("journal_bytes")
-        if not isinstance(size, int) or size < 0:
-            raise SlotError(f"{path} is corrupt (bad or missing field: journal_bytes)")
+        size = self._committed(path, doc)
         try:
             with open(self.journal_path, "rb") as f:
                 data = f.read(size)
         except FileNotFoundError:
             data = b""
-        if len(data) < size:
-            raise SlotError(f"{self.journal_path} is shorter than {path} says ({len(data)} of {size} bytes)")
         nodes: dict[int, dict] = {}
         for number, line in enumerate(data.splitlines(), 1):
             try:
@@ -291,30 +248,38 @@ class Slot:
         self._journal_size = size
         return game
 
-    def copy_to(self, other: "Slot") -> None:
-        if other.exists():
-            raise SlotError(f"slot '{other.name}' already exists")
-        shutil.copytree(self.path, other.path, ignore=shutil.ignore_patterns("lock", ".*.tmp"))
+    def _committed(self, path: Path, doc: dict) -> int:
+        """How many journal bytes the header `doc` (read from `path`) commits; SlotError when its field is
+        bad or the journal is shorter (a file size: cheap enough for the Load screen's list)."""
+        size = doc.get("journal_bytes")
+        if not isinstance(size, int) or size < 0:
+            raise SlotError(f"{path} is corrupt (bad or missing field: journal_bytes)")
+        try:
+            have = self.journal_path.stat().st_size
+        except FileNotFoundError:
+            have = 0
+        if have < size:
+            raise SlotError(f"{self.journal_path} is shorter than {path} says ({have} of {size} bytes)")
+        return size
 
-    def rename(self, new_name: str) -> "Slot":
-        other = Slot(self.saves_dir, new_name)
-        if other.path.exists():
-            raise SlotError(f"slot '{other.name}' already exists")
-        self.path.rename(other.path)
-        return other
+    def copy_to(self, other: Slot) -> None:
+        """Kept for StoryScreen's Save as until it calls `Shelf.copy` (wired when issue 16 is merged)."""
+        from .shelf import Shelf
 
-    def delete(self) -> None:
-        shutil.rmtree(self.path)
+        Shelf(self.saves_dir).copy(self.name, other.name)
 
     def info(self) -> SlotInfo:
-        """What the Load screen shows, read from the header alone (fast for long stories)."""
+        """What the Load screen shows, read from the header alone (fast for long stories). A game that
+        cannot be loaded says why, and what brings it back: its backup (Restore), or its journal (Recover)."""
         info = SlotInfo(self.name, self.path)
+        path = self.state_path if self.state_path.exists() else self.backup_path
         try:
-            doc = read_header(self.state_path if self.state_path.exists() else self.backup_path)
+            doc = read_header(path)
             if doc["format"] == 1:
-                game = _game_from(self.state_path, doc)
+                game = _game_from(path, doc)
                 summary = {"turn": game.turn, "last_lines": game.node.paragraph[-240:]}
             else:
+                self._committed(path, doc)
                 summary = doc.get("summary") or {}
             info.world_title = doc["world"].get("title", "?")
             info.persona = doc["persona"].get("name", "")
@@ -325,18 +290,23 @@ class Slot:
             info.updated = float(doc.get("updated", 0))
             info.last_lines = str(summary.get("last_lines", ""))
         except SlotError as exc:
-            info.error = str(exc if self._backup_readable() else self._recoverable(exc))
+            info.error = str(exc)
         except KeyError as exc:
             info.error = f"{self.state_path} is corrupt (missing field: {exc.args[0]!r})"
         except (TypeError, ValueError, AttributeError) as exc:
             info.error = f"{self.state_path} is corrupt (bad field: {exc})"
+        if info.error:
+            self._what_brings_it_back(info)
         return info
 
-
-def read_state(path: Path) -> Game:
-    """The game saved in a slot folder's header file (either format)."""
-    slot = Slot(path.parent.parent, path.parent.name)
-    return slot._read(path)
+    def _what_brings_it_back(self, info: SlotInfo) -> None:
+        try:
+            good = self._read(self.backup_path)
+        except SlotError:
+            info.error = str(self._recoverable(SlotError(info.error)))
+            return
+        info.backup_turn = good.turn
+        info.error = f"{info.error}. {backup_note(good.turn)}"
 
 
 def _game_from(path: Path, doc: dict) -> Game:
@@ -377,18 +347,3 @@ def read_header(path: Path) -> dict:
     if doc.get("format") not in (1, FORMAT):
         raise SlotError(f"{path} has save format {doc.get('format')!r}; this version reads formats 1 and {FORMAT}")
     return doc
-
-
-def list_slots(saves_dir: str | Path) -> list[SlotInfo]:
-    """Every slot in the saves directory, most recently played first."""
-    root = Path(saves_dir)
-    if not root.is_dir():
-        return []
-    infos = []
-    for child in root.iterdir():
-        if child.is_dir() and ((child / STATE).exists() or (child / BACKUP).exists()):
-            try:
-                infos.append(Slot(root, child.name).info())
-            except SlotError as exc:
-                infos.append(SlotInfo(child.name, child, error=str(exc)))
-    return sorted(infos, key=lambda i: i.updated, reverse=True)

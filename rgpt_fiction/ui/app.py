@@ -9,38 +9,26 @@ is opened. Every dependency can be injected, so tests pass a scripted model.
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
+from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Awaitable, Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from rgpt_fiction.saves.shelf import Shelf
+
 from .screens.title import TitleScreen
-
-HEAVY_MODULES = ("litellm", "torch", "sentence_transformers", "lancedb", "llama_cpp", "pyarrow")
-
-
-def heavy_loaded() -> list[str]:
-    """The heavy modules imported so far (they must not be before the title is shown)."""
-    return [m for m in HEAVY_MODULES if m in sys.modules]
-
-
-class StorytellerLoaded(Message):
-    """Posted (from the loading thread) when the model and embedder are ready, or failed."""
-
-    def __init__(self, error: str = "") -> None:
-        super().__init__()
-        self.error = error
+from .storyteller import NoStoryteller, StorytellerLoaded, heavy_loaded, unpacking_text
 
 
 class RgptApp(App[int]):
-    """The game. `model` and `embedder` may be injected; otherwise they are built from `settings`."""
+    """The game. `model`, `embedder` and the `shelf` of save slots may be injected; otherwise they are built
+    from `settings` (the shelf from `saves_dir`, else the settings' saves folder)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "rgpt-fiction"
@@ -59,6 +47,7 @@ class RgptApp(App[int]):
         model=None,
         embedder=None,
         saves_dir: str | Path | None = None,
+        shelf: Shelf | None = None,
         worlds_dirs: Iterable[str | Path] | None = None,
         world: str | Path | None = None,
         slot: str | None = None,
@@ -70,7 +59,7 @@ class RgptApp(App[int]):
         self.embedder = embedder
         self._model_injected = model is not None
         self._embedder_injected = embedder is not None
-        self.saves_dir = Path(saves_dir if saves_dir is not None else settings.saves_dir)
+        self.shelf = shelf if shelf is not None else Shelf(saves_dir if saves_dir is not None else settings.saves_dir)
         self.extra_worlds_dirs = [str(d) for d in (worlds_dirs or [])]
         self.start_world = world
         self.start_slot = slot
@@ -81,6 +70,10 @@ class RgptApp(App[int]):
         self.open_slot = None  # the Slot of the game being played (locked), if any
         self._storyteller_ready: asyncio.Event | None = None
         self._loading_started = False
+
+    @property
+    def saves_dir(self) -> Path:
+        return self.shelf.root
 
     # --- start ----------------------------------------------------------------
     def on_mount(self) -> None:
@@ -120,7 +113,7 @@ class RgptApp(App[int]):
 
     def _open_from_flags(self) -> None:
         from rgpt_fiction.engine.state import Persona
-        from rgpt_fiction.saves.slot import Slot, SlotError, suggest_slot_name
+        from rgpt_fiction.saves.slot import SlotError
         from rgpt_fiction.world import WorldError, load_world
 
         world = None
@@ -132,7 +125,7 @@ class RgptApp(App[int]):
                 return
         if self.start_slot:
             try:
-                slot = Slot(self.saves_dir, self.start_slot)
+                slot = self.shelf.slot(self.start_slot)
             except SlotError as exc:
                 self.notify(str(exc), title="Bad slot name", severity="error", markup=False)
                 return
@@ -149,7 +142,7 @@ class RgptApp(App[int]):
         if world is not None:
             from .screens.new_game import PersonaScreen
 
-            self.push_screen(PersonaScreen(world, suggest_slot_name(world.title, world.player.name)))
+            self.push_screen(PersonaScreen(world))
 
     # --- the storyteller (model + embedder), loaded in a thread -------------------
     @work(thread=True, exclusive=True, group="storyteller", exit_on_error=False)
@@ -176,9 +169,7 @@ class RgptApp(App[int]):
 
     def _assembling(self, done: int, total: int) -> None:
         """From the loading thread: how far the first-start assembly of the model file is."""
-        text = "" if done >= total else (
-            f"Unpacking the storyteller (first start only): {done * 100 // total} % of {total / 2**20:,.0f} MiB"
-        )
+        text = unpacking_text(done, total)
         if text != self.storyteller_progress:
             self.call_from_thread(setattr, self, "storyteller_progress", text)
 
@@ -199,13 +190,14 @@ class RgptApp(App[int]):
             )
 
     async def wait_storyteller(self) -> tuple[object, object]:
-        """The model and embedder, once loaded. Raises RuntimeError with the reason if loading failed."""
+        """The model and embedder, once loaded. Raises NoStoryteller (a RuntimeError) with the reason if
+        loading failed."""
         if not self._loading_started:
             self.title_shown()
         assert self._storyteller_ready is not None
         await self._storyteller_ready.wait()
         if self.storyteller_error:
-            raise RuntimeError(self.storyteller_error)
+            raise NoStoryteller(self.storyteller_error)
         return self.model, self.embedder
 
     @property
@@ -300,24 +292,24 @@ class RgptApp(App[int]):
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
-    def _story_action(self, action: str) -> None:
+    def story_action(self, action: str) -> Awaitable[None] | None:
+        """A story verb's action (from the command palette) run on the story screen, and awaited by the
+        palette (undo, redo and the versions are async actions)."""
         from .screens.story import StoryScreen
 
         if isinstance(self.screen, StoryScreen):
-            getattr(self.screen, f"action_{action}")()
-        else:
-            self.notify("Open a game first (New game or Load).", severity="warning")
+            return self.screen.run_action(action)
+        self.notify("Open a game first (New game or Load).", severity="warning")
+        return None
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette: starting and loading games, every story verb (rgpt_fiction.verbs), settings, help."""
+        from rgpt_fiction.verbs import in_palette
+
         yield SystemCommand("New game", "Pick a world and begin a new story", self.action_new_game)
         yield SystemCommand("Load", "Continue a saved game", self.action_load)
-        yield SystemCommand("Save as", "Copy this game into a new slot", lambda: self._story_action("save_as"))
-        yield SystemCommand("Toggle memory", "Show or hide the memory panel", lambda: self._story_action("toggle_memory"))
-        yield SystemCommand("Export", "Write the story so far as Markdown", lambda: self._story_action("export"))
-        yield SystemCommand("Tree of turns", "See the branches and jump between them", lambda: self._story_action("tree"))
-        yield SystemCommand("Undo", "Go back one turn", lambda: self._story_action("undo"))
-        yield SystemCommand("Redo", "Go forward again", lambda: self._story_action("redo"))
-        yield SystemCommand("Retry", "Write this turn again", lambda: self._story_action("retry"))
+        for verb in in_palette():
+            yield SystemCommand(verb.title, verb.description, partial(self.story_action, verb.screen_action))
         yield SystemCommand("Settings", "Model, temperature, paragraph length…", self.action_settings)
         yield SystemCommand("Help", "All the keys", self.action_help)
         yield from super().get_system_commands(screen)
@@ -343,7 +335,7 @@ class RgptApp(App[int]):
 
 def run(settings, worlds_dirs=None, world=None, slot=None) -> int:
     """Run the game; returns the exit code. Every open slot is closed (unlocked) on the way out."""
-    app = RgptApp(settings, worlds_dirs=worlds_dirs, world=world, slot=slot)
+    app = RgptApp(settings, shelf=Shelf(settings.saves_dir), worlds_dirs=worlds_dirs, world=world, slot=slot)
     try:
         app.run()
     finally:

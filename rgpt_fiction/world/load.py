@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..errors import ReaderError
+from .lines import find_line, line_index
 from .model import FIELDS, PLACEHOLDER, SCHEMA_VERSION, World
 
 __all__ = ["Problem", "WorldError", "load_world", "parse_world", "find_worlds", "default_worlds_dirs"]
@@ -39,7 +41,7 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
 
-class WorldError(Exception):
+class WorldError(ReaderError):
     """A world file that cannot be used; `problems` lists every problem found."""
 
     def __init__(self, problems: list[Problem]):
@@ -95,128 +97,6 @@ def _parse_toml(name: str, text: str) -> dict:
         raise WorldError([Problem(name, "", f"TOML syntax error: {message}")]) from None
     except RecursionError:
         raise WorldError([Problem(name, "", "TOML syntax error: values nested too deeply")]) from None
-
-
-# --- finding lines ---------------------------------------------------------------------
-
-def _split_key(key: str) -> tuple[str, ...]:
-    """`a."b.c" . d` -> ("a", "b.c", "d")."""
-    parts, buf, quote = [], "", ""
-    for ch in key:
-        if quote:
-            if ch == quote:
-                quote = ""
-            else:
-                buf += ch
-        elif ch in "\"'":
-            quote = ch
-        elif ch == ".":
-            parts.append(buf.strip())
-            buf = ""
-        else:
-            buf += ch
-    parts.append(buf.strip())
-    return tuple(parts)
-
-
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_\-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=""")
-_HEADER = re.compile(r"""^\s*(\[\[?)\s*([^\[\]]+?)\s*(\]\]?)""")
-
-
-def line_index(text: str) -> dict[tuple, int]:
-    """Map key paths (with array-of-tables indices) to the line they appear on.
-
-    `("lore", 2, "text")` -> the line of `text = ...` in the third `[[lore]]`. Items of
-    arrays written inline are indexed too: `("first_choices", 1)`. Best effort: it never
-    raises, and anything it cannot follow is simply not indexed.
-    """
-    index: dict[tuple, int] = {}
-    counters: dict[tuple, int] = {}
-    table: tuple = ()
-    ml = ""  # the delimiter of the multi-line string we are inside, if any
-    stack: list[dict] = []  # the open [ and { of the current value
-
-    def item(number: int) -> tuple | None:
-        """Register the start of an array item, if the innermost bracket is an array awaiting one."""
-        if stack and stack[-1]["kind"] == "[" and not stack[-1]["in_item"]:
-            top = stack[-1]
-            path = top["path"] + (top["count"],)
-            index.setdefault(path, number)
-            top["count"] += 1
-            top["in_item"] = True
-            return path
-        return None
-
-    for number, line in enumerate(text.splitlines(), start=1):
-        pos, value_path = 0, table
-        if not ml and not stack:
-            header = _HEADER.match(line)
-            key = _KEY.match(line)
-            if header and not key:
-                path = _split_key(header.group(2))
-                if header.group(1) == "[[":
-                    counters[path] = counters.get(path, 0) + 1
-                    table = path + (counters[path] - 1,)
-                else:
-                    table = path
-                index.setdefault(table, number)
-                continue
-            if not key:
-                continue
-            value_path = table + _split_key(key.group(1))
-            index.setdefault(value_path, number)
-            pos = key.end()
-        i, n = pos, len(line)
-        while i < n:
-            if ml:
-                end = line.find(ml, i)
-                if end < 0:
-                    break
-                i, ml = end + 3, ""
-                continue
-            ch = line[i]
-            if ch.isspace():
-                i += 1
-            elif ch == "#":
-                break
-            elif ch == ",":
-                if stack and stack[-1]["kind"] == "[":
-                    stack[-1]["in_item"] = False
-                i += 1
-            elif ch in "\"'":
-                item(number)
-                if line.startswith(ch * 3, i):
-                    end = line.find(ch * 3, i + 3)
-                    if end < 0:
-                        ml = ch * 3
-                        break
-                    i = end + 3
-                    continue
-                j = i + 1
-                while j < n and line[j] != ch:
-                    j += 2 if (ch == '"' and line[j] == "\\") else 1
-                i = j + 1
-            elif ch in "[{":
-                path = item(number) or (stack[-1]["path"] if stack else value_path)
-                stack.append({"kind": ch, "path": path, "count": 0, "in_item": False})
-                i += 1
-            elif ch in "]}":
-                if stack:
-                    stack.pop()
-                i += 1
-            else:
-                item(number)
-                while i < n and line[i] not in ",]}#" and not line[i].isspace():
-                    i += 1
-    return index
-
-
-def _find_line(index: dict[tuple, int], loc: tuple) -> int | None:
-    for cut in range(len(loc), 0, -1):
-        line = index.get(tuple(loc[:cut]))
-        if line:
-            return line
-    return None
 
 
 # --- turning pydantic's errors into an author's problems ------------------------------
@@ -375,7 +255,7 @@ def parse_world(text: str, name: str = "<world>") -> World:
         return world
     problems = []
     for loc, message in found:
-        line = _find_line(index, loc)
+        line = find_line(index, loc)
         problems.append(Problem(name, field_name(loc), message, line))
     problems.sort(key=lambda p: (p.line or 0))
     raise WorldError(problems)

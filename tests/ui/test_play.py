@@ -9,7 +9,6 @@ import pytest
 from rgpt_fiction.llm.base import LLMError
 from rgpt_fiction.llm.scripted import ScriptedModel
 from rgpt_fiction.ui.screens.story import StoryScreen
-from rgpt_fiction.ui.widgets.plans import PlanList
 from rgpt_fiction.ui.widgets.story_log import Passage, PlanEcho
 
 from ui_helpers import first_turn, new_game, settle

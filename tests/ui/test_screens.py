@@ -8,7 +8,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 
 from rgpt_fiction.saves.slot import Slot
 from rgpt_fiction.ui.screens.dialogs import AskScreen, ConfirmScreen
@@ -186,3 +185,40 @@ async def test_command_palette_lists_the_game_commands(make_app):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("New game", "Load", "Save as", "Toggle memory", "Export", "Help", "Quit"):
             assert title in titles
+
+
+async def test_a_broken_game_is_restored_from_its_backup_in_the_load_screen(make_app):
+    """The load error and the README promise Restore in the Load screen: b, shown only for a game whose state
+    is broken and whose backup loads, brings the last good state back, and the game plays from there."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await first_turn(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        backup = [n.paragraph for n in app.screen.story.game.path()][:-1]  # the save before the last
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert "b" not in app.screen.active_bindings and "v" not in app.screen.active_bindings  # a good game
+        await pilot.press("escape")
+        await pilot.pause()
+        slot = Slot(app.saves_dir, "the-harbour-test-wren")
+        slot.state_path.write_text('{"format": 2, "world": {"title": "hand-edited')
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        preview = str(app.screen.query_one("#slot-preview").render())
+        assert "state.json is corrupt" in preview and "Restore (b)" in preview
+        assert "b" in app.screen.active_bindings and "v" not in app.screen.active_bindings
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, LoadScreen)
+        [info] = app.screen.slots
+        assert not info.error and info.turns == 1
+        assert "b" not in app.screen.active_bindings
+        assert (slot.path / "state.json.broken").exists()
+        await pilot.press("enter")
+        await settle(pilot)
+        game = app.screen.story.game
+        assert game.turn == 1 and [n.paragraph for n in game.path()] == backup

@@ -54,10 +54,10 @@ def test_story(snap_compare, make_app, size):
 
 @pytest.mark.parametrize("size", SIZES, ids=["100x30", "80x24"])
 def test_load(snap_compare, make_app, size, utc, monkeypatch):
-    from rgpt_fiction.saves import slot as slots
+    from rgpt_fiction.saves.shelf import Shelf
 
-    real = slots.list_slots
-    monkeypatch.setattr(slots, "list_slots", lambda d: [replace(i, updated=FIXED_TIME) for i in real(d)])
+    real = Shelf.slots
+    monkeypatch.setattr(Shelf, "slots", lambda shelf: [replace(i, updated=FIXED_TIME) for i in real(shelf)])
 
     async def run_before(pilot):
         await _play_two_turns(pilot)

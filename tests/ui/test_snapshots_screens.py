@@ -17,10 +17,10 @@ sizes = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 
 @pytest.fixture
 def fixed_slot_times(monkeypatch, utc):
-    from rgpt_fiction.saves import slot as slots
+    from rgpt_fiction.saves.shelf import Shelf
 
-    real = slots.list_slots
-    monkeypatch.setattr(slots, "list_slots", lambda d: [replace(i, updated=FIXED_TIME) for i in real(d)])
+    real = Shelf.slots
+    monkeypatch.setattr(Shelf, "slots", lambda shelf: [replace(i, updated=FIXED_TIME) for i in real(shelf)])
 
 
 class TestNewGame:

@@ -1,4 +1,5 @@
-"""Help: every key binding of the game, screen by screen (read from the screens themselves)."""
+"""Help: every key binding of the game, screen by screen (read from the screens themselves; the story's
+from the table of story verbs)."""
 
 from __future__ import annotations
 
@@ -23,12 +24,12 @@ def _keys(binding: Binding) -> str:
 
 
 def bindings_text() -> Text:
+    from ..verb_bindings import story_bindings
+    from ..widgets.memory import MemoryPanel
     from .load import LoadScreen
     from .new_game import PersonaScreen, WorldsScreen
-    from .story import StoryScreen
     from .title import TitleScreen
     from .tree import TreeScreen
-    from ..widgets.memory import MemoryPanel
 
     sections = [
         ("Everywhere", [Binding("ctrl+q", "", "Quit (every game is saved)"), Binding("f1", "", "Help"),
@@ -37,7 +38,7 @@ def bindings_text() -> Text:
         ("The story", [Binding("1..9", "", "Take that plan (while a paragraph is written: queue it)"),
                        Binding("Enter", "", "Take the highlighted plan"),
                        Binding("Tab", "", "Your own plan: type it, Enter sends it (or queues it during a turn)"),
-                       *[b for b in StoryScreen.BINDINGS if not b.key.isdigit()]]),
+                       *[b for b in story_bindings() if not b.key.isdigit()]]),
         ("Memory panel", MemoryPanel.BINDINGS),
         ("Tree of turns", TreeScreen.BINDINGS),
         ("World picker", WorldsScreen.BINDINGS),

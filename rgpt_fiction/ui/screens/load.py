@@ -30,11 +30,15 @@ def slot_prompt(info) -> Text:
 
 
 class LoadScreen(Screen):
+    """The saved games on the app's shelf. A game that cannot be read says why, and offers what brings it
+    back: Restore (b) when its backup loads, Recover (v) from its journal otherwise."""
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("enter", "load", "Load", priority=True),  # priority: the list's own Enter is not shown
         Binding("r", "rename", "Rename"),
         Binding("d,delete", "delete", "Delete"),
+        Binding("b", "restore", "Restore"),
         Binding("v", "recover", "Recover"),
     ]
 
@@ -53,9 +57,7 @@ class LoadScreen(Screen):
         self.refresh_slots()
 
     def refresh_slots(self, select: str | None = None) -> None:
-        from rgpt_fiction.saves.slot import list_slots
-
-        self.slots = list_slots(self.app.saves_dir)
+        self.slots = self.app.shelf.slots()
         menu = self.query_one("#slot-list", OptionList)
         menu.set_options([Option(slot_prompt(s), id=f"s{i}") for i, s in enumerate(self.slots)])
         if self.slots:
@@ -66,6 +68,7 @@ class LoadScreen(Screen):
             self.query_one("#slot-preview", Static).update(
                 Text(f"No saved games in {self.app.saves_dir} yet. Start a New game (n on the title screen).")
             )
+        self.refresh_bindings()
         menu.focus()
 
     def _current(self):
@@ -108,24 +111,47 @@ class LoadScreen(Screen):
         self.app.play(info.name)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "recover":  # shown only for a game that cannot be read
+        if action in ("restore", "recover"):  # shown only for a game that cannot be read: one or the other
             info = self._current() if self.is_mounted else None
-            return info is not None and bool(info.error)
+            if info is None or not info.error:
+                return False
+            return (info.backup_turn is not None) == (action == "restore")
         return True
+
+    def _change(self, failed: str, change) -> bool:
+        """Run a change to the shelf; a refusal (the game is open elsewhere, a bad name, a disk error) is
+        shown under the title `failed`. Returns whether it was done."""
+        from rgpt_fiction.errors import ReaderError, describe
+
+        try:
+            change()
+        except (ReaderError, OSError) as exc:
+            self.notify(describe(exc) or str(exc), title=failed, severity="error", markup=False, timeout=12)
+            return False
+        return True
+
+    def action_restore(self) -> None:
+        """Make a broken game's backup (its last good state) current again; the broken file is kept."""
+        info = self._current()
+        if info is None or info.backup_turn is None:
+            return
+        if self._change("Restore failed", lambda: self.app.shelf.restore_backup(info.name)):
+            self.notify(f"Restored '{info.name}' to turn {info.backup_turn}, its last good state (the broken file "
+                        "is kept as state.json.broken). Enter plays it.", markup=False, timeout=10)
+        self.refresh_slots(select=info.name)
 
     def action_recover(self) -> None:
         """Rebuild an unreadable game from its journal, with the world the reader picks."""
         from rgpt_fiction.engine.state import Persona
         from rgpt_fiction.engine.story import new_game
-        from rgpt_fiction.saves.slot import Slot, SlotError
 
         from .new_game import WorldsScreen
 
         info = self._current()
         if info is None or not info.error:
             return
-        slot = Slot(self.app.saves_dir, info.name)
-        if not slot.recoverable_turns():
+        turns = self.app.shelf.recoverable_turns(info.name)
+        if not turns:
             self.notify(f"{info.error}\nIts journal holds no turn either: nothing can be recovered.",
                         title="Cannot recover", severity="error", markup=False, timeout=12)
             return
@@ -133,64 +159,35 @@ class LoadScreen(Screen):
         def picked(world) -> None:
             if world is None:
                 return
-            try:
-                if self._unlocked(slot):
-                    game = slot.recover_from_journal(new_game(world, Persona(world.player.name)))
-                else:
-                    return
-            except (SlotError, OSError) as exc:
-                self.notify(str(exc), title="Recovery failed", severity="error", markup=False)
+            blank = new_game(world, Persona(world.player.name))
+            if not self._change("Recovery failed", lambda: self.app.shelf.recover(info.name, blank)):
                 return
-            self.notify(f"Recovered {len(game.nodes)} turns of '{info.name}' into {world.title}, played by "
+            self.notify(f"Recovered {turns} turns of '{info.name}' into {world.title}, played by "
                         f"{world.player.name}. The broken files are kept as *.broken.", markup=False, timeout=10)
             self.refresh_slots(select=info.name)
 
         self.app.push_screen(WorldsScreen(mode="recover", heading=f"Which world was '{info.name}' played in?"),
                              picked)
 
-    def _unlocked(self, slot) -> bool:
-        from rgpt_fiction.saves.lock import SlotLocked
-
-        try:
-            slot.open()
-        except SlotLocked as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return False
-        slot.close()
-        return True
-
     def action_rename(self) -> None:
-        from rgpt_fiction.saves.slot import Slot, SlotError
-
         from .dialogs import AskScreen
 
         info = self._current()
         if info is None:
             return
 
-        def check(name: str) -> str:
-            try:
-                other = Slot(self.app.saves_dir, name)
-            except SlotError as exc:
-                return str(exc)
-            return f"'{other.name}' is taken" if other.path.exists() and other.name != info.name else ""
-
         def answered(name: str | None) -> None:
             if not name or name == info.name:
                 return
-            try:
-                slot = Slot(self.app.saves_dir, info.name)
-                if self._unlocked(slot):
-                    slot.rename(name)
-            except (SlotError, OSError) as exc:
-                self.notify(str(exc), title="Rename failed", severity="error", markup=False)
+            self._change("Rename failed", lambda: self.app.shelf.rename(info.name, name))
             self.refresh_slots(select=name)
+
+        def check(name: str) -> str:
+            return self.app.shelf.name_problem(name, keep=info.name)
 
         self.app.push_screen(AskScreen(f"Rename '{info.name}' to:", info.name, check, ok="Rename"), answered)
 
     def action_delete(self) -> None:
-        from rgpt_fiction.saves.slot import Slot, SlotError
-
         from .dialogs import ConfirmScreen
 
         info = self._current()
@@ -198,15 +195,8 @@ class LoadScreen(Screen):
             return
 
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                slot = Slot(self.app.saves_dir, info.name)
-                if self._unlocked(slot):
-                    slot.delete()
-                    self.notify(f"Deleted '{info.name}'.", markup=False)
-            except (SlotError, OSError) as exc:
-                self.notify(str(exc), title="Delete failed", severity="error", markup=False)
+            if yes and self._change("Delete failed", lambda: self.app.shelf.delete(info.name)):
+                self.notify(f"Deleted '{info.name}'.", markup=False)
             self.refresh_slots()
 
         self.app.push_screen(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -98,8 +98,6 @@ class WorldsScreen(Screen):
         self.action_choose()
 
     def action_choose(self) -> None:
-        from rgpt_fiction.saves.slot import suggest_slot_name
-
         path, world = self._current()
         if world is None:
             return
@@ -109,7 +107,7 @@ class WorldsScreen(Screen):
         if self.mode == "recover":
             self.dismiss(world)
             return
-        self.app.push_screen(PersonaScreen(world, suggest_slot_name(world.title, world.player.name)))
+        self.app.push_screen(PersonaScreen(world))
 
 
 class PersonaScreen(FitsHeight, Screen):
@@ -120,12 +118,11 @@ class PersonaScreen(FitsHeight, Screen):
         Binding("ctrl+s", "begin", "Begin"),
     ]
 
-    def __init__(self, world, slot_suggestion: str) -> None:
+    def __init__(self, world) -> None:
         super().__init__()
         self.world = world
         self._slot_edited = False
         self._auto_slot = ""  # the last slot name suggested (not typed by the reader)
-        self._suggestion = slot_suggestion
 
     def compose(self) -> ComposeResult:
         w = self.world
@@ -152,21 +149,8 @@ class PersonaScreen(FitsHeight, Screen):
 
     def on_mount(self) -> None:
         self.fit_height()
-        self._set_slot(self._free_name(self._suggestion))
+        self._set_slot(self.app.shelf.suggest(self.world.title, self.world.player.name))
         self.query_one("#name", Input).focus()
-
-    def _free_name(self, base: str) -> str:
-        from rgpt_fiction.saves.slot import Slot, SlotError
-
-        name = base or "story"
-        for n in range(2, 1000):
-            try:
-                if not Slot(self.app.saves_dir, name).exists():
-                    return name
-            except SlotError:
-                return name
-            name = f"{base}-{n}"
-        return name
 
     def _set_slot(self, value: str) -> None:
         self._auto_slot = value
@@ -174,10 +158,8 @@ class PersonaScreen(FitsHeight, Screen):
         self._check_slot(value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        from rgpt_fiction.saves.slot import suggest_slot_name
-
         if event.input.id == "name" and not self._slot_edited:
-            self._set_slot(self._free_name(suggest_slot_name(self.world.title, event.value.strip())))
+            self._set_slot(self.app.shelf.suggest(self.world.title, event.value.strip()))
         elif event.input.id == "slot":
             if event.value != self._auto_slot:
                 self._slot_edited = True
@@ -185,20 +167,20 @@ class PersonaScreen(FitsHeight, Screen):
 
     def _check_slot(self, value: str) -> str:
         """Validate the slot name; returns "" when usable, "exists" when it would replace a game, or the error."""
-        from rgpt_fiction.saves.slot import Slot, SlotError
+        from rgpt_fiction.saves.slot import SlotError
 
         msg = self.query_one("#slot-msg", Static)
         try:
-            slot = Slot(self.app.saves_dir, value)
+            name = self.app.shelf.slot(value).name
         except SlotError as exc:
             msg.update(Text(str(exc)))
             msg.set_classes("problem")
             return str(exc)
-        if slot.exists():
-            msg.update(Text(f"A saved game named '{slot.name}' exists: beginning will replace it (you will be asked)."))
+        if self.app.shelf.exists(name):
+            msg.update(Text(f"A saved game named '{name}' exists: beginning will replace it (you will be asked)."))
             msg.set_classes("warning")
             return "exists"
-        msg.update(Text(f"Saved as '{slot.name}' in {self.app.saves_dir}", style="dim"))
+        msg.update(Text(f"Saved as '{name}' in {self.app.saves_dir}", style="dim"))
         msg.set_classes("")
         return ""
 

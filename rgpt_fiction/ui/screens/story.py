@@ -39,7 +39,7 @@ from .story_verbs import StoryVerbs
 if TYPE_CHECKING:
     from rgpt_fiction.engine.story import Story
     from rgpt_fiction.llm.base import ChatModel
-    from rgpt_fiction.memory.embedder import TextEmbedder
+    from rgpt_fiction.memory.rows import TextEmbedder
     from rgpt_fiction.session import Reconciled
 
 OWN_PLACEHOLDER = "Your own plan, then Enter"

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rgpt_fiction.engine.state import Game, Persona
     from rgpt_fiction.engine.story import Story
     from rgpt_fiction.llm.base import ChatModel
-    from rgpt_fiction.memory.embedder import TextEmbedder
+    from rgpt_fiction.memory.rows import TextEmbedder
     from rgpt_fiction.saves.slot import Slot
     from rgpt_fiction.world.model import World
 

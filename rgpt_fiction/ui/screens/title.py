@@ -53,11 +53,9 @@ class TitleScreen(Screen):
         self.refresh_menu()
 
     def refresh_menu(self) -> None:
-        from rgpt_fiction.saves.slot import list_slots
-
         menu = self.query_one("#menu", OptionList)
         try:
-            slots = [s for s in list_slots(self.app.saves_dir) if not s.error]
+            slots = [s for s in self.app.shelf.slots() if not s.error]
         except OSError:
             slots = []
         self._latest = slots[0] if slots else None

@@ -1,0 +1,81 @@
+"""The writer mode: a simulated reader plays a story (seeded), picking plans, now and then typing one of
+its own, optionally taking a reader's time; each turn's statistics carry its quality measures."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from dataclasses import asdict
+from typing import TextIO
+
+from .engine.story import Story
+from .headless import Printer, run_turn
+from .world.model import World
+
+
+TYPED_FORMS = ("I ask {person} about {thing}", "I go looking for {person}", "I search for {thing}")
+
+
+def typed_plan(world: World, rng: random.Random) -> str:
+    """What a simulated reader types instead of picking: the world's own people and things."""
+    people = [c.name for c in world.characters] or ["someone who knows"]
+    things = [k for e in world.lore for k in e.keys[:1]] or ["a way forward"]
+    form = rng.choice(TYPED_FORMS)
+    return form.format(person=rng.choice(people), thing=rng.choice(things))
+
+
+def reading_pause(stats, words: int, wpm: float, since: float) -> float:
+    """Seconds still to wait, after the turn is stored, before a reader reading at `wpm` words a minute
+    picks: they read from the first word on screen and pick once done and the plans are shown.
+    `since` is how long ago the turn began (the previous pick)."""
+    if not wpm:
+        return 0.0
+    first = stats.first_word_s or 0.0
+    pick = max(stats.plans_shown_s or 0.0, first + words / wpm * 60)
+    return max(0.0, pick - since)
+
+
+async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, stats_file: TextIO | None = None,
+                   quiet: bool = False, typed_every: int = 0, reading_wpm: float = 0) -> list[dict]:
+    """The writer mode: a simulated reader picks a plan each turn (seeded); with `typed_every` N it
+    types a plan of its own every Nth turn; with `reading_wpm` it takes as long to pick as a person
+    reading the paragraph at that speed (the storyteller works ahead meanwhile). Each turn's stats
+    carry its quality measures."""
+    from .quality import turn_quality
+
+    rng = random.Random(seed)
+    rows: list[dict] = []
+
+    def record(done):
+        row = asdict(done.stats)
+        if done.node.model != "(world seed)":
+            row["quality"] = asdict(turn_quality(story.game, done.node, story.last_prompt, done.stats,
+                                                 embed=story.embedder.embed))
+        row["own_plan"] = done.node.own_plan
+        rows.append(row)
+        if stats_file:
+            stats_file.write(json.dumps(row, ensure_ascii=False) + "\n")
+            stats_file.flush()
+
+    if not story.game.nodes:
+        done = await run_turn(story.start(), printer, stream=not quiet)
+        record(done)
+    for i in range(turns):
+        if typed_every and (i + 1) % typed_every == 0:
+            plan, own = typed_plan(story.game.world, rng), True
+            label = "(typed)"
+        else:
+            choice = rng.randrange(len(story.plans))
+            plan, own = story.plans[choice], False
+            label = f"{choice + 1}."
+        if not quiet:
+            printer.line(f"> {label} {plan}\n")
+        began = time.perf_counter()
+        done = await run_turn(story.play(plan, own=own), printer, stream=not quiet)
+        record(done)
+        if reading_wpm and i + 1 < turns:
+            await asyncio.sleep(reading_pause(done.stats, done.stats.paragraph_words, reading_wpm,
+                                              time.perf_counter() - began))
+    return rows
