@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import re
 from typing import AsyncIterator, Iterable
 
@@ -39,10 +40,38 @@ def improvise(messages: list[dict], json_mode: bool, counter: int) -> str:
         })
     m = re.search(r"What the reader does now: (.*?)\n", user)
     plan = m.group(1) if m else "begin"
-    words = " ".join(f"w{counter}x{i}" for i in range(60))
+    rng = random.Random(counter)
+    scene = (f"{rng.choice(_PEOPLE)} {rng.choice(_DEEDS)} {rng.choice(_THINGS)} (scene {counter}). "
+             f"{rng.choice(_WEATHER)} " + " ".join(_filler(rng) for _ in range(3)) + " What now?")
     if messages[-1]["role"] == "assistant":  # its first words are given: write on from them
-        return f", and the story moves on (scene {counter}). {words}. What now?"
-    return f"You {plan.rstrip('.').lower()}, and the story moves on (scene {counter}). {words}. What now?"
+        return f". {scene[0].upper()}{scene[1:]}"
+    return f"You {plan.rstrip('.').lower()}. {scene[0].upper()}{scene[1:]}"
+
+
+# The improvised paragraphs differ in meaning from turn to turn, as a story does: the engine's loop
+# guard (engine/recall.py) would otherwise write every one of them again.
+_PEOPLE = ["the ferryman", "a lamplighter", "the old guard", "a girl with a lantern", "the innkeeper",
+           "a stranger in grey", "the harbourmaster", "a fishwife", "the bell-ringer", "a soldier", "the priest",
+           "a boy with a dog"]
+_DEEDS = ["points toward", "laughs about", "warns you about", "whispers of", "hands you", "stares at", "runs from",
+          "argues over", "sings about", "weeps over", "asks about", "hides"]
+_WEATHER = ["Rain begins to fall on the roofs.", "A bell rings twice somewhere far off.",
+            "The wind turns cold and smells of salt.", "Gulls scream over the harbour.",
+            "Fog rolls in from the river.", "A dog barks in the distance.", "The lamps flicker and steady.",
+            "Thunder grumbles beyond the hills.", "Somewhere a door slams.", "The tide pulls back from the steps.",
+            "Smoke drifts from a chimney.", "The moon comes out from behind a cloud."]
+_FILLER = ("apple river stone window bread candle garden letter mountain music coin horse forest ladder mirror "
+           "kettle rope feather painting chimney blanket basket bridge cellar copper orchard pebble saddle "
+           "thimble violin wagon anchor barrel button cradle drum engine fiddle glove hammer iron jacket "
+           "kitchen lantern marble needle oven parcel quilt ribbon shovel tower umbrella valley wheel yard "
+           "acorn bucket carpet desk envelope fence gate harbour island jar key lemon map nest ocean pocket "
+           "quarry rabbit salt table urn vase well").split()
+
+
+def _filler(rng: random.Random) -> str:
+    """A sentence of twenty unrelated words, other ones each turn (the paragraph's length)."""
+    words = rng.sample(_FILLER, 20)
+    return " ".join(words).capitalize() + "."
 
 
 class ScriptedModel:

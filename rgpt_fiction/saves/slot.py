@@ -262,12 +262,6 @@ class Slot:
             raise SlotError(f"{self.journal_path} is shorter than {path} says ({have} of {size} bytes)")
         return size
 
-    def copy_to(self, other: Slot) -> None:
-        """Kept for StoryScreen's Save as until it calls `Shelf.copy` (wired when issue 16 is merged)."""
-        from .shelf import Shelf
-
-        Shelf(self.saves_dir).copy(self.name, other.name)
-
     def info(self) -> SlotInfo:
         """What the Load screen shows, read from the header alone (fast for long stories). A game that
         cannot be loaded says why, and what brings it back: its backup (Restore), or its journal (Recover)."""

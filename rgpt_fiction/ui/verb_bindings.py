@@ -3,7 +3,7 @@ that belong to the screen itself (Esc, scrolling, the plan numbers). The help sc
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from rgpt_fiction.verbs import keyed
 
@@ -13,7 +13,7 @@ def verb_bindings() -> list[Binding]:
     return [Binding(v.key, v.screen_action, v.label, show=v.footer) for v in keyed()]
 
 
-def story_bindings() -> list[Binding]:
+def story_bindings() -> list[BindingType]:
     """Every key of the story screen: Esc first (shown only when there is something to cancel), the verbs,
     then scrolling and the plan numbers (not in the footer)."""
     return [

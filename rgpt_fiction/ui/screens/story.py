@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, AsyncGenerator, Callable, assert_never, cast
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Input, TextArea
 
 from rgpt_fiction.engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnEvent
 
+from ..verb_bindings import story_bindings
 from ..widgets.memory import MemoryPanel
 from ..widgets.phase import CANCELLABLE, PHASES, PhaseLine
 from ..widgets.plans import PlanList
@@ -46,22 +46,7 @@ OWN_PLACEHOLDER = "Your own plan, then Enter"
 
 
 class StoryScreen(StoryVerbs):
-    BINDINGS = [
-        Binding("escape", "escape", "Cancel"),
-        Binding("m", "toggle_memory", "Memory"),
-        Binding("u", "undo", "Undo"),
-        Binding("y", "redo", "Redo"),
-        Binding("r", "retry", "Retry"),
-        Binding("comma", "alt(-1)", "Previous version", show=False),
-        Binding("full_stop", "alt(1)", "Next version", show=False),
-        Binding("t", "tree", "Tree"),
-        Binding("s", "save_as", "Save as", show=False),
-        Binding("e", "export", "Export", show=False),
-        Binding("q", "leave", "Back to title", show=False),
-        Binding("pageup", "scroll_story(-1)", "Scroll the story up", show=False, priority=True),
-        Binding("pagedown", "scroll_story(1)", "Scroll the story down", show=False, priority=True),
-        *[Binding(str(i), f"pick({i})", f"Take plan {i}", show=False) for i in range(1, 10)],
-    ]
+    BINDINGS = story_bindings()  # the verbs table (rgpt_fiction.verbs), Esc, scrolling, plan numbers
 
     phase: reactive[str] = reactive("")  # what the turn in progress is doing (events.Phase)
 
@@ -92,14 +77,13 @@ class StoryScreen(StoryVerbs):
     @work(exclusive=True, group="open", exit_on_error=False)
     async def open_game(self) -> None:
         from rgpt_fiction.factory import turn_options
-        from rgpt_fiction.saves.slot import Slot
         from rgpt_fiction.session import attach
 
         from .story_open import open_new, read_saved
 
         app = self.rgpt_app
         try:
-            self.slot = Slot(app.saves_dir, self.slot_name)
+            self.slot = app.shelf.slot(self.slot_name)
             if self.world is None and not self.overwrite:  # continue: the story is on screen at once
                 self.saved_game = await asyncio.to_thread(read_saved, self.slot, lambda: self._closed)
                 if self.saved_game is None:
@@ -124,8 +108,10 @@ class StoryScreen(StoryVerbs):
             if self.saved_game is not None:
                 opened = await asyncio.to_thread(attach, self.slot, self.saved_game, model, embedder, options)
             else:
+                if self.overwrite:  # the reader agreed to replace the game saved under this name
+                    await asyncio.to_thread(app.shelf.clear, self.slot_name)
                 opened = await asyncio.to_thread(open_new, self.slot, model, embedder, options, self.world,
-                                                 self.persona, self.overwrite, lambda: self._closed)
+                                                 self.persona, lambda: self._closed)
         except Exception as exc:  # noqa: BLE001
             self._cannot_open(exc)
             return
@@ -288,18 +274,11 @@ class StoryScreen(StoryVerbs):
     def action_save_as(self) -> None:
         if self.game is None or self.slot is None:
             return
-        from rgpt_fiction.saves.slot import Slot, SlotError
+        from rgpt_fiction.saves.names import SlotError
 
         from .dialogs import AskScreen
 
-        slot = self.slot
-
-        def check(name: str) -> str:
-            try:
-                other = Slot(self.rgpt_app.saves_dir, name)
-            except SlotError as exc:
-                return str(exc)
-            return f"a saved game named '{other.name}' already exists" if other.path.exists() else ""
+        shelf = self.rgpt_app.shelf
 
         def answered(name: str | None) -> None:
             if not name:
@@ -307,11 +286,11 @@ class StoryScreen(StoryVerbs):
             try:
                 if self.story is not None:
                     self.story.save()
-                slot.copy_to(Slot(self.rgpt_app.saves_dir, name))
+                shelf.copy(self.slot_name, name)
             except (SlotError, OSError) as exc:
                 self.notify(str(exc), title="Save as failed", severity="error", markup=False)
                 return
             self.notify(f"Saved a copy as '{name}'. You keep playing in '{self.slot_name}'.", markup=False)
 
-        self.app.push_screen(AskScreen("Save a copy of this game as:", f"{self.slot_name}-copy", check,
+        self.app.push_screen(AskScreen("Save a copy of this game as:", f"{self.slot_name}-copy", shelf.name_problem,
                                        ok="Save copy"), answered)

@@ -1,10 +1,9 @@
 """The blocking part of opening a story for the story screen, run in a thread: read a saved
-game, or begin a new one (over an old one when asked). `closed()` says the reader has left
+game, or begin a new one. `closed()` says the reader has left
 meanwhile: then the slot is closed again and nothing is returned."""
 
 from __future__ import annotations
 
-import shutil
 from typing import TYPE_CHECKING, Callable
 
 from rgpt_fiction.session import Reconciled, open_story, read_game
@@ -28,17 +27,8 @@ def read_saved(slot: Slot, closed: Callable[[], bool]) -> Game | None:
 
 
 def open_new(slot: Slot, model: ChatModel, embedder: TextEmbedder, options: TurnOptions, world: World | None,
-             persona: Persona | None, overwrite: bool, closed: Callable[[], bool]) -> tuple[Story, Reconciled | None] | None:
-    """A new story in `slot` (its old game's files removed first with `overwrite`)."""
-    if overwrite and slot.exists():
-        slot.open()  # refuses when another game has the slot open
-        try:
-            for part in (slot.state_path, slot.backup_path):
-                part.unlink(missing_ok=True)
-            if slot.memory_path.exists():
-                shutil.rmtree(slot.memory_path)
-        finally:
-            slot.close()
+             persona: Persona | None, closed: Callable[[], bool]) -> tuple[Story, Reconciled | None] | None:
+    """A new story in `slot` (an old game's files already cleared by the shelf, when replaced)."""
     story, fixed = open_story(slot, model, embedder, options, world=world, persona=persona)
     if closed():
         slot.close()
