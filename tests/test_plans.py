@@ -5,7 +5,8 @@ import re
 import pytest
 
 from rgpt_fiction.engine.parsing import cut_noise, usable_plans
-from rgpt_fiction.llm.embedded import PLAN_PATTERN, _threads
+from rgpt_fiction.llm.decoding import PLAN_PATTERN
+from rgpt_fiction.llm.embedded import _threads
 
 
 def test_random_letters_are_cut_with_the_dangling_words_before_them():
@@ -94,10 +95,12 @@ def test_the_plan_just_played_is_not_offered_again():
 def test_each_model_has_its_own_decoding():
     """The copy penalty's groups and the verb-first grammar are SmolLM2's; Qwen needs neither the
     grammar nor a penalty that glues words, and stops a paragraph before a menu."""
-    from rgpt_fiction.llm.embedded import QWEN_DECODING, SMOL_DECODING, decoding_for
+    from rgpt_fiction.llm.decoding import QWEN_DECODING, SMOL_DECODING
+    from rgpt_fiction.llm.embedded import decoding_for
 
     assert decoding_for("embedded/smollm2") is SMOL_DECODING and SMOL_DECODING.verb_first_plans
     assert decoding_for("embedded/qwen-1.5b") is QWEN_DECODING and not QWEN_DECODING.verb_first_plans
+    assert SMOL_DECODING.copy_penalty and not QWEN_DECODING.copy_penalty
     assert decoding_for("embedded//models/SmolLM2-360M.Q8.gguf") is SMOL_DECODING
     assert "\n1." in QWEN_DECODING.prose_stop
 
