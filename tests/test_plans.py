@@ -120,3 +120,28 @@ async def test_the_plan_just_played_is_not_offered_again_in_other_words(open_gam
                json.dumps({"plans": again, "happened": "You hid behind a mirror.", "facts": []}))
     _, done = await drain(story.play("Hide behind a mirror and watch what happens"))
     assert done.node.plans == again[1:4]
+
+
+async def test_a_plan_played_a_few_turns_ago_is_not_offered_again(open_game):
+    """The 1.5B model offered 'Go to the Castellane house' two and three turns after the reader went
+    there; the plans played on the path's last turns are held back like the plan just played."""
+    import json
+
+    from engine_helpers import drain
+    from rgpt_fiction.llm.scripted import ScriptedModel
+
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    first = ["Ask the ferryman about the fog", "Climb the bell tower", "Wait in the chapel"]
+    model.push("You go to the chapel on the flats. Candles gutter in the draught, and the pews are wet with sea spray.",
+               json.dumps({"plans": first, "happened": "You went to the chapel.", "facts": []}))
+    await drain(story.play("Go to the chapel on the flats"))
+    model.push("You climb the bell tower. From the top the causeway is a grey thread across the mud, and a boat is "
+               "moving without oars.",
+               json.dumps({"plans": ["Go back to the chapel on the flats", "Signal the boat with your lantern",
+                                     "Ring the bell", "Ask the ferryman about the fog", "Count the boats"],
+                           "happened": "You climbed the bell tower.", "facts": []}))
+    _, done = await drain(story.play("Climb the bell tower"))
+    assert done.node.plans == ["Signal the boat with your lantern", "Ring the bell", "Ask the ferryman about the fog"]
+    assert "plan repeats a plan already played" not in " ".join(done.stats.repairs)  # the spares covered for it

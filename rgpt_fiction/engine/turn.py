@@ -140,8 +140,9 @@ class Turn:
 
         # 1. the paragraph, streamed; 2. the update, its plans shown as soon as they are checked
         yield Phase("writing")
+        played = [self.game.nodes[i].plan for i in path[-opts.played_window:]]
         updater = Updater(self._complete, self.vectors, self.game.world, opts, stats,
-                          memory=memory_before, facts=facts_before, plan=req.plan)
+                          memory=memory_before, facts=facts_before, plan=req.plan, played_before=played)
         recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]
         paragraph = req.seed
         if paragraph:
