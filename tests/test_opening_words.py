@@ -22,6 +22,9 @@ from rgpt_fiction.llm.scripted import ScriptedModel
     ("I was told to wait, so I wait", "You were told to wait, so you wait"),
     ("please open the door", "You open the door"),
     ("Question Vera", "You question Vera"),
+    ("Ask Augustus Vail about the Henrietta mine", "You ask Augustus Vail about the Henrietta mine"),
+    ("I take back what is mine", "You take back what is yours"),
+    ("Ask a friend of mine for help", "You ask a friend of yours for help"),
 ])
 def test_a_plan_is_told_as_the_hero_doing_it(plan, told):
     assert opening_words(plan) == told
