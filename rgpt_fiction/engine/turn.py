@@ -145,7 +145,10 @@ class Turn:
         played = [self.game.nodes[i].plan for i in path[-opts.played_window:]]
         updater = Updater(self._complete, self.vectors, self.game.world, opts, stats,
                           memory=memory_before, facts=facts_before, plan=req.plan, played_before=played)
+        # the last paragraphs, and the older ones the prompt shows as recalls: the 1.5B model, given
+        # a plan played before, copied that turn's recalled paragraph (87 % of its 8-word spans)
         recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]
+        recent += [r.text for r in recalls if r.kind == "paragraph" and r.text not in recent]
         paragraph = req.seed
         if paragraph:
             yield Delta(paragraph)
