@@ -284,3 +284,13 @@ async def test_nothing_secret_reaches_the_record(world):
     await played(story, 1)
     text = json.dumps(story.traces.records)
     assert "api_key" not in text and "temperature" not in text
+
+
+async def test_the_pinned_facts_are_set_as_written_one_a_line_or_refused_whole(world):
+    story, _ = story_of(world)
+    await played(story, 0)
+    assert story.set_pins(["Mara is alive", "", "  The tide is out "]) == ["Mara is alive", "The tide is out"]
+    with pytest.raises(PinError, match="pinned fact 2: 'the moon is FULL' is already pinned"):
+        story.set_pins(["The moon is full", "the moon is FULL"])
+    assert story.node.pinned == ["Mara is alive", "The tide is out"]
+    assert story.set_pins([]) == []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, AsyncGenerator, Sequence
 from ..memory.rows import MemoryRow
 from .edit import Later, copies, edit_request, edited_text, later_turns, turn_to_edit
 from .events import TurnDone, TurnError, TurnEvent
-from .pins import PinError, pinned_edited, pinned_with, pinned_without
+from .pins import PinError, pinned_edited, pinned_from, pinned_with, pinned_without
 from .request import TurnRequest
 from .trace import TraceLog
 from .trace_view import Inspection, inspect_turn
@@ -122,6 +122,12 @@ class CoAuthor:
     def edit_pin(self, number: int, text: str) -> list[str]:
         """Reword pinned fact `number` (from 1)."""
         return self._pins(pinned_edited(self._current_pins(), number, text))
+
+    def set_pins(self, lines: list[str]) -> list[str]:
+        """The pinned facts of the current turn replaced by `lines` (one fact a line; blank lines skipped):
+        the memory panel's pin, edit and unpin at once. PinError, and nothing changed, when one is bad."""
+        self._current_pins()
+        return self._pins(pinned_from(lines))
 
     def unpin(self, number: int) -> str:
         """Unpin fact `number` (from 1); returns it."""

@@ -64,3 +64,15 @@ def pinned_without(pinned: list[str], number: int) -> list[str]:
     """`pinned` without fact `number` (from 1); PinError when there is no such fact."""
     i = _index(pinned, number)
     return [*pinned[:i], *pinned[i + 1:]]
+
+
+def pinned_from(lines: list[str]) -> list[str]:
+    """The pinned facts as the reader wrote them, one a line (blank lines skipped): what the memory panel
+    saves. PinError naming the fact (by its number) when one cannot be pinned."""
+    pinned: list[str] = []
+    for line in (line for line in lines if line.strip()):
+        try:
+            pinned = pinned_with(pinned, line)
+        except PinError as exc:
+            raise PinError(f"pinned fact {len(pinned) + 1}: {exc}") from None
+    return pinned
