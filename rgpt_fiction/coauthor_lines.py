@@ -116,12 +116,11 @@ async def edit(story: Story, printer: Printer, arg: str) -> None:
         printer.line(f"Type the new paragraph; end with a line holding a single '{END}' (an empty paragraph "
                      "is refused).")
         text = await _typed(inp, printer)
-    later: Later | None = "keep"
-    if after:
-        later = await _ask_later(inp, printer, after)
-        if later is None:
-            printer.line("(edit cancelled: the story is as it was)")
-            return
+    asked = await _ask_later(inp, printer, after) if after else "keep"
+    if asked is None:
+        printer.line("(edit cancelled: the story is as it was)")
+        return
+    later: Later = asked
     printer.line()
     try:
         await run_turn(story.edit(node.id, text or "", later), printer, plans=not after)
