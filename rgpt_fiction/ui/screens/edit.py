@@ -29,8 +29,7 @@ class EditScreen(ModalScreen[str | None]):
             yield Static(Text(self.heading, style="bold"), classes="dialog-question")
             yield TextArea(self.text, id="edit-text", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="problem", classes="problem", markup=False)
-            yield Static("ctrl+s saves it as a new version of the turn (the old one is kept) · Esc cancels",
-                         classes="panel-hint")
+            yield Static("ctrl+s saves it as a new version (the old one is kept) · Esc cancels", classes="panel-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
