@@ -294,3 +294,13 @@ async def test_the_pinned_facts_are_set_as_written_one_a_line_or_refused_whole(w
         story.set_pins(["The moon is full", "the moon is FULL"])
     assert story.node.pinned == ["Mara is alive", "The tide is out"]
     assert story.set_pins([]) == []
+
+
+async def test_a_parts_words_are_held_against_its_budget_without_its_heading(world):
+    story, _ = story_of(world)
+    await played(story, 1)
+    story.edit_memory(" ".join(["word"] * 200))  # clipped to the budget: 150 words, all in the prompt
+    await drain(story.play(story.plans[0]))
+    parts = story.inspect().record["calls"][0]["parts"]
+    memory = next(p for p in parts if p["label"] == "short-term memory")
+    assert (memory["words"], memory["budget_words"]) == (150, 150)

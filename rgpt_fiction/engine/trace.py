@@ -72,16 +72,16 @@ class ModelCall:
 Counter = Callable[[str], int | None]
 
 
-def _spans(content: str) -> list[tuple[int, str, str]]:
-    """(start, label, budget key) of every known part of a message, in order."""
-    found: dict[int, tuple[str, str]] = {}
+def _spans(content: str) -> list[tuple[int, str, str, str]]:
+    """(start, label, budget key, header words) of every known part of a message, in order."""
+    found: dict[int, tuple[str, str, str]] = {}
     for words, label, budget in HEADERS:
         at = 0 if content.startswith(words) else content.find("\n" + words)
         if at > 0:
             at += 1
         if at >= 0 and at not in found:
-            found[at] = (label, budget)
-    return sorted((at, label, budget) for at, (label, budget) in found.items())
+            found[at] = (label, budget, words)
+    return sorted((at, *found[at]) for at in found)
 
 
 def message_parts(messages: list[dict]) -> list[dict[str, Any]]:
@@ -90,22 +90,23 @@ def message_parts(messages: list[dict]) -> list[dict[str, Any]]:
     parts: list[dict[str, Any]] = []
     for i, message in enumerate(messages):
         content, role = message.get("content") or "", message.get("role", "")
+        cuts: list[tuple[int, str, str, str]]
         if role == "system":
             head = len(NARRATOR) if content.startswith(NARRATOR) else 0
-            cuts = [(0, "narrator's instructions", "")] if head else []
-            cuts.append((head, "world brief", "") if head else (0, "system", ""))
+            cuts = [(0, "narrator's instructions", "", "")] if head else []
+            cuts.append((head, "world brief", "", "") if head else (0, "system", "", ""))
         elif role == "assistant":
             last = i == len(messages) - 1
-            cuts = [(0, "opening words given" if last else "paragraph written", "" if last else "paragraph")]
+            cuts = [(0, "opening words given" if last else "paragraph written", "" if last else "paragraph", "")]
         else:
             cuts = _spans(content)
             if not cuts or cuts[0][0] > 0:
-                cuts.insert(0, (0, "other", ""))
-        for n, (start, label, budget) in enumerate(cuts):
+                cuts.insert(0, (0, "other", "", ""))
+        for n, (start, label, budget, header) in enumerate(cuts):
             end = cuts[n + 1][0] if n + 1 < len(cuts) else len(content)
             if end > start:
                 parts.append({"label": label, "message": i, "role": role, "start": start, "end": end,
-                              "budget": budget})
+                              "budget": budget, "header": header})
     return parts
 
 
@@ -126,9 +127,10 @@ def call_record(call: ModelCall, count: Counter) -> dict[str, Any]:
         tokens = count(text)
         if tokens is None:
             by_model, tokens = False, estimate_tokens(text) if text.strip() else 0
-        budget = part.pop("budget")
-        parts.append({**part, "tokens": tokens, "words": word_count(text),
-                      "budget_words": _budget_words(budget, text)})
+        budget, header = part.pop("budget"), part.pop("header")
+        # the words held against the budget are the part's own, not its heading's
+        words = word_count(text[len(header):] if budget and header and text.startswith(header) else text)
+        parts.append({**part, "tokens": tokens, "words": words, "budget_words": _budget_words(budget, text)})
     usage = call.usage
     return {
         "purpose": "update" if call.structured else "paragraph",

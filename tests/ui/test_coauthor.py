@@ -184,3 +184,28 @@ async def test_what_the_storyteller_saw_opens_with_i_or_from_the_memory_panel(ma
         await pilot.click("#inspect-turn")
         await settle(pilot)
         assert isinstance(app.screen, InspectScreen)
+
+
+async def test_the_readers_words_show_at_once_and_esc_during_the_update_gives_the_old_paragraph_back(make_app):
+    import asyncio
+
+    from snapshot_helpers import StoppingModel
+
+    app = make_app(StoppingModel(stop_after=3))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await first_turn(pilot)
+        screen = app.screen
+        story = screen.story
+        last = story.node
+        await pilot.press("w", "enter")
+        await pilot.pause()
+        app.model.armed = True
+        await save_in_dialog(pilot, NEW)
+        await asyncio.wait_for(app.model.stopped.wait(), 30)  # the storyteller is writing the plans for it
+        await pilot.pause()
+        assert screen.writing and passages(screen)[-1] == NEW
+        await pilot.press("escape")
+        app.model.go.set()
+        await settle(pilot)
+        assert story.node.id == last.id and len(story.game.nodes) == 2
+        assert passages(screen)[-1] == last.paragraph and screen.plan_list.plans == last.plans

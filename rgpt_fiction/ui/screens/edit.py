@@ -29,13 +29,16 @@ class EditScreen(ModalScreen[str | None]):
             yield Static(Text(self.heading, style="bold"), classes="dialog-question")
             yield TextArea(self.text, id="edit-text", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="problem", classes="problem", markup=False)
-            yield Static("ctrl+s saves it as a new version (the old one is kept) · Esc cancels", classes="panel-hint")
+            yield Static("ctrl+s saves it as a new version (the old one is kept) · Esc cancels · F7 selects all",
+                         classes="panel-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#edit-text", TextArea).focus()
+        area = self.query_one("#edit-text", TextArea)
+        area.move_cursor(area.document.end)  # at the end, where a reader goes on writing
+        area.focus()
 
     def action_save(self) -> None:
         text = self.query_one("#edit-text", TextArea).text

@@ -13,7 +13,7 @@ from textual import on
 from rgpt_fiction.engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnEvent
 
 from ..widgets.memory import MemoryPanel
-from ..widgets.story_log import StoryLog
+from ..widgets.story_log import Passage, StoryLog
 from .story_verbs import StoryVerbs
 
 SELECTING = "↑↓ or a click choose a paragraph · Enter (or a second click) edits it · Esc"
@@ -90,11 +90,20 @@ class StoryCoAuthor(StoryVerbs):
         self.phase_line.turn_began()
         self.turn_worker = self.run_worker(self._edit(node_id, text, later), group="turn", exit_on_error=False)
 
+    def _shown(self, node_id: int) -> Passage | None:
+        return next((p for p in self.log_view.query(Passage) if p.node_id == node_id), None)
+
     async def _edit(self, node_id: int, text: str, later: str) -> None:
         story = self.story
         assert story is not None
         last = node_id == story.game.current
         self.phase = "remembering"
+        passage, old = self._shown(node_id), story.game.nodes[node_id].paragraph
+        if passage is not None:  # the reader's words on screen at once, while the storyteller catches up
+            from rgpt_fiction.engine.edit import edited_text
+
+            passage.show(edited_text(text, old))  # as the story keeps it (checked in the dialog)
+            passage.add_class("writing")
         try:
             async with contextlib.aclosing(story.edit(node_id, text, "rewrite" if later == "rewrite" else "keep")) as events:
                 async for event in events:
@@ -113,9 +122,11 @@ class StoryCoAuthor(StoryVerbs):
                         case _:
                             assert_never(event)
         except asyncio.CancelledError:
+            self._take_back_edit(passage, old)
             self.notify("Edit cancelled: the story is as it was.", timeout=4)
             raise
         except Exception as exc:  # noqa: BLE001 - a failed edit is explained; it must not end the game
+            self._take_back_edit(passage, old)
             self._turn_failed(exc, "")
             return
         finally:
@@ -127,6 +138,13 @@ class StoryCoAuthor(StoryVerbs):
         else:
             self.notify("Your edit is kept: u (undo) takes it back.", timeout=5)
         self.call_later(self.after_turn)
+
+    def _take_back_edit(self, passage: Passage | None, old: str) -> None:
+        if passage is not None:
+            passage.show(old)
+            passage.remove_class("writing")
+        if self.story is not None and self.story.node.plans:
+            self.plan_list.show(self.story.node.plans)
 
     def after_turn(self) -> None:
         """Once a turn is stored: write the next of the turns after an edit again, else play a queued plan."""
