@@ -43,10 +43,19 @@ def row(path: Path, asked: int) -> str:
 
 
 QUALITY_HEADER = (
-    "| world | turns | lowest english_rate (paragraph / plans) | plans not English | second_person "
-    "| copied_rate median (max) | glued words | turns with 3 model plans | turns lost | plans_ok "
-    "| plan_followed (typed) | median words | median turn s |\n" + "|---" * 13 + "|"
+    "| world | turns | lowest english_rate (paragraph / plans) | turns with prose or a plan < 0.97 "
+    "| plans not English | second_person | copied_rate median (max) | retold mean | glued words "
+    "| turns with 3 model plans | turns lost | plans_ok | plan_followed (typed) | plan taken (all) "
+    "| median words | median turn s |\n" + "|---" * 16 + "|"
 )
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{100 * value:.0f} %"
+
+
+def _num(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def quality_row(path: Path, asked: int) -> str:
@@ -56,14 +65,15 @@ def quality_row(path: Path, asked: int) -> str:
     turns = [r for r in rows if r["turn"] > 0]
     s = quality_summary(turns)
     if not s:
-        return f"| {path.stem} | {len(turns)} | (no turns with quality measures) |" + " |" * 10
+        return f"| {path.stem} | {len(turns)} | (no turns with quality measures) |" + " |" * 13
     followed = f"{s['plan_followed']:.2f} ({s['typed']})" if s["typed"] else "-"
     return (
         f"| {path.stem} | {len(turns)} | {s['english_min']:.3f} ({s['english_paragraph_min']:.3f} / "
-        f"{s['english_plans_min']:.3f}) | {s['plans_not_english']} | {100 * s['second_person']:.0f} % "
-        f"| {100 * s['copied_median']:.1f} % ({100 * s['copied_max']:.1f} %) | {len(s['glued'])} "
-        f"| {100 * s['model_plans']:.0f} % | {max(0, asked - len(turns))} | {100 * s['plans_ok']:.0f} % "
-        f"| {followed} | {s['words_median']:.0f} | {statistics.median(r['total_seconds'] for r in turns):.1f} |"
+        f"{s['english_plans_min']:.3f}) | {s['prose_or_plans_below_097']} | {s['plans_not_english']} "
+        f"| {100 * s['second_person']:.0f} % | {100 * s['copied_median']:.1f} % ({100 * s['copied_max']:.1f} %) "
+        f"| {_pct(s['retold_mean'])} | {len(s['glued'])} | {100 * s['model_plans']:.0f} % "
+        f"| {max(0, asked - len(turns))} | {100 * s['plans_ok']:.0f} % | {followed} | {_num(s['plan_taken'])} "
+        f"| {s['words_median']:.0f} | {statistics.median(r['total_seconds'] for r in turns):.1f} |"
     )
 
 

@@ -158,8 +158,17 @@ def quality_summary(played: list[dict]) -> dict:
         "model_plans": round(1 - filled / len(played), 3),
         "plan_followed": round(statistics.mean(typed), 3) if typed else None,
         "typed": len(typed),
+        "prose_or_plans_below_097": sum(min(x["english"]["paragraph"], x["english"]["plans"]) < 0.97 for x in q),
+        "retold_mean": _mean([x.get("retold_rate") for x in q]),
+        "retold_half": sum((x.get("retold_rate") or 0) >= 0.5 for x in q),
+        "plan_taken": _mean([x.get("plan_taken") for x in q]),
         "words_median": statistics.median(r["paragraph_words"] for r in played),
     }
+
+
+def _mean(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(statistics.mean(values), 3) if values else None
 
 
 def quality_section(played: list[dict]) -> list[str]:
@@ -181,6 +190,11 @@ def quality_section(played: list[dict]) -> list[str]:
         f"- Turns with all plans from the model (none filled by the game): {100 * s['model_plans']:.0f} %",
         "- Typed plans taken up (share of their content words in the next paragraph): "
         + (f"{s['plan_followed']:.2f} over {s['typed']} typed plans" if s["typed"] else "no typed plans"),
+        "- Retold (sentences that tell again what the last three paragraphs told, by meaning): "
+        + (f"mean {100 * s['retold_mean']:.0f} %, turns with half or more retold: {s['retold_half']}"
+           if s["retold_mean"] is not None else "not measured"),
+        "- Plans taken up (share of the plan's content words in its paragraph, every plan): "
+        + (f"{s['plan_taken']:.2f}" if s["plan_taken"] is not None else "not measured"),
         f"- Paragraph words: median {s['words_median']:.0f}",
         "",
     ]

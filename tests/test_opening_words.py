@@ -102,3 +102,29 @@ async def test_the_opening_turn_and_a_question_get_no_opening(open_game, world):
     model.push("You wonder" + REST, UPDATE)
     await drain(story.play("What lies under the water?", own=True))
     assert model.calls[-2]["messages"][-1]["role"] == "user"
+
+
+async def test_a_model_that_stops_at_the_reader_s_deed_writes_on_from_it(open_game, world):
+    """Qwen once ended its answer right after the given words (a one-sentence paragraph in a health
+    run): the model is asked once more, with all it wrote as the answer's start."""
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model, paragraph_words=30)
+    await drain(story.start())
+    model.push(".\n\n", " The fog" + REST.removeprefix(", and the fog"), UPDATE)
+    shown, done = await drain(story.play("Hide behind the old well."))
+    write_on = model.calls[-2]
+    assert write_on["messages"][-1] == {"role": "assistant", "content": "You hide behind the old well."}
+    assert write_on["messages"][:-1] == model.calls[-3]["messages"][:-1]  # the same prompt, written on
+    assert done.node.paragraph.startswith("You hide behind the old well. The fog closes behind you")
+    assert "written on" in " ".join(done.stats.repairs)
+    assert "the lighthouse lamp turns" in shown  # the reader saw the rest arrive, not a jump
+
+
+async def test_a_paragraph_of_its_length_is_not_written_on(open_game, world):
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model, paragraph_words=30)
+    await drain(story.start())
+    model.push(REST, UPDATE)
+    _, done = await drain(story.play("Hide behind the old well."))
+    assert [m["messages"][-1]["role"] for m in model.calls[-2:]] == ["assistant", "user"]  # one paragraph call
+    assert not any("written on" in r for r in done.stats.repairs)

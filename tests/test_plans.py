@@ -5,7 +5,8 @@ import re
 import pytest
 
 from rgpt_fiction.engine.parsing import cut_noise, usable_plans
-from rgpt_fiction.llm.embedded import PLAN_PATTERN, _threads
+from rgpt_fiction.llm.decoding import PLAN_PATTERN
+from rgpt_fiction.llm.embedded import _threads
 
 
 def test_random_letters_are_cut_with_the_dangling_words_before_them():
@@ -94,10 +95,12 @@ def test_the_plan_just_played_is_not_offered_again():
 def test_each_model_has_its_own_decoding():
     """The copy penalty's groups and the verb-first grammar are SmolLM2's; Qwen needs neither the
     grammar nor a penalty that glues words, and stops a paragraph before a menu."""
-    from rgpt_fiction.llm.embedded import QWEN_DECODING, SMOL_DECODING, decoding_for
+    from rgpt_fiction.llm.decoding import QWEN_DECODING, SMOL_DECODING
+    from rgpt_fiction.llm.embedded import decoding_for
 
     assert decoding_for("embedded/smollm2") is SMOL_DECODING and SMOL_DECODING.verb_first_plans
     assert decoding_for("embedded/qwen-1.5b") is QWEN_DECODING and not QWEN_DECODING.verb_first_plans
+    assert SMOL_DECODING.copy_penalty and not QWEN_DECODING.copy_penalty
     assert decoding_for("embedded//models/SmolLM2-360M.Q8.gguf") is SMOL_DECODING
     assert "\n1." in QWEN_DECODING.prose_stop
 
@@ -117,3 +120,28 @@ async def test_the_plan_just_played_is_not_offered_again_in_other_words(open_gam
                json.dumps({"plans": again, "happened": "You hid behind a mirror.", "facts": []}))
     _, done = await drain(story.play("Hide behind a mirror and watch what happens"))
     assert done.node.plans == again[1:4]
+
+
+async def test_a_plan_played_a_few_turns_ago_is_not_offered_again(open_game):
+    """The 1.5B model offered 'Go to the Castellane house' two and three turns after the reader went
+    there; the plans played on the path's last turns are held back like the plan just played."""
+    import json
+
+    from engine_helpers import drain
+    from rgpt_fiction.llm.scripted import ScriptedModel
+
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    first = ["Ask the ferryman about the fog", "Climb the bell tower", "Wait in the chapel"]
+    model.push("You go to the chapel on the flats. Candles gutter in the draught, and the pews are wet with sea spray.",
+               json.dumps({"plans": first, "happened": "You went to the chapel.", "facts": []}))
+    await drain(story.play("Go to the chapel on the flats"))
+    model.push("You climb the bell tower. From the top the causeway is a grey thread across the mud, and a boat is "
+               "moving without oars.",
+               json.dumps({"plans": ["Go back to the chapel on the flats", "Signal the boat with your lantern",
+                                     "Ring the bell", "Ask the ferryman about the fog", "Count the boats"],
+                           "happened": "You climbed the bell tower.", "facts": []}))
+    _, done = await drain(story.play("Climb the bell tower"))
+    assert done.node.plans == ["Signal the boat with your lantern", "Ring the bell", "Ask the ferryman about the fog"]
+    assert "plan repeats a plan already played" not in " ".join(done.stats.repairs)  # the spares covered for it

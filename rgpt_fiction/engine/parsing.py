@@ -53,6 +53,7 @@ def clean_paragraph(text: str) -> str:
 # Repair causes of the cuts below, as TurnStats.repairs names them (the reports and line mode read them).
 CHOSE_FOR_READER = "narrator chose for the reader"
 ECHOED_INSTRUCTIONS = "instructions echoed"
+WROTE_ON = "paragraph stopped at its first words: written on"
 
 _LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
 _CHOOSES = re.compile(r"\byou (?:decide|decided|choose|chose|opt|opted|pick|picked|resolve|resolved) (?:to|that|on)\b", re.I)

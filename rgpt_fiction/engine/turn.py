@@ -34,7 +34,7 @@ from ..memory.rows import MemoryRow, Recall
 from ..memory.rows import LongTermMemory
 from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnStats
 from .options import TurnOptions
-from .parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, clean_paragraph, cut_meta, guard_agency
+from .parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, WROTE_ON, clean_paragraph, cut_meta, guard_agency
 from .plan_warmer import PlanWarmer
 from .prompts import opening_words, paragraph_messages
 from .recall import is_loop, recall
@@ -147,8 +147,9 @@ class Turn:
 
         # 1. the paragraph, streamed; 2. the update, its plans shown as soon as they are checked
         yield Phase("writing")
+        played = [self.game.nodes[i].plan for i in path[-opts.played_window:]]
         updater = Updater(self._complete, self.vectors, self.game.world, opts, stats,
-                          memory=memory_before, facts=facts_before, plan=req.plan)
+                          memory=memory_before, facts=facts_before, plan=req.plan, played_before=played)
         recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]
         paragraph = req.seed
         if paragraph:
@@ -183,9 +184,18 @@ class Turn:
                 parts.append(item)
                 yield Delta(item)
                 failpoints.hit("generating")
+            written = opening + "".join(parts)
+            if opening and word_count(written) < opts.paragraph_words // 3:
+                # the model stopped at or just after the reader's deed (it began a list of options,
+                # which the stop cut, or ended the answer): it writes on once from what it wrote
+                stats.repairs.append(WROTE_ON)
+                parts = [written.rstrip()[len(opening):]]
+                async for piece in self._write_on(messages, written, opts.paragraph_words):
+                    parts.append(piece)
+                    yield Delta(piece)
+                written = opening + "".join(parts)
             if parts:
                 stats.stream_s = _s(streaming)
-            written = opening + "".join(parts)
             paragraph = self._kept(written)
             if not paragraph:
                 stats.repairs.append("empty paragraph")
@@ -230,6 +240,16 @@ class Turn:
         stats.paragraph_words = word_count(paragraph)
         yield Phase("saving")
         await self._finish(node)
+
+    async def _write_on(self, messages: list[dict], written: str, words: int) -> AsyncGenerator[str, None]:
+        """The paragraph continued from what is written so far (given as the answer's start)."""
+        start = written.rstrip()
+        more = [*messages[:-1], {"role": "assistant", "content": start}]
+        async for item in self._stream(more, int(words * 1.6) + 30, None,
+                                       until=lambda text: long_enough(start + text, words)):
+            if isinstance(item, ModelRestart):  # a failed call: what is written so far stands
+                return
+            yield item
 
     def _kept(self, written: str) -> str:
         """The paragraph as the story keeps it: no labels or option lists, no sentences about the

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import time
 from dataclasses import dataclass
-from typing import AsyncGenerator, Awaitable, Callable
+from typing import AsyncGenerator, Awaitable, Callable, Sequence
 
 from ..world.model import World
 from .events import PlansReady, TurnStats
@@ -40,19 +40,22 @@ class Remembered:
     plans: list[str]
 
 
-def distinct_plans(vectors: VectorCache, plans: list[str], threshold: float, taken: str = "",
+def distinct_plans(vectors: VectorCache, plans: list[str], threshold: float, played: Sequence[str] = (),
                    ) -> tuple[list[str], list[str], list[float]]:
-    """Plans without those that say the same as an earlier one, or as the plan just played
-    (`taken`), in other words (embedding cosine above `threshold`: "Hide behind the mirror" just
-    after "Hide behind a mirror"). Returns (kept, problems, the similarities between the kept plans)."""
+    """Plans without those that say the same as an earlier one, or as a plan already played on this
+    path (`played`: the plan just played and the few before it), in other words (embedding cosine
+    above `threshold`: "Hide behind the mirror" just after "Hide behind a mirror"; "Go to the
+    Castellane house" three turns after going there). Returns (kept, problems, the similarities
+    between the kept plans)."""
     if not plans:
         return plans, [], []
-    vecs = vectors.many([*plans, taken] if taken else plans)
+    played = [p for p in played if p]
+    vecs = vectors.many([*plans, *played])
     keep: list[int] = []
     problems: list[str] = []
     for i in range(len(plans)):
-        if taken and float(vecs[i] @ vecs[-1]) > threshold:
-            problems.append("plan repeats the plan just played")
+        if played and max(float(vecs[i] @ vecs[len(plans) + j]) for j in range(len(played))) > threshold:
+            problems.append("plan repeats a plan already played")
         elif keep and max(float(vecs[i] @ vecs[j]) for j in keep) > threshold:
             problems.append("near-duplicate plan")
         else:
@@ -66,9 +69,11 @@ class Updater:
     repairs and plan similarity go into `stats`."""
 
     def __init__(self, complete: Complete, vectors: VectorCache, world: World, options: TurnOptions,
-                 stats: TurnStats, *, memory: str, facts: list[str], plan: str):
+                 stats: TurnStats, *, memory: str, facts: list[str], plan: str, played_before: Sequence[str] = ()):
+        """`played_before`: the plans played on this path in the turns before this one (newest last)."""
         self.complete, self.vectors, self.world, self.options, self.stats = complete, vectors, world, options, stats
         self.memory_before, self.facts_before, self.plan = memory, facts, plan
+        self.played_before = list(played_before)
         self.result: Remembered | None = None
 
     async def remember(self, conversation: list[dict], written: str, paragraph: str, started: float,
@@ -166,8 +171,9 @@ class Updater:
                         if not memory or retold_rate(s, [memory], self.vectors.embedder.embed) == 0.0)
 
     @property
-    def _taken(self) -> str:
-        return self.plan if parent_plan_taken(self.plan) else ""
+    def _taken(self) -> list[str]:
+        """The plans not to offer again: this turn's and those played before it on the path."""
+        return [*self.played_before, self.plan if parent_plan_taken(self.plan) else ""]
 
     def _distinct_only(self, plans: list[str]) -> list[str]:
         return distinct_plans(self.vectors, plans, self.options.plan_similarity, self._taken)[0]

@@ -90,3 +90,10 @@ def token_groups(pieces: list[bytes]) -> np.ndarray:
             key = b"\0%d" % i
         out[i] = ids.setdefault(key, len(ids))
     return out
+
+
+def groups_for(llm) -> list:
+    """The spelling groups of a llama.cpp model's vocabulary (computed once per model, ~0.2 s)."""
+    if getattr(llm, "rgpt_groups", None) is None:
+        llm.rgpt_groups = token_groups([llm._model.token_to_piece(i) for i in range(llm.n_vocab())])
+    return llm.rgpt_groups

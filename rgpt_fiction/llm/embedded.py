@@ -14,16 +14,15 @@ enforced with llama.cpp's grammar-constrained decoding. Each model has its own d
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import os
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ReaderError
 from ..packaged import packaged_file
+from .decoding import QWEN_DECODING, SMOL_DECODING, Decoding, guide_plans
 from .model_file import QWEN_1_5B, ModelFileError, Progress, ensure
 
 DEFAULT_MODEL = "embedded/qwen-1.5b"
@@ -37,27 +36,6 @@ _load_lock = threading.Lock()
 
 class EmbeddedModelError(ReaderError, RuntimeError):
     pass
-
-
-@dataclass(frozen=True)
-class Decoding:
-    """How one model is sampled. `copy_penalty`: llama.cpp's DRY idea over the prompt (SmolLM2
-    copies the last paragraph without it; with Qwen's tokenizer it glues words: "oneof").
-    `verb_first_plans`: a grammar pattern that makes every plan open with a known verb (SmolLM2's
-    plans drift into other languages without it; it keeps a better model from naming people).
-    `prose_stop`: where a paragraph ends (Qwen goes on with a second paragraph or a menu)."""
-
-    copy_penalty: bool = False
-    verb_first_plans: bool = False
-    repeat_penalty: float = 1.0
-    top_p: float = 0.9
-    min_p: float = 0.05
-    top_k: int = 40
-    prose_stop: tuple[str, ...] = ()
-
-
-SMOL_DECODING = Decoding(copy_penalty=True, verb_first_plans=True, repeat_penalty=1.15, top_p=0.95, min_p=0.05)
-QWEN_DECODING = Decoding(copy_penalty=True, repeat_penalty=1.1, top_p=0.9, min_p=0.05, prose_stop=("\n1.", "\n- ", "\n*"))
 
 
 def _name(model: str) -> str:
@@ -235,14 +213,16 @@ def _generate(llm, messages, params, emit, stop: threading.Event, decoding: Deco
         if decoding.copy_penalty:  # a small model must not write out again what the prompt shows it
             from llama_cpp import LogitsProcessorList
 
-            from .copy_penalty import CopyPenalty
+            from .copy_penalty import CopyPenalty, groups_for
 
-            kwargs["logits_processor"] = LogitsProcessorList([CopyPenalty(groups=_groups(llm))])
+            kwargs["logits_processor"] = LogitsProcessorList([CopyPenalty(groups=groups_for(llm))])
     completion = 0
     finish = None
     llm.rgpt_prompt = (0, 0)
     if messages and messages[-1].get("role") == "assistant" and "response_format" not in kwargs:
-        stream = llm.create_completion(**_continuing(llm, kwargs))  # the answer's first words are given
+        from .continuing import continuing
+
+        stream = llm.create_completion(**continuing(llm, kwargs))  # the answer's first words are given
     else:
         stream = llm.create_chat_completion(**kwargs)
     try:
@@ -265,146 +245,8 @@ def _generate(llm, messages, params, emit, stop: threading.Event, decoding: Deco
     emit(("end", finish or "stop", prompt, completion, cached))
 
 
-def _continuing(llm, kwargs: dict) -> dict:
-    """Completion arguments for a chat whose last message is the start of the answer (an assistant
-    message to continue, not to close): the model's chat template renders the messages before it
-    with the answer opened, then the start is appended, so the model writes on from its last word."""
-    messages = kwargs.pop("messages")
-    formatter = _formatter(llm)
-    result = formatter(messages=messages[:-1])
-    text = result.prompt + (messages[-1].get("content") or "")
-    kwargs["prompt"] = llm.tokenize(text.encode("utf-8"), add_bos=not result.added_special, special=True)
-    kwargs["stop"] = [*kwargs.get("stop", []), *(result.stop if isinstance(result.stop, list) else [result.stop])]
-    kwargs["stopping_criteria"] = result.stopping_criteria
-    return kwargs
-
-
-def _formatter(llm):
-    """The model's own chat template (from the GGUF file), opening the answer; made once per model."""
-    if getattr(llm, "rgpt_formatter", None) is None:
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        template = llm.metadata.get("tokenizer.chat_template")
-        if not template:
-            raise EmbeddedModelError("this GGUF file has no chat template, so an answer cannot be continued")
-        eos, bos = llm.token_eos(), llm.token_bos()
-        llm.rgpt_formatter = Jinja2ChatFormatter(
-            template=template, eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
-            bos_token=llm._model.token_get_text(bos) if bos != -1 else "", stop_token_ids=[eos],
-        )
-    return llm.rgpt_formatter
-
-
-# A small model writes much better plans when each must open with an imperative verb
-# and an article or pronoun; the grammar enforces it (a pattern, not a length: long
-# length bounds blow up llama.cpp's grammar). Digits, full stops and hyphens must stay
-# allowed: a model that wants "June 12." and may not write it derails into random letters.
-_VERBS = (
-    "Ask|Follow|Search|Hide|Go|Wait|Climb|Open|Take|Talk to|Look for|Run|Enter|Leave|Confront|Read|Call|"
-    "Offer|Return|Sneak|Watch|Find|Visit|Tell|Show|Give|Listen|Examine|Help|Warn|Steal|Fight|Trust|Refuse|"
-    "Light|Break|Write|Hold|Question|Rest|Study|Bargain with|Demand|Cross|Dig|Keep|Slip|Check|Chase|Pretend"
-)
-_LINK = "the|a|an|your|to|for|into|up|down|through|out|across|behind|toward|towards|about|with|her|his|their|him|them|back|inside|around|over|at|on"
-PLAN_PATTERN = f"^({_VERBS}) ({_LINK}) [a-z][a-zA-Z0-9 ,'.;!?-]*$"
-
-
-def guide_plans(schema: dict) -> dict:
-    """The schema with a verb-first pattern on plan strings (only where none is given)."""
-    import copy
-
-    plans = schema.get("properties", {}).get("plans")
-    if not plans or plans.get("type") != "array":
-        return schema
-    items = plans.get("items") or {}
-    if items.get("type") != "string" or "pattern" in items:
-        return schema
-    out = copy.deepcopy(schema)
-    out["properties"]["plans"]["items"] = {"type": "string", "pattern": PLAN_PATTERN}
-    return out
-
-
-def _groups(llm):
-    """The copy penalty's spelling groups of this model's vocabulary (computed once per model, ~0.2 s)."""
-    if getattr(llm, "rgpt_groups", None) is None:
-        from .copy_penalty import token_groups
-
-        llm.rgpt_groups = token_groups([llm._model.token_to_piece(i) for i in range(llm.n_vocab())])
-    return llm.rgpt_groups
-
-
 def _flatten(messages) -> str:
     return "\n".join(m.get("content") or "" for m in messages)
-
-
-def _chunk(text="", finish=None, usage=None):
-    return {
-        "text": text, "is_finished": finish is not None, "finish_reason": finish or "", "index": 0,
-        "tool_use": None, "usage": usage,
-    }
-
-
-def make_handler():
-    from litellm import CustomLLM
-    from litellm.types.utils import ModelResponse
-
-    class EmbeddedLLM(CustomLLM):
-        async def astreaming(self, model, messages, *args, **kwargs):
-            params = dict(kwargs.get("optional_params") or {})
-            llm = await asyncio.to_thread(load, model)
-            loop = asyncio.get_running_loop()
-            queue: asyncio.Queue = asyncio.Queue()
-            stop = threading.Event()
-
-            def emit(item):
-                try:
-                    loop.call_soon_threadsafe(queue.put_nowait, item)
-                except RuntimeError:  # the event loop is closed: nobody is reading any more
-                    stop.set()
-
-            def run():
-                try:
-                    with _gen_lock:
-                        if not stop.is_set():
-                            _generate(llm, messages, params, emit, stop, decoding_for(model))
-                except Exception as exc:  # noqa: BLE001 - surfaced to the caller below
-                    emit(("error", exc))
-                finally:
-                    _running.pop(threading.current_thread(), None)
-
-            thread = threading.Thread(target=run, name="embedded-llm", daemon=True)
-            _running[thread] = stop
-            thread.start()
-            try:
-                while True:
-                    item = await queue.get()
-                    if item[0] == "text":
-                        yield _chunk(item[1])
-                    elif item[0] == "error":
-                        raise item[1]
-                    else:
-                        _, finish, prompt, completion, cached = item
-                        yield _chunk("", finish, _usage(model, prompt, completion, cached))
-                        return
-            finally:
-                stop.set()
-                if thread.is_alive():  # stopped early: let it finish, so its counts are final
-                    await asyncio.to_thread(thread.join, 10)
-                while not queue.empty():
-                    item = queue.get_nowait()
-                    if item[0] == "end":
-                        _usage(model, *item[2:])
-
-        async def acompletion(self, model, messages, *args, **kwargs) -> ModelResponse:
-            text, usage = [], None
-            async for c in self.astreaming(model, messages, *args, **kwargs):
-                text.append(c["text"])
-                usage = c["usage"] or usage
-            resp = kwargs.get("model_response") or ModelResponse()
-            resp.choices[0].message.content = "".join(text)
-            resp.created = int(time.time())
-            return resp
-
-    return EmbeddedLLM()
 
 
 _gen_lock = threading.Lock()
@@ -432,6 +274,8 @@ def register(litellm) -> None:
     global _registered
     if _registered:
         return
+    from .embedded_handler import make_handler
+
     handler = make_handler()
     others = [p for p in (litellm.custom_provider_map or []) if p.get("provider") != "embedded"]
     litellm.custom_provider_map = others + [{"provider": "embedded", "custom_handler": handler}]
