@@ -92,6 +92,15 @@ def load(model: str = DEFAULT_MODEL, n_ctx: int = 4096):
         return _models[key]
 
 
+def count_tokens(text: str) -> int | None:
+    """The tokens `text` takes by the loaded model's own tokenizer (what inspecting a turn shows); None
+    when no model, or more than one, is loaded in this process (the caller then estimates)."""
+    if len(_models) != 1:
+        return None
+    llm = next(iter(_models.values()))
+    return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))  # type: ignore[attr-defined]
+
+
 def _count_prompts(llm) -> None:
     """Record, for every generation, the prompt's tokens and how many of them llama.cpp's cache
     already held (its prefix match): `llm.rgpt_prompt = (prompt tokens, cached tokens)`."""
