@@ -304,3 +304,19 @@ async def test_a_parts_words_are_held_against_its_budget_without_its_heading(wor
     parts = story.inspect().record["calls"][0]["parts"]
     memory = next(p for p in parts if p["label"] == "short-term memory")
     assert (memory["words"], memory["budget_words"]) == (150, 150)
+
+
+async def test_a_copied_or_renamed_slot_keeps_what_the_storyteller_saw(open_game, saves):
+    from rgpt_fiction.engine.trace_view import inspect_turn
+    from rgpt_fiction.saves.shelf import Shelf
+    from rgpt_fiction.saves.traces import TraceFile
+
+    story, slot = open_game(ScriptedModel())
+    await played(story, 2)
+    node = story.node.id
+    slot.close()
+    shelf = Shelf(saves)
+    for name in (shelf.copy("s", "s-copy").name, shelf.rename("s", "s-moved").name):
+        copied = shelf.slot(name)
+        record = inspect_turn(copied.load(), TraceFile.of(copied.path), node).record
+        assert record is not None and record["node"] == node and record["calls"]
