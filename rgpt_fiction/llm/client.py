@@ -124,7 +124,7 @@ class LiteLLMModel:
             return None
         from .embedded import count_tokens
 
-        return count_tokens(text)
+        return count_tokens(self.name, text)
 
     async def prewarm(self, messages: list[dict]) -> int:
         """Let the embedded model evaluate the start of the next prompt into its cache (servers with
