@@ -36,7 +36,10 @@ async def test_three_turns_against_llama_cpp_server(llama_server, open_game, mon
     for turn in range(1, 4):
         _, done = await drain(story.play(story.plans[0]))
         repairs = done.stats.repairs
-        assert not [r for r in repairs if "filled" in r or "missing plans" in r or r == "derived memory"], repairs
+        # the schema reached the server: every plan came from the model. (Whether SmolLM2's one sentence
+        # of what happened passes the game's own check, four real words, is the model's craft, not the
+        # server's: a rejected one leaves a memory derived from the paragraph, as on any backend.)
+        assert not [r for r in repairs if "filled" in r or "missing plans" in r], repairs
         node = story.node
         assert node.id == done.node.id and node.depth == turn
         assert len(node.plans) == 3 and node.plans == done.stats.plans

@@ -22,6 +22,9 @@ from rgpt_fiction.llm.scripted import ScriptedModel
     ("I was told to wait, so I wait", "You were told to wait, so you wait"),
     ("please open the door", "You open the door"),
     ("Question Vera", "You question Vera"),
+    ("Ask Augustus Vail about the Henrietta mine", "You ask Augustus Vail about the Henrietta mine"),
+    ("I take back what is mine", "You take back what is yours"),
+    ("Ask a friend of mine for help", "You ask a friend of yours for help"),
 ])
 def test_a_plan_is_told_as_the_hero_doing_it(plan, told):
     assert opening_words(plan) == told
@@ -128,3 +131,15 @@ async def test_a_paragraph_of_its_length_is_not_written_on(open_game, world):
     _, done = await drain(story.play("Hide behind the old well."))
     assert [m["messages"][-1]["role"] for m in model.calls[-2:]] == ["assistant", "user"]  # one paragraph call
     assert not any("written on" in r for r in done.stats.repairs)
+
+
+async def test_a_short_answer_without_opening_words_is_written_on_after_the_question(open_game, world):
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model, paragraph_words=30)
+    await drain(story.start())
+    model.push("The door creaks open.", " The fog" + REST.removeprefix(", and the fog"), UPDATE)
+    _, done = await drain(story.play("What is behind the door?"))  # a question: no opening words
+    asked, write_on = model.calls[-3], model.calls[-2]
+    assert asked["messages"][-1]["role"] == "user"
+    assert write_on["messages"] == [*asked["messages"], {"role": "assistant", "content": "The door creaks open."}]
+    assert done.node.paragraph.startswith("The door creaks open. The fog closes behind you")

@@ -185,3 +185,23 @@ def test_an_ending_that_asks_the_reader_to_choose_is_cut():
         assert guard_agency(f"{story} {ending}") == (story, True), ending
     kept = f"{story} Vera asks what you mean to do with the key."  # a character may ask
     assert guard_agency(kept) == (kept, False)
+
+
+async def test_a_copy_of_a_recalled_older_paragraph_is_a_loop(open_game, world):
+    """Given a plan played long before, the 1.5B model copied that turn's paragraph, which the
+    prompt showed it as a recall, beyond the loop guard's last three paragraphs."""
+    model = ScriptedModel()  # improvises the turns between
+    story, _ = open_game(model)
+    await drain(story.start())
+    old = ("You climb the lighthouse stairs to the lamp room. The great lens is cracked, and someone has "
+           "scratched a tally of days into the brass rail, forty-one marks, the last one fresh.")
+    plan = "Climb the lighthouse stairs to the lamp room"
+    model.push(old, upd())
+    await drain(story.play(plan))
+    for _ in range(5):
+        await drain(story.play(story.plans[0]))
+    model.push(old, upd(), NEW, upd())  # the model copies the recalled paragraph
+    events = await collect(story.play(plan))
+    done = events[-1]
+    assert old in model.calls[-4]["messages"][1]["content"]  # it was recalled into the prompt
+    assert done.stats.loop_regenerations == 1 and story.node.paragraph == NEW

@@ -173,6 +173,9 @@ _NOT_A_DEED = {
 _TO_YOU = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
            "i'm": "you're", "i'll": "you'll", "i've": "you've", "i'd": "you'd"}
 _AFTER_I = {"am": "are", "was": "were"}
+# "mine" is the reader's only after these ("it is mine", "a friend of mine"); else it is a pit
+# ("the Henrietta mine" was told as "the Henrietta yours")
+_BEFORE_POSSESSIVE_MINE = {"is", "was", "are", "were", "be", "of", "it's", "that's", "all"}
 _TOKENS = re.compile(r"[A-Za-z']+|[^A-Za-z']+")
 OPENING_MAX_WORDS = 30
 
@@ -193,7 +196,10 @@ def opening_words(plan: str) -> str:
     told: list[str] = []
     for token in _TOKENS.findall(plan):
         low = token.lower()
-        if low in _TO_YOU and (low != "i" or token == "I"):
+        before = next((w.lower() for w in reversed(told) if w.strip()), "")
+        if low == "mine" and before not in _BEFORE_POSSESSIVE_MINE:
+            pass
+        elif low in _TO_YOU and (low != "i" or token == "I"):
             token = _TO_YOU[low]
         elif low in _AFTER_I and len(told) >= 2 and told[-2] == "you" and words[0].lower() == "i":
             token = _AFTER_I[low]
