@@ -175,6 +175,19 @@ def turn_record(node: Node, calls: Sequence[ModelCall], recalls: Sequence[Recall
     }
 
 
+def record_turn(model: object, node: Node, calls: Sequence[ModelCall], recalls: Sequence[Recall], ahead: bool,
+                repairs: Sequence[str]) -> dict[str, Any]:
+    """The record of a turn the pipeline wrote, its parts' tokens counted by `model`'s own tokenizer where it
+    has one (`count_tokens`), else estimated."""
+    count = getattr(model, "count_tokens", None)
+    return turn_record(node, calls, recalls, ahead=ahead, repairs=repairs, model=node.model,
+                       count=count if callable(count) else _no_count)
+
+
+def _no_count(text: str) -> int | None:
+    return None
+
+
 def copy_record(node: Node) -> dict[str, Any]:
     """The record of a turn copied after an edit of an earlier one: the storyteller saw what it saw for
     the turn it copies (`copied_from`)."""

@@ -42,7 +42,7 @@ from .repair import fallback_memory
 from .request import TurnRequest, parent_plan_taken
 from .state import Game, Node
 from .text import long_enough, word_count
-from .trace import ModelCall, turn_record
+from .trace import ModelCall, record_turn
 from .update import Remembered, Updater
 from .usage import ModelUsage
 from .vectors import VectorCache
@@ -289,16 +289,9 @@ class Turn:
         vectors = await asyncio.to_thread(self._vectors, node.paragraph, extra)
         self.stats.timings_ms["embed"] = _ms(t)
         rows = [*extra, MemoryRow.paragraph(node.id, node.depth, node.paragraph)]
-        trace = await asyncio.to_thread(self._trace, node)
+        ahead = self.request.recalls is not None and self.request.edited_from is None  # recalled while reading
+        trace = await asyncio.to_thread(record_turn, self.model, node, self.calls, self.recalls, ahead, self.stats.repairs)
         self._draft = Draft(node, rows, vectors, self.stats, self.prompt, self.started, self.usage.seconds, trace)
-
-    def _trace(self, node: Node) -> dict[str, Any]:
-        """What the storyteller saw for this turn (engine/trace.py); tokens by the model's own count
-        where it has one."""
-        count = getattr(self.model, "count_tokens", None)
-        return turn_record(node, self.calls, self.recalls, ahead=self.request.recalls is not None
-                           and self.request.edited_from is None, repairs=self.stats.repairs,
-                           model=node.model, count=count if callable(count) else _no_count)
 
     def _vectors(self, paragraph: str, extra: list[MemoryRow]) -> list[Any]:
         vector = self.vectors.one(paragraph)  # usually cached: the loop check embedded it
@@ -354,8 +347,3 @@ class Turn:
                 warmer.feed(parts)
         await warmer.finish()
         return "".join(parts)
-
-
-def _no_count(text: str) -> int | None:
-    """A model without a tokenizer of its own: the trace estimates."""
-    return None
