@@ -112,6 +112,12 @@ def build_parser(with_worlds: bool = True) -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["md", "json"], default="md")
     export.add_argument("--out", help="file to write (default: standard output)")
 
+    inspect = sub.add_parser("inspect", help="what the storyteller saw for a turn of a slot: its prompts part by "
+                             "part with their tokens, the recalled memories with their scores, the raw answers")
+    inspect.add_argument("slot")
+    inspect.add_argument("--turn", type=int, metavar="N", help="turn N of the story (0: the opening; default: the last)")
+    inspect.add_argument("--json", action="store_true", help="the whole record as JSON, each part with its text")
+
     if with_worlds:
         from .world.commands import add_worlds_parser
 
@@ -240,6 +246,27 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_inspect(args) -> int:
+    import json
+
+    from .engine.trace_view import inspect_turn, inspection_json, path_turn, render_text
+    from .saves.shelf import Shelf
+    from .saves.traces import TraceFile
+
+    slot = Shelf(_settings(args).saves_dir).slot(args.slot)
+    game = slot.load()
+    if not game.nodes:
+        print(f"rgpt-fiction: the slot '{args.slot}' holds no turn yet", file=sys.stderr)
+        return 1
+    node = game.node if args.turn is None else path_turn(game, args.turn)
+    ins = inspect_turn(game, TraceFile.of(slot.path), node.id)
+    if args.json:
+        sys.stdout.write(json.dumps(inspection_json(ins), ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(render_text(ins))
+    return 0
+
+
 def cmd_tui(args, settings=None) -> int:
     from .ui.app import run
 
@@ -265,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     parser = build_parser(with_worlds="worlds" in words)
     args = merge_global_options(parser.parse_args(words))
-    handlers = {"play": cmd_play, "autoplay": cmd_autoplay, "saves": cmd_saves, "export": cmd_export}
+    handlers = {"play": cmd_play, "autoplay": cmd_autoplay, "saves": cmd_saves, "export": cmd_export,
+                "inspect": cmd_inspect}
     try:
         if args.command is None:
             return cmd_tui(args)

@@ -12,14 +12,20 @@ from typing import AsyncIterator, Callable, TextIO, assert_never
 from .engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnError, TurnEvent
 from .engine.parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS
 from .engine.story import PlanError, Story
+from .coauthor_lines import HANDLERS as COAUTHOR, pins
 from .engine.tree import render_tree
-from .errors import transient
+from .errors import ReaderError, transient
 from .verbs import commands, parse_command
 
+
 class Printer:
-    def __init__(self, out: TextIO, width: int = 80):
+    """The reader's terminal: where the game writes (`out`) and, for the commands that read more than
+    their line (/edit), where the reader types (`inp`)."""
+
+    def __init__(self, out: TextIO, width: int = 80, inp: TextIO | None = None):
         self.out = out
         self.width = width
+        self.inp = inp
 
     def line(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -171,7 +177,7 @@ _AFTER_FAILURE = {
 }
 
 
-def _show_state(story: Story, printer: Printer) -> None:
+def show_state(story: Story, printer: Printer) -> None:
     printer.line()
     printer.paragraph(story.node.paragraph)
     printer.plans(story.plans)
@@ -180,7 +186,7 @@ def _show_state(story: Story, printer: Printer) -> None:
 def _help(printer: Printer) -> None:
     printer.line("Type a plan's number to take it, or write what you do next. Commands:")
     for verb in commands():
-        printer.line(f"  {verb.usage:10} {verb.help}")
+        printer.line(f"  {verb.usage:12} {verb.help}")
 
 
 QUIT = object()  # what the /quit handler returns
@@ -208,6 +214,7 @@ def _goto(story: Story, printer: Printer, arg: str):
 def _memory(story: Story, printer: Printer):
     printer.line("Short-term memory: " + story.node.memory)
     printer.line("Facts: " + ("; ".join(story.node.facts) or "(none)"))
+    pins(story, printer)
 
 
 # Each line-mode verb (rgpt_fiction.verbs) and what it does: (story, printer, argument) -> the turn moved to,
@@ -221,9 +228,10 @@ HANDLERS: dict[str, Callable[[Story, Printer, str], object]] = {
     "tree": lambda story, printer, _: _tree(story, printer),
     "goto": _goto,
     "memory": lambda story, printer, _: _memory(story, printer),
-    "plans": lambda story, printer, _: _show_state(story, printer),
+    "plans": lambda story, printer, _: show_state(story, printer),
     "help": lambda story, printer, _: _help(printer),
     "leave": lambda story, printer, _: QUIT,
+    **COAUTHOR,  # /edit, /pin, /unpin, /inspect (coauthor_lines.py)
 }
 
 
@@ -235,13 +243,17 @@ async def _command(story: Story, line: str, printer: Printer) -> bool:
         _help(printer)
         return True
     verb, arg = parsed
-    moved = HANDLERS[verb.name](story, printer, arg)
-    if inspect.isawaitable(moved):
-        moved = await moved
+    try:
+        moved = HANDLERS[verb.name](story, printer, arg)
+        if inspect.isawaitable(moved):
+            moved = await moved
+    except ReaderError as exc:  # an edit, a pin or a turn number that cannot be used: said, and nothing changed
+        printer.line(str(exc))
+        return True
     if moved is QUIT:
         return False
     if moved is not None:
-        _show_state(story, printer)
+        show_state(story, printer)
     if story.save_error:
         printer.line(f"Warning: not saved ({story.save_error}); the story is kept in memory.")
     return True
@@ -277,11 +289,13 @@ async def play_lines(story: Story, inp: TextIO, printer: Printer) -> int:
     shows the plans again; /quit or the end of the input ends. Piped input is echoed after the prompt,
     so the transcript reads as a session."""
     echo = not _is_tty(inp)
+    if printer.inp is None:
+        printer.inp = inp
     if not story.game.nodes:
         await run_turn(story.start(), printer)
     else:
         printer.line(f"(continuing '{story.game.world.title}' at turn {story.game.turn})")
-        _show_state(story, printer)
+        show_state(story, printer)
     while True:
         printer.out.write("> ")
         printer.out.flush()

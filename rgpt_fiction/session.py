@@ -18,6 +18,7 @@ from .memory.rows import TextEmbedder
 from .memory.rows import LORE_NODE, MemoryRow
 from .memory.store import MemoryStore
 from .saves.slot import Slot
+from .saves.traces import TraceFile
 from .world.model import World
 
 
@@ -64,7 +65,7 @@ def attach(slot: Slot, game: Game, model: ChatModel, embedder: TextEmbedder,
     """The story of a game read with `read_game`: its long-term memory reconciled, the engine wired."""
     memory = MemoryStore(slot.memory_path, embedder)
     fixed = reconcile(game, memory)
-    return Story(game, model, memory, save=slot.save, options=options), fixed
+    return Story(game, model, memory, save=slot.save, options=options, traces=TraceFile.of(slot.path)), fixed
 
 
 def open_story(
@@ -88,9 +89,10 @@ def open_story(
         if slot.memory_path.exists():  # left by a game that crashed before its first save
             shutil.rmtree(slot.memory_path)
         slot.journal_path.unlink(missing_ok=True)
+        TraceFile.of(slot.path).remove()
         memory = MemoryStore(slot.memory_path, embedder)
         game = new_game(world, persona or Persona(world.player.name))
     except BaseException:
         slot.close()
         raise
-    return Story(game, model, memory, save=slot.save, options=options), None
+    return Story(game, model, memory, save=slot.save, options=options, traces=TraceFile.of(slot.path)), None

@@ -110,3 +110,41 @@ def test_a_second_game_process_is_refused_then_a_crashed_lock_is_stale(tmp_path)
     story, _ = open_story(Slot(tmp_path, "crash"), ScriptedModel(), HashEmbedder())
     assert story.game.turn >= 0
     Slot(tmp_path, "crash").close()
+
+
+# An edit (turn 1 of 3, the turns after it kept) killed at each of its moments: the slot loads with the story
+# either as it was or as edited, whole, the pinned fact with it, and the vector table agrees with the state.
+# Saves: the opening and 3 turns (1-4), the pin (5), the edit (6); the first save has no backup to make.
+EDIT_POINTS = [("edit-before-vector-write", 1), ("edit-between-vector-and-state", 1), ("during-journal-write", 6),
+               ("during-state-write", 6), ("between-backup-and-rename", 5), ("edit-after-state-write", 1)]
+
+
+@pytest.mark.parametrize("point", EDIT_POINTS, ids=[f"{p}-{n}" for p, n in EDIT_POINTS])
+def test_kill_during_an_edit_leaves_either_version(tmp_path, point):
+    from crash_child import EDITED, PIN
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RGPT_FAILPOINT": f"{point[0]}:{point[1]}"}
+    proc = subprocess.run([*CHILD, str(tmp_path), "3", "edit"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "pinned" in lines and "edited" not in lines
+    reported = committed(lines)
+    KILLS["tried"] += 1
+    story, _ = open_story(Slot(tmp_path, "crash"), ScriptedModel(), HashEmbedder())
+    try:
+        game = story.game
+        path = game.path()
+        assert len(path) == 4 and game.node.pinned == [PIN]
+        if path[1].paragraph == EDITED:  # the edit was committed: the later turns kept as they were
+            assert path[1].edited_from is not None and all(n.copied_from is not None for n in path[2:])
+        else:  # not committed: the story as it was, the new version nowhere
+            assert all(n.paragraph != EDITED for n in game.nodes.values())
+        for node in path:
+            if node.depth != 1:
+                assert hashlib.sha1(node.paragraph.encode()).hexdigest() == reported[node.depth]
+        assert story.memory.nodes() == set(game.nodes)
+        assert story.inspect().record is not None  # what the storyteller saw is there for the current turn
+    finally:
+        Slot(tmp_path, "crash").close()
+    KILLS["survived"] += 1

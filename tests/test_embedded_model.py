@@ -72,3 +72,16 @@ async def test_the_embedded_model_continues_an_answer_whose_first_words_are_give
     assert text.strip() and not text.lstrip().lower().startswith("you hide")
     answered = [p async for p in model.stream(messages[:2], max_tokens=40, temperature=0.0) if isinstance(p, str)]
     assert "".join(answered) != text  # the same question without the given start is answered otherwise
+
+
+async def test_what_the_storyteller_saw_counts_each_part_by_the_models_own_tokenizer(open_game, world):
+    model = LiteLLMModel("embedded/smollm2")
+    assert model.count_tokens("hello") is None or isinstance(model.count_tokens("hello"), int)
+    story, _ = open_game(model, paragraph_words=40)
+    await drain(story.start())
+    await drain(story.play(story.plans[0]))
+    assert model.count_tokens("The lighthouse keeper") > 0
+    call = story.inspect().record["calls"][0]
+    assert call["part_tokens_by"] == "the model's own tokenizer"
+    assert all(p["tokens"] == model.count_tokens(call["messages"][p["message"]]["content"][p["start"]:p["end"]])
+               for p in call["parts"])

@@ -5,8 +5,10 @@ so the prompt does not grow with the story."""
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from ..memory.rows import Recall
+from .pins import MAX_PINNED, PIN_WORDS, PINNED_WORDS
 from .state import Persona
 from .text import clip_words, sentences
 
@@ -23,6 +25,7 @@ BUDGET = {
     "paragraph": 200,
     "plan": 60,
     "facts": 80,
+    "pinned": PINNED_WORDS,  # the reader's pinned facts: bounded in number and length (engine/pins.py)
 }
 
 
@@ -81,7 +84,7 @@ def _facts_block(facts: list[str]) -> str:
 
 def paragraph_messages(
     brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
-    move_on: bool = False, cache_layout: bool = True, opening: str = "",
+    move_on: bool = False, cache_layout: bool = True, opening: str = "", pinned: Sequence[str] = (),
 ) -> list[dict]:
     """Messages for writing the next paragraph (plain prose, streamed).
 
@@ -93,9 +96,10 @@ def paragraph_messages(
     the order before, recalls ahead of the last paragraph, kept to measure the difference). With
     `move_on` (the first try repeated the story) only the last paragraph's final sentence is shown:
     the health runs saw small models copy a paragraph they can see, even when told not to. With
-    `opening` the answer is begun (an assistant message the model continues: `opening_words`)."""
+    `opening` the answer is begun (an assistant message the model continues: `opening_words`).
+    `pinned` (the reader's pinned facts) are a part of their own after the facts (`pinned_part`)."""
     recalled = recalls_part(recalls)
-    head = known_prefix(memory, facts, last, move_on)
+    head = known_prefix(memory, facts, last, move_on, pinned)
     if not cache_layout:
         cut = head.index("Last paragraph")
         head, recalled = head[:cut] + recalled, head[cut:]
@@ -118,10 +122,10 @@ def _system(brief: str) -> dict:
 
 
 def warm_messages(brief: str, memory: str, facts: list[str], last: str, recalls: list[Recall] | None = None,
-                  ) -> list[dict]:
+                  pinned: Sequence[str] = ()) -> list[dict]:
     """The start of the next paragraph prompt, as far as it is known before the reader chooses:
     with `recalls` (recalled ahead for the plans offered) up to the plan itself."""
-    head = known_prefix(memory, facts, last)
+    head = known_prefix(memory, facts, last, pinned=pinned)
     if recalls is not None:
         head += recalls_part(recalls)
     return [_system(brief), {"role": "user", "content": head}]
@@ -131,7 +135,18 @@ def recalls_part(recalls: list[Recall]) -> str:
     return f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
 
 
-def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False) -> str:
+PINNED_HEADER = "Facts the reader pinned (always true, never contradict them):"
+
+
+def pinned_part(pinned: Sequence[str]) -> str:
+    """The reader's pinned facts, one a line; "" when none is pinned (the prompt is as it was)."""
+    if not pinned:
+        return ""
+    facts = "\n".join(f"- {clip_words(p, PIN_WORDS)}" for p in pinned[:MAX_PINNED])  # bounded however they came
+    return f"{PINNED_HEADER}\n{facts}\n\n"
+
+
+def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False, pinned: Sequence[str] = ()) -> str:
     """The start of the paragraph prompt's user message: everything known before the reader chooses."""
     if move_on and last:
         ending = sentences(last.strip())
@@ -141,6 +156,7 @@ def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False
     return (
         f"Short-term memory (the story so far):\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
         f"Facts that must stay true: {_facts_block(facts)}\n\n"
+        f"{pinned_part(pinned)}"
         f"{last_block}\n\n"
     )
 

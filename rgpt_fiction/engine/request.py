@@ -31,7 +31,9 @@ class TurnRequest:
     given rather than written (the world's first choices): with both, the model is not called and
     the short-term memory is derived. `rows` are stored in long-term memory with the turn (the
     world's lore, at the opening); `notices` are told to the reader before the turn begins;
-    `recalls`, when given, are used instead of recalling for the plan."""
+    `recalls`, when given, are used instead of recalling for the plan. `pinned` are the reader's
+    pinned facts for the prompt and the new turn (default: the parent's); `edited_from` names the
+    turn whose paragraph the reader edited into `seed` (the model writes only the update)."""
 
     parent: int | None
     plan: str  # the plan taken; the instruction to begin for an opening the model writes; "" for a seeded one
@@ -41,6 +43,8 @@ class TurnRequest:
     rows: tuple[MemoryRow, ...] = ()
     notices: tuple[str, ...] = ()
     recalls: tuple[Recall, ...] | None = None  # recalled before the reader chose (for the plans offered)
+    pinned: tuple[str, ...] | None = None
+    edited_from: int | None = None
 
     @classmethod
     def opening(cls, world: World, lore: Sequence[MemoryRow], n_plans: int) -> TurnRequest:

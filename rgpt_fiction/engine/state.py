@@ -42,6 +42,9 @@ class Node:
     model: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
     retrieved: list[Recall] = field(default_factory=list)  # long-term memories recalled for this turn
+    pinned: list[str] = field(default_factory=list)  # facts the reader pinned: in every prompt, copied to each new turn
+    edited_from: int | None = None  # the version of this turn the reader edited into this one
+    copied_from: int | None = None  # the turn this one copies, kept after an edit of an earlier turn
     created: float = field(default_factory=time.time)
     depth: int = 0  # turns from the opening; set by the game the node is added to
 
@@ -75,6 +78,7 @@ class Game:
     nodes: dict[int, Node] = field(default_factory=dict)
     current: int = 0
     redo_child: dict[int, int] = field(default_factory=dict)  # parent id -> child last visited
+    edits: dict[int, int] = field(default_factory=dict)  # the turn an edit left current -> the one before it
     created: float = field(default_factory=time.time)
     updated: float = field(default_factory=time.time)
     dirty: set[int] = field(default_factory=set, repr=False, compare=False)  # nodes not yet saved
@@ -150,9 +154,21 @@ class Game:
         return self.node
 
     def undo(self) -> Node | None:
-        """Back to the parent turn; None at the opening."""
+        """Back to the parent turn; None at the opening. Where an edit left the story, back to the turn
+        that was current before it (the version before the edit, with its later turns)."""
+        before = self.edits.get(self.current)
+        if before is not None and before in self.nodes:
+            return self.go(before)
         parent = self.node.parent
         return None if parent is None else self.go(parent)
+
+    def mark_edit(self, after: int, before: int) -> None:
+        """An edit (or the rewrite of a turn after one) left `after` current; undo there goes back to
+        `before`. A rewrite moves the mark from the turn it went on from."""
+        parent = self.nodes[after].parent
+        if parent is not None and self.edits.get(parent) == before:
+            del self.edits[parent]
+        self.edits[after] = before
 
     def redo(self) -> Node | None:
         """Forward to the child last visited (else the newest); None at the end of a branch."""
@@ -192,6 +208,7 @@ class Game:
             "persona": asdict(self.persona),
             "current": self.current,
             "redo_child": {str(k): v for k, v in self.redo_child.items()},
+            "edits": {str(k): v for k, v in self.edits.items()},
             "created": self.created,
             "updated": self.updated,
         }
@@ -208,6 +225,7 @@ class Game:
             nodes=nodes,
             current=int(data["current"]),
             redo_child={int(k): int(v) for k, v in data.get("redo_child", {}).items()},
+            edits={int(k): int(v) for k, v in data.get("edits", {}).items()},
             created=data.get("created", time.time()),
             updated=data.get("updated", time.time()),
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Any, AsyncGenerator, Awaitable, Callable
+from typing import Any, AsyncGenerator, Awaitable, Callable, Sequence
 
 from .. import failpoints
 from ..errors import ReaderError
@@ -19,6 +19,7 @@ from ..llm.base import ChatModel
 from ..memory.rows import Recall
 from ..memory.rows import LongTermMemory
 from ..world.model import World
+from .coauthor import CoAuthor
 from .events import TurnDone, TurnError, TurnEvent, TurnStats
 from .options import TurnOptions
 from .prompts import warm_messages, world_brief
@@ -26,6 +27,7 @@ from .recall import recall_offered
 from .request import TurnRequest
 from .state import Game, Node, Persona
 from .text import clean, clip_words
+from .trace import TraceLog, copy_record
 from .turn import Draft, Turn
 from .vectors import VectorCache
 
@@ -54,7 +56,7 @@ def new_game(world: World, persona: Persona) -> Game:
     return Game(world=world.for_player(persona.name), persona=persona)
 
 
-class Story:
+class Story(CoAuthor):
     def __init__(
         self,
         game: Game,
@@ -62,7 +64,10 @@ class Story:
         memory: LongTermMemory,
         save: Callable[[Game], None] | None = None,
         options: TurnOptions | None = None,
+        traces: TraceLog | None = None,
     ):
+        """`traces` keeps what the storyteller saw for each turn (engine/trace.py); None keeps nothing."""
+        super().__init__(traces)
         self.game = game
         self.model = model
         self.memory = memory
@@ -134,38 +139,55 @@ class Story:
         node = self.node
         if node.parent is None:
             raise TurnError("the opening cannot be retried")
-        async with contextlib.aclosing(self.run(TurnRequest(node.parent, node.plan, own=node.own_plan))) as events:
+        # the facts pinned on the turn being written again are in its new version's prompt
+        request = TurnRequest(node.parent, node.plan, own=node.own_plan, pinned=tuple(node.pinned))
+        async with contextlib.aclosing(self.run(request)) as events:
             async for event in events:
                 yield event
 
-    async def run(self, request: TurnRequest) -> AsyncGenerator[TurnEvent, None]:
-        """Write the turn `request` asks for, yield its events, commit it, yield TurnDone."""
-        turn = Turn(self.game, self.model, self.memory, self.vectors, self.brief, self.options, request,
-                    prefetch=self._take_prefetch())
+    async def run(self, request: TurnRequest, edit_of: int | None = None) -> AsyncGenerator[TurnEvent, None]:
+        """Write the turn `request` asks for, yield its events, commit it, yield TurnDone. `edit_of`: the
+        turn is part of an edit, and undo there goes back to that turn (Game.mark_edit)."""
+        turn = self.turn(request)
         async with contextlib.aclosing(turn.run()) as events:
             async for event in events:
                 yield event
-        yield self.commit(turn.draft)
+        yield self.commit(turn.draft, edit_of=edit_of)
 
-    def commit(self, draft: Draft) -> TurnDone:
-        """Store a written turn: long-term memory, then the game, then the save.
+    def turn(self, request: TurnRequest) -> Turn:
+        """The pipeline for `request`, handed the story's parts and the work done while the reader read."""
+        return Turn(self.game, self.model, self.memory, self.vectors, self.brief, self.options, request,
+                    prefetch=self._take_prefetch())
+
+    def commit(self, draft: Draft, copies: Sequence[Node] = (), copy_rows: Sequence[Any] = (),
+               copy_vectors: Sequence[Any] = (), edit_of: int | None = None) -> TurnDone:
+        """Store a written turn: what the storyteller saw, long-term memory, then the game, then the save.
+        An edit that keeps the turns after the edited one stores their `copies` with it (their memory
+        rows and vectors too), all in one save; the last copy becomes current.
 
         Nothing awaits after this point: a cancelled turn either committed fully or not at all.
         (A kill between the vector write and the save leaves rows the game does not know; loading
-        the slot removes them, see session.reconcile.)"""
+        the slot removes them, see session.reconcile. A trace written for a turn never committed is
+        overwritten by the next turn's, which gets its id.)"""
         node, stats = draft.node, draft.stats
+        edit = "edit-" if edit_of is not None else ""
+        self.keep_trace([draft.trace, *(copy_record(c) for c in copies)])
         t = time.perf_counter()
-        failpoints.hit("before-vector-write")
-        self.memory.add(draft.rows, draft.vectors)
+        failpoints.hit(edit + "before-vector-write")
+        self.memory.add([*draft.rows, *copy_rows], [*draft.vectors, *copy_vectors])
         stats.timings_ms["store"] = _ms(t)
-        failpoints.hit("between-vector-and-state")
+        failpoints.hit(edit + "between-vector-and-state")
         self.game.add(node)
+        for copy in copies:
+            self.game.add(copy)
+        if edit_of is not None:
+            self.game.mark_edit(self.game.current, edit_of)
         stats.node, stats.turn, stats.memories_stored = node.id, node.depth, len(draft.rows)
         stats.prompt_tokens_prewarmed = self.prewarmed_tokens
         t = time.perf_counter()
         self.save()
         stats.timings_ms["save"] = _ms(t)
-        failpoints.hit("after-state-write")
+        failpoints.hit(edit + "after-state-write")
         stats.save_error = self.save_error
         stats.total_seconds = round(time.perf_counter() - draft.started, 3)
         stats.turn_s = stats.total_seconds
@@ -173,7 +195,7 @@ class Story:
         self.last_stats = stats
         self.last_prompt = draft.prompt
         self._start_prefetch()
-        return TurnDone(node, stats)
+        return TurnDone(self.game.node, stats)
 
     # --- work done while the reader reads ---------------------------------------
     def _start_prefetch(self) -> None:
@@ -213,7 +235,8 @@ class Story:
     async def _warm(self, prewarm: Callable[[list[dict]], Awaitable[int]], node: Node,
                     recalls: asyncio.Task[list[Recall]]) -> None:
         try:
-            head = warm_messages(self.brief, node.memory, node.facts, node.paragraph, await asyncio.shield(recalls))
+            head = warm_messages(self.brief, node.memory, node.facts, node.paragraph, await asyncio.shield(recalls),
+                                 pinned=node.pinned)
             self.prewarmed_tokens = await prewarm(head)
         except Exception:  # noqa: BLE001 - only a head start: the next call evaluates what is missing
             self.prewarmed_tokens = 0

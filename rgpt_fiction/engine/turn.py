@@ -25,12 +25,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, AsyncGenerator, Callable
 
 from .. import failpoints
 from ..llm.base import ChatModel, LLMError, Restart as ModelRestart, Usage
-from ..memory.rows import MemoryRow
+from ..memory.rows import MemoryRow, Recall
 from ..memory.rows import LongTermMemory
 from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnStats
 from .options import TurnOptions
@@ -42,6 +42,7 @@ from .repair import fallback_memory
 from .request import TurnRequest, parent_plan_taken
 from .state import Game, Node
 from .text import long_enough, word_count
+from .trace import ModelCall, record_turn
 from .update import Remembered, Updater
 from .usage import ModelUsage
 from .vectors import VectorCache
@@ -70,6 +71,7 @@ class Draft:
     prompt: list[dict]  # the messages the paragraph was written from ([] when it was given)
     started: float  # when the turn began (time.perf_counter)
     model_seconds: float  # time spent in model calls
+    trace: dict[str, Any] = field(default_factory=dict)  # what the storyteller saw (engine/trace.py)
 
 
 class Turn:
@@ -80,6 +82,10 @@ class Turn:
         self.game, self.model, self.memory, self.vectors = game, model, memory, vectors
         self.brief, self.options, self.request, self.prefetch = brief, options, request, prefetch
         self.parent = game.nodes[request.parent] if request.parent is not None else None
+        # the reader's pinned facts: in the prompt, and kept on the new turn
+        self.pinned = list(request.pinned) if request.pinned is not None else list(self.parent.pinned if self.parent else [])
+        self.calls: list[ModelCall] = []  # every model call, as it went (for the trace)
+        self.recalls: list[Recall] = []  # what was recalled into the prompt
         self.stats = TurnStats(turn=game.depth_below(request.parent), node=-1,
                                model="" if request.given else model.name)
         self.usage = ModelUsage()
@@ -136,6 +142,7 @@ class Turn:
             recalls = await recall(
                 self.memory, self.vectors, self.game.world.lore, plan=req.plan, short_term=memory_before, last=last,
                 path=path, k=opts.recall_k, lore_budget_words=opts.lore_budget_words, skip=opts.recall_skip)
+        self.recalls = recalls
         stats.lore = [r.reason for r in recalls if r.kind == "lore"]
         stats.retrieved = [r.turn for r in recalls]
         stats.timings_ms["recall"] = _ms(t)
@@ -161,7 +168,7 @@ class Turn:
                 break
             messages = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, req.plan,
-                opts.paragraph_words, move_on, cache_layout=opts.cache_layout, opening=opening,
+                opts.paragraph_words, move_on, cache_layout=opts.cache_layout, opening=opening, pinned=self.pinned,
             )
             self.prompt = messages
             parts: list[str] = []
@@ -222,7 +229,7 @@ class Turn:
             yield Phase("remembering")
             conversation = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, req.plan,
-                opts.paragraph_words,
+                opts.paragraph_words, pinned=self.pinned,
             )
             async with contextlib.aclosing(updater.remember(conversation, paragraph, paragraph, started)) as events:
                 async for event in events:
@@ -268,6 +275,7 @@ class Turn:
         node = Node(
             id=self.game.next_id(), parent=req.parent, plan=req.plan, paragraph=paragraph, memory=memory,
             plans=plans, facts=facts or [], own_plan=req.own, model=model, retrieved=retrieved or [],
+            pinned=list(self.pinned), edited_from=req.edited_from,
             settings={} if req.given else {
                 "temperature": opts.temperature, "paragraph_words": opts.paragraph_words, "n_plans": opts.n_plans},
         )
@@ -281,7 +289,9 @@ class Turn:
         vectors = await asyncio.to_thread(self._vectors, node.paragraph, extra)
         self.stats.timings_ms["embed"] = _ms(t)
         rows = [*extra, MemoryRow.paragraph(node.id, node.depth, node.paragraph)]
-        self._draft = Draft(node, rows, vectors, self.stats, self.prompt, self.started, self.usage.seconds)
+        ahead = self.request.recalls is not None and self.request.edited_from is None  # recalled while reading
+        trace = await asyncio.to_thread(record_turn, self.model, node, self.calls, self.recalls, ahead, self.stats.repairs)
+        self._draft = Draft(node, rows, vectors, self.stats, self.prompt, self.started, self.usage.seconds, trace)
 
     def _vectors(self, paragraph: str, extra: list[MemoryRow]) -> list[Any]:
         vector = self.vectors.one(paragraph)  # usually cached: the loop check embedded it
@@ -301,6 +311,8 @@ class Turn:
         """The model's answer, piece by piece, its usage added to `self.usage`."""
         t = time.perf_counter()
         first: float | None = None
+        call = ModelCall(messages, structured=schema is not None)
+        self.calls.append(call)
         kwargs: dict[str, Any] = {"until": until} if until else {}
         stream = self.model.stream(messages, max_tokens=max_tokens, temperature=self.options.temperature,
                                    json_schema=schema, **kwargs)
@@ -309,9 +321,15 @@ class Turn:
                 async for item in stream:
                     if isinstance(item, Usage):
                         self.usage.add(item, first)
+                        call.usage = item
                     else:
-                        if first is None and not isinstance(item, ModelRestart):
-                            first = time.perf_counter()
+                        if isinstance(item, ModelRestart):
+                            call.restarts.append(item.reason)
+                            call.answer = ""
+                        else:
+                            call.answer += item
+                            if first is None:
+                                first = time.perf_counter()
                         yield item
         except LLMError as exc:
             raise TurnError(str(exc)) from exc

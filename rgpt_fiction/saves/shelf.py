@@ -20,6 +20,7 @@ from pathlib import Path
 from ..engine.state import Game
 from .names import SlotError, suggest_slot_name
 from .slot import BACKUP, JOURNAL, STATE, Slot, SlotInfo
+from .traces import TRACES
 
 
 class Shelf:
@@ -139,12 +140,12 @@ class Shelf:
 
     def clear(self, name: str) -> Slot:
         """Empty a slot for a new game in its place (the reader agreed to replace it): its state, backup,
-        journal and memory go; the slot is returned, not opened. SlotLocked when a game has it open."""
+        journal, traces and memory go; the slot is returned, not opened. SlotLocked when a game has it open."""
         slot = self.slot(name)
         if not slot.path.is_dir():
             return slot
         with self._locked(name):
-            for part in (STATE, BACKUP, JOURNAL):
+            for part in (STATE, BACKUP, JOURNAL, TRACES):
                 (slot.path / part).unlink(missing_ok=True)
             if slot.memory_path.exists():
                 shutil.rmtree(slot.memory_path)

@@ -122,7 +122,9 @@ async def test_tab_reaches_the_memory_text_and_typing_there_is_text(make_app):
         await pilot.press("ctrl+end", *" ms qe")  # m would close the panel, s open Save as, q leave
         assert app.screen is screen and screen.memory_panel.display
         assert " ms qe" in screen.query_one("#memory-text").text
-        await pilot.press("tab", "tab")
+        await pilot.press("tab", "tab")  # past Save memory: the pinned facts, then their button and Inspect
+        assert app.focused.id == "pinned-text"
+        await pilot.press("tab", "tab", "tab")
         assert app.focused.id == "memory-search"
         await pilot.press("tab")
         assert app.focused is screen.plan_list

@@ -13,7 +13,8 @@ from textual.widgets import Footer, Static
 INTRO = (
     "A language model writes the story one paragraph at a time. After each paragraph, pick one of the "
     "plans or write your own, and the story goes on. The memory panel (m) shows what the storyteller "
-    "remembers; you can edit it. Every turn is saved. ctrl+p opens the command palette."
+    "remembers; you can edit it and pin facts. w edits a paragraph, i shows what the storyteller saw. "
+    "Every turn is saved. ctrl+p opens the command palette."
 )
 
 
@@ -26,6 +27,9 @@ def _keys(binding: Binding) -> str:
 def bindings_text() -> Text:
     from ..verb_bindings import story_bindings
     from ..widgets.memory import MemoryPanel
+    from ..widgets.story_log import StoryLog
+    from .edit import EditScreen
+    from .inspect import InspectScreen
     from .load import LoadScreen
     from .new_game import PersonaScreen, WorldsScreen
     from .title import TitleScreen
@@ -39,7 +43,10 @@ def bindings_text() -> Text:
                        Binding("Enter", "", "Take the highlighted plan"),
                        Binding("Tab", "", "Your own plan: type it, Enter sends it (or queues it during a turn)"),
                        *[b for b in story_bindings() if not b.key.isdigit()]]),
+        ("Choosing a paragraph to edit (after w)", StoryLog.BINDINGS),
+        ("Editing a paragraph", EditScreen.BINDINGS),
         ("Memory panel", MemoryPanel.BINDINGS),
+        ("What the storyteller saw (i)", InspectScreen.BINDINGS),
         ("Tree of turns", TreeScreen.BINDINGS),
         ("World picker", WorldsScreen.BINDINGS),
         ("New game", PersonaScreen.BINDINGS),

@@ -10,7 +10,8 @@ The reader's hands are never refused: while a paragraph is written the plan line
 the keys (typing never reaches a hotkey), and a plan typed or picked then is queued and
 played once the turn is stored. A saved story is on screen at once; only a turn waits
 for the storyteller to load. What the screen holds and shows is in story_view.py, what
-the reader does besides reading a turn in story_verbs.py.
+the reader does besides reading a turn in story_verbs.py, editing, pinning and inspecting in
+story_coauthor.py.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ..widgets.plans import PlanList
 from ..widgets.queued import QueuedPlan
 from ..widgets.status import StatusLine
 from ..widgets.story_log import LogTurn, StoryLog
-from .story_verbs import StoryVerbs
+from .story_coauthor import StoryCoAuthor
 
 if TYPE_CHECKING:
     from rgpt_fiction.engine.story import Story
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 OWN_PLACEHOLDER = "Your own plan, then Enter"
 
 
-class StoryScreen(StoryVerbs):
+class StoryScreen(StoryCoAuthor):
     BINDINGS = story_bindings()  # the verbs table (rgpt_fiction.verbs), Esc, scrolling, plan numbers
 
     phase: reactive[str] = reactive("")  # what the turn in progress is doing (events.Phase)
@@ -187,16 +188,19 @@ class StoryScreen(StoryVerbs):
         except asyncio.CancelledError:
             self._take_back(shown, plan, own)
             self.notify("Turn cancelled: the story is as it was.", timeout=4)
+            self.rewrite_stopped()
             raise
         except Exception as exc:  # noqa: BLE001 - a failed turn is explained; it must not end the game
             self._take_back(shown, plan, own)
             self._turn_failed(exc, plan)
+            self.rewrite_stopped()
             return
         finally:
             self.writing = False
         if shown is not None and shown.finished:
             await self.show_game(rebuild=replace)
-            self.call_later(self.play_queued)  # once this turn's worker has finished
+            self.call_later(self.after_turn)  # once this turn's worker has finished: a queued plan, or the
+            # next of the turns after an edit written again
 
     def show_event(self, event: TurnEvent, shown: LogTurn) -> None:
         """One event of the turn in progress, on screen: the only place a turn's events are read."""

@@ -2,7 +2,8 @@
 while the storyteller loads), the widgets, the status line, and closing or leaving.
 
 The layers of the story screen: StoryView (this), StoryVerbs (story_verbs.py: what the
-reader does besides playing a turn), StoryScreen (story.py: the layout, opening, a turn).
+reader does besides playing a turn), StoryCoAuthor (story_coauthor.py: editing a paragraph,
+pinning facts, what the storyteller saw), StoryScreen (story.py: the layout, opening, a turn).
 """
 
 from __future__ import annotations

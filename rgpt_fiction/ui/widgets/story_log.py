@@ -4,14 +4,21 @@ Every text is shown literally (rich Text objects, never markup). A new paragraph
 streams into one Passage widget; the rest of the log is not touched per token. The
 log is anchored to the bottom while the reader is at the bottom; scrolling up
 releases it, scrolling back down re-anchors it.
+
+To edit a paragraph the reader selects it: `start_selecting` (the Edit key) or a click
+marks a passage and gives the log the keys (up/down choose, Enter or a second click
+asks for its edit, Esc ends); the log only asks (EditRequested), the screen edits.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Sequence, cast
 
 from rich.text import Text
+from textual import events
+from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -35,6 +42,10 @@ class Passage(Static):
 
     def reset(self) -> None:
         self.show("")
+
+    def on_click(self, event: events.Click) -> None:
+        if self.node_id is not None:
+            self.post_message(StoryLog.PassageClicked(self))
 
     def show(self, text: str) -> None:
         """Replace what was streamed (the kept paragraph is cleaned and guarded after streaming)."""
@@ -78,7 +89,88 @@ class LogTurn:
 
 class StoryLog(VerticalScroll, can_focus=False):
     """The scrolling story. Rebuilt on jumps in the tree; appended to on a new turn. Not a Tab stop
-    (typing there would reach the hotkeys): PageUp/PageDown and the mouse scroll it."""
+    (typing there would reach the hotkeys): PageUp/PageDown and the mouse scroll it. While the reader
+    selects a paragraph to edit it has the keys."""
+
+    BINDINGS = [
+        Binding("up,k", "select(-1)", "Previous paragraph"),
+        Binding("down,j", "select(1)", "Next paragraph"),
+        Binding("enter,w", "edit_selected", "Edit it"),
+        Binding("escape", "stop_selecting", "Done"),
+    ]
+
+    class PassageClicked(Message):
+        def __init__(self, passage: Passage) -> None:
+            super().__init__()
+            self.passage = passage
+
+    class EditRequested(Message):
+        """The reader asks to edit the paragraph of turn `node_id`."""
+
+        def __init__(self, node_id: int) -> None:
+            super().__init__()
+            self.node_id = node_id
+
+    class SelectingEnded(Message):
+        pass
+
+    # --- selecting a paragraph to edit ---------------------------------------------------
+    def _passages(self) -> list[Passage]:
+        return [p for p in self.query(Passage) if p.node_id is not None and p.display]
+
+    @property
+    def selected(self) -> Passage | None:
+        found = self.query(".passage.-selected")
+        return cast(Passage, found.first()) if found else None
+
+    def start_selecting(self, node_id: int | None = None) -> bool:
+        """Mark the passage of turn `node_id` (default: the last) and take the keys; False when none is shown."""
+        passages = self._passages()
+        chosen = next((p for p in passages if p.node_id == node_id), passages[-1] if passages else None)
+        if chosen is None:
+            return False
+        self._mark(chosen)
+        self.can_focus = True
+        self.focus()
+        return True
+
+    def _mark(self, passage: Passage) -> None:
+        for other in self.query(".passage.-selected"):
+            other.remove_class("-selected")
+        passage.add_class("-selected")
+        self.scroll_to_widget(passage, animate=False)
+
+    def action_select(self, step: int) -> None:
+        passages, current = self._passages(), self.selected
+        if not passages:
+            return
+        i = passages.index(current) + step if current in passages else len(passages) - 1
+        self._mark(passages[max(0, min(i, len(passages) - 1))])
+
+    def action_edit_selected(self) -> None:
+        current = self.selected
+        if current is not None and current.node_id is not None:
+            self.post_message(self.EditRequested(current.node_id))
+
+    def action_stop_selecting(self) -> None:
+        self.stop_selecting()
+        self.post_message(self.SelectingEnded())
+
+    def stop_selecting(self) -> None:
+        for other in self.query(".passage.-selected"):
+            other.remove_class("-selected")
+        self.can_focus = False
+
+    def on_blur(self) -> None:
+        if not self.app.screen_stack or self.screen is self.app.screen:  # not when a dialog opened on top
+            self.stop_selecting()
+
+    def on_story_log_passage_clicked(self, message: PassageClicked) -> None:
+        message.stop()
+        if message.passage.has_class("-selected"):
+            self.action_edit_selected()
+        else:
+            self.start_selecting(message.passage.node_id)
 
     def on_mount(self) -> None:
         self.anchor()
