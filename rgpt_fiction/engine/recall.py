@@ -86,3 +86,10 @@ def is_loop(vectors: VectorCache, paragraph: str, recent: list[str], threshold: 
     if float((vecs[1:] @ vecs[0]).max()) > threshold:
         return True
     return retold_rate(paragraph, recent, vectors.embedder.embed) >= retold
+
+
+def loops(vectors: VectorCache, paragraph: str, recent: list[str], recalled: list[str], similarity: float,
+          retold: float) -> bool:
+    """The loop guard: the last paragraphs told again (as a whole or sentence by sentence), or a
+    recalled older paragraph copied as a whole."""
+    return is_loop(vectors, paragraph, recent, similarity, retold) or is_loop(vectors, paragraph, recalled, similarity)

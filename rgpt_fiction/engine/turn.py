@@ -37,7 +37,7 @@ from .options import TurnOptions
 from .parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, WROTE_ON, clean_paragraph, cut_meta, guard_agency
 from .plan_warmer import PlanWarmer
 from .prompts import opening_words, paragraph_messages
-from .recall import is_loop, recall
+from .recall import loops, recall
 from .repair import fallback_memory
 from .request import TurnRequest, parent_plan_taken
 from .state import Game, Node
@@ -155,7 +155,8 @@ class Turn:
         # the last paragraphs, and the older ones the prompt shows as recalls: the 1.5B model, given
         # a plan played before, copied that turn's recalled paragraph (87 % of its 8-word spans)
         recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]
-        recent += [r.text for r in recalls if r.kind == "paragraph" and r.text not in recent]
+        # (a recalled one counts only when copied whole: stories retell older turns in part)
+        recalled = [r.text for r in recalls if r.kind == "paragraph" and r.text not in recent]
         paragraph = req.seed
         if paragraph:
             yield Delta(paragraph)
@@ -211,7 +212,7 @@ class Turn:
             # model writes the plans; the plans are shown as soon as they are written and checked
             yield Phase("remembering")
             loop_check = asyncio.ensure_future(asyncio.to_thread(
-                is_loop, self.vectors, paragraph, recent, opts.loop_similarity, opts.retold_loop)) if attempt == 0 else None
+                loops, self.vectors, paragraph, recent, recalled, opts.loop_similarity, opts.retold_loop)) if attempt == 0 else None
             async with contextlib.aclosing(
                     updater.remember(messages, written.strip(), paragraph, started, loop_check)) as events:
                 async for event in events:
