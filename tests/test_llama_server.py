@@ -43,7 +43,8 @@ async def test_three_turns_against_llama_cpp_server(llama_server, open_game, mon
         node = story.node
         assert node.id == done.node.id and node.depth == turn
         assert len(node.plans) == 3 and node.plans == done.stats.plans
-        assert len(node.memory.split()) >= 5 and node.facts
+        # facts under three words are dropped by the game (SmolLM2 often gives only such), so none may be left
+        assert len(node.memory.split()) >= 5 and all(len(f.split()) >= 3 for f in node.facts)
         assert done.stats.prompt_tokens > 0 and done.stats.completion_tokens > 0
     # llama-cpp-python's server refuses OpenAI's json_schema form and takes json_object with a schema
     assert client._schema_form[("openai/smollm2", llama_server.url)] == "json_object"
