@@ -82,6 +82,25 @@ def _facts_block(facts: list[str]) -> str:
     return clip_words("; ".join(facts), BUDGET["facts"]) if facts else "(none yet)"
 
 
+# The headings of a prompt's parts, written here once: `trace` reads them back to label the parts of
+# the prompts it records, so a heading changed here is still found there.
+HEADING = {
+    "memory": "Short-term memory (the story so far):",
+    "facts": "Facts that must stay true:",
+    "pinned": "Facts the reader pinned (always true, never contradict them):",
+    "last_ended": "Last paragraph ended:",
+    "last": "Last paragraph:",
+    "recalls": "Things remembered from earlier:",
+    "plan": "What the reader does now:",
+    "instruction": "Write the next paragraph",
+    "update": "Now answer in JSON, for the game:",
+    "memory_before": "Short-term memory before:",
+    "facts_before": "Facts before:",
+    "did": "The reader did:",
+    "written": "New paragraph:",
+}
+
+
 def paragraph_messages(
     brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
     move_on: bool = False, cache_layout: bool = True, opening: str = "", pinned: Sequence[str] = (),
@@ -101,11 +120,11 @@ def paragraph_messages(
     recalled = recalls_part(recalls)
     head = known_prefix(memory, facts, last, move_on, pinned)
     if not cache_layout:
-        cut = head.index("Last paragraph")
+        cut = head.index(HEADING["last"].rstrip(":"))
         head, recalled = head[:cut] + recalled, head[cut:]
     user = head + recalled + (
-        f"What the reader does now: {clip_words(plan, BUDGET['plan'])}\n\n"
-        f"Write the next paragraph of the story, about {words} words, in which the reader does this "
+        f"{HEADING['plan']} {clip_words(plan, BUDGET['plan'])}\n\n"
+        f"{HEADING['instruction']} of the story, about {words} words, in which the reader does this "
         "and the people and places around them respond with something new. Call the reader 'you'. Leave "
         "the hero's next move to the reader. Write only the paragraph."
     )
@@ -132,10 +151,7 @@ def warm_messages(brief: str, memory: str, facts: list[str], last: str, recalls:
 
 
 def recalls_part(recalls: list[Recall]) -> str:
-    return f"Things remembered from earlier:\n{_recalls_block(recalls)}\n\n"
-
-
-PINNED_HEADER = "Facts the reader pinned (always true, never contradict them):"
+    return f"{HEADING['recalls']}\n{_recalls_block(recalls)}\n\n"
 
 
 def pinned_part(pinned: Sequence[str]) -> str:
@@ -143,19 +159,19 @@ def pinned_part(pinned: Sequence[str]) -> str:
     if not pinned:
         return ""
     facts = "\n".join(f"- {clip_words(p, PIN_WORDS)}" for p in pinned[:MAX_PINNED])  # bounded however they came
-    return f"{PINNED_HEADER}\n{facts}\n\n"
+    return f"{HEADING['pinned']}\n{facts}\n\n"
 
 
 def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False, pinned: Sequence[str] = ()) -> str:
     """The start of the paragraph prompt's user message: everything known before the reader chooses."""
     if move_on and last:
         ending = sentences(last.strip())
-        last_block = f"Last paragraph ended:\n{ending[-1].strip() if ending else last}"
+        last_block = f"{HEADING['last_ended']}\n{ending[-1].strip() if ending else last}"
     else:
-        last_block = f"Last paragraph:\n{clip_words(last, BUDGET['paragraph']) or '(none)'}"
+        last_block = f"{HEADING['last']}\n{clip_words(last, BUDGET['paragraph']) or '(none)'}"
     return (
-        f"Short-term memory (the story so far):\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
-        f"Facts that must stay true: {_facts_block(facts)}\n\n"
+        f"{HEADING['memory']}\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
+        f"{HEADING['facts']} {_facts_block(facts)}\n\n"
         f"{pinned_part(pinned)}"
         f"{last_block}\n\n"
     )
@@ -210,9 +226,6 @@ def opening_words(plan: str) -> str:
     return "You " + text[0].lower() + text[1:]
 
 
-UPDATE_HEADER = "Now answer in JSON, for the game:"
-
-
 HAPPENED_WORDS = 30
 
 
@@ -225,7 +238,7 @@ def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", ta
     kinds_text = ", ".join(kinds[:n_plans]) if n_plans <= len(kinds) else "each different"
     done = f' (not "{clip_words(taken, BUDGET["plan"])}": that is done)' if taken else ""
     text = (
-        f"{UPDATE_HEADER}\n"
+        f"{HEADING['update']}\n"
         f'"plans": exactly {n_plans} different things the reader could do next{done} ({kinds_text}), each a '
         "short command of 4 to 12 words in English that starts with a verb (Go…, Ask…, Hide…) and names who or "
         "what it is about;\n"
@@ -253,10 +266,10 @@ def update_messages(
     if standalone is not None:
         memory, facts, plan = standalone
         user = (
-            f"Short-term memory before:\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
-            f"Facts before: {_facts_block(facts)}\n\n"
-            f"The reader did: {clip_words(plan, BUDGET['plan']) or 'began the story'}\n\n"
-            f"New paragraph:\n{clip_words(paragraph, BUDGET['paragraph'])}\n\n{instruction}"
+            f"{HEADING['memory_before']}\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
+            f"{HEADING['facts_before']} {_facts_block(facts)}\n\n"
+            f"{HEADING['did']} {clip_words(plan, BUDGET['plan']) or 'began the story'}\n\n"
+            f"{HEADING['written']}\n{clip_words(paragraph, BUDGET['paragraph'])}\n\n{instruction}"
         )
         return [conversation[0], {"role": "user", "content": user}]
     return [*conversation, {"role": "assistant", "content": paragraph}, {"role": "user", "content": instruction}]

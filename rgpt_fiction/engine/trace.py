@@ -21,7 +21,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 from ..llm.base import Usage
 from ..memory.rows import Recall
-from .prompts import BUDGET, NARRATOR, PINNED_HEADER, UPDATE_HEADER
+from .prompts import BUDGET, HEADING, NARRATOR
 from .state import Node
 from .text import estimate_tokens, word_count
 
@@ -32,20 +32,20 @@ TOKENIZER = "the model's own tokenizer"
 # The parts of a prompt, by the words each begins with at the start of a line (as prompts.py writes
 # them): (words, label, the BUDGET key of its word budget). The recalls' budget is per recall.
 HEADERS: tuple[tuple[str, str, str], ...] = (
-    ("Short-term memory (the story so far):", "short-term memory", "memory"),
-    ("Facts that must stay true:", "facts", "facts"),
-    (PINNED_HEADER, "pinned facts", "pinned"),
-    ("Last paragraph ended:", "last paragraph", "paragraph"),
-    ("Last paragraph:", "last paragraph", "paragraph"),
-    ("Things remembered from earlier:", "recalls", "recall_each"),
-    ("What the reader does now:", "plan", "plan"),
-    ("Write the next paragraph", "instruction", ""),
-    (UPDATE_HEADER, "update instruction", ""),
+    (HEADING["memory"], "short-term memory", "memory"),
+    (HEADING["facts"], "facts", "facts"),
+    (HEADING["pinned"], "pinned facts", "pinned"),
+    (HEADING["last_ended"], "last paragraph", "paragraph"),
+    (HEADING["last"], "last paragraph", "paragraph"),
+    (HEADING["recalls"], "recalls", "recall_each"),
+    (HEADING["plan"], "plan", "plan"),
+    (HEADING["instruction"], "instruction", ""),
+    (HEADING["update"], "update instruction", ""),
     # the update asked in a prompt of its own (TurnOptions.cache_layout off)
-    ("Short-term memory before:", "short-term memory", "memory"),
-    ("Facts before:", "facts", "facts"),
-    ("The reader did:", "plan", "plan"),
-    ("New paragraph:", "paragraph written", "paragraph"),
+    (HEADING["memory_before"], "short-term memory", "memory"),
+    (HEADING["facts_before"], "facts", "facts"),
+    (HEADING["did"], "plan", "plan"),
+    (HEADING["written"], "paragraph written", "paragraph"),
 )
 
 
