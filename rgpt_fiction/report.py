@@ -156,7 +156,7 @@ def quality_summary(played: list[dict]) -> dict:
         "plans_ok": round(sum(x["plans_ok"] for x in q) / len(q), 3),
         "plan_problems": Counter(re.sub(r"^plan \d+: ", "", p) for x in q for p in x["plan_problems"]),
         "model_plans": round(1 - filled / len(played), 3),
-        "plan_followed": round(statistics.mean(typed), 3) if typed else None,
+        "plan_followed": _mean(typed),
         "typed": len(typed),
         "prose_or_plans_below_097": sum(min(x["english"]["paragraph"], x["english"]["plans"]) < 0.97 for x in q),
         "retold_mean": _mean([x.get("retold_rate") for x in q]),

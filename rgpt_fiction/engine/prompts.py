@@ -213,9 +213,8 @@ def opening_words(plan: str) -> str:
     for token in _TOKENS.findall(plan):
         low = token.lower()
         before = next((w.lower() for w in reversed(told) if w.strip()), "")
-        if low == "mine" and before not in _BEFORE_POSSESSIVE_MINE:
-            pass
-        elif low in _TO_YOU and (low != "i" or token == "I"):
+        a_pit = low == "mine" and before not in _BEFORE_POSSESSIVE_MINE
+        if low in _TO_YOU and (low != "i" or token == "I") and not a_pit:
             token = _TO_YOU[low]
         elif low in _AFTER_I and len(told) >= 2 and told[-2] == "you" and words[0].lower() == "i":
             token = _AFTER_I[low]

@@ -125,7 +125,7 @@ class Updater:
             up = parse_update(text)
             kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan)
             kept, near, sims = await asyncio.to_thread(distinct_plans, self.vectors, kept, opts.plan_similarity,
-                                                       self._taken)
+                                                       self._played)
             if sims:
                 stats.plan_similarity_max = round(max(sims), 4)
                 stats.plan_similarity_mean = round(sum(sims) / len(sims), 4)
@@ -171,9 +171,9 @@ class Updater:
                         if not memory or retold_rate(s, [memory], self.vectors.embedder.embed) == 0.0)
 
     @property
-    def _taken(self) -> list[str]:
+    def _played(self) -> list[str]:
         """The plans not to offer again: this turn's and those played before it on the path."""
         return [*self.played_before, self.plan if parent_plan_taken(self.plan) else ""]
 
     def _distinct_only(self, plans: list[str]) -> list[str]:
-        return distinct_plans(self.vectors, plans, self.options.plan_similarity, self._taken)[0]
+        return distinct_plans(self.vectors, plans, self.options.plan_similarity, self._played)[0]
