@@ -205,3 +205,28 @@ async def test_a_copy_of_a_recalled_older_paragraph_is_a_loop(open_game, world):
     done = events[-1]
     assert old in model.calls[-4]["messages"][1]["content"]  # it was recalled into the prompt
     assert done.stats.loop_regenerations == 1 and story.node.paragraph == NEW
+
+
+ROUND = ('You go to the basement again, and you see Moss Dellacroix standing there. She looks up at you from her '
+         'bedroom window and says, "I don\'t know where it is, but I can help." You ask her for a clue, but she '
+         'looks down at her feet and shakes her head. "I\'m sorry, I don\'t have any idea," she says. ')
+
+
+def test_a_paragraph_that_goes_round_in_itself_is_cut_where_it_starts_again():
+    """Qwen's turn 9 of a lowtide run told the same exchange three times in one paragraph."""
+    from rgpt_fiction.engine.parsing import REPEATED_ITSELF, kept_paragraph
+
+    again = ('You tell her to look again, and she looks up at you from the window again and says, "I don\'t know '
+             'where it is, but I can help." You ask her for a clue again, and she looks down at her feet and shakes '
+             'her head. "I\'m sorry, I don\'t have any idea," she says.')
+    kept, repairs = kept_paragraph(ROUND + again + " " + again)
+    # the new beat stays; the paragraph ends where it asks for the clue a second time
+    assert kept == ROUND + 'You tell her to look again, and she looks up at you from the window again and says, "I don\'t know where it is, but I can help."'
+    assert repairs == [REPEATED_ITSELF]
+
+
+def test_short_repeated_lines_and_a_paragraph_without_repeats_are_left_whole():
+    from rgpt_fiction.engine.parsing import kept_paragraph
+
+    text = ROUND + '"No," she says. You wait by the stairs until the water comes up to the second step. "No," she says.'
+    assert kept_paragraph(text) == (text.strip(), [])

@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .text import clean, clip_words, normalize, overlap, sentences
+from .text import clean, clip_words, normalize, overlap, sentences, word_count
 
 _LABELS = {
     "memory": ("memory", "short-term memory", "short term memory", "summary", "updated memory"),
@@ -53,6 +53,7 @@ def clean_paragraph(text: str) -> str:
 # Repair causes of the cuts below, as TurnStats.repairs names them (the reports and line mode read them).
 CHOSE_FOR_READER = "narrator chose for the reader"
 ECHOED_INSTRUCTIONS = "instructions echoed"
+REPEATED_ITSELF = "paragraph repeated itself"
 WROTE_ON = "paragraph stopped at its first words: written on"
 
 _LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
@@ -97,6 +98,40 @@ def cut_meta(paragraph: str) -> tuple[str, bool]:
     if len(story.split()) < MIN_STORY_WORDS:
         return paragraph, False
     return story, story != paragraph.strip()
+
+
+def kept_paragraph(written: str) -> tuple[str, list[str]]:
+    """The paragraph as the story keeps it, with the repairs made: no labels or option lists, no
+    sentences about the writing task, no sentences told twice, and no ending in which the narrator
+    chose for the reader."""
+    repairs: list[str] = []
+    paragraph, meta = cut_meta(clean_paragraph(written))
+    if meta:
+        repairs.append(ECHOED_INSTRUCTIONS)
+    paragraph, repeated = cut_self_repeats(paragraph)
+    if repeated:
+        repairs.append(REPEATED_ITSELF)
+    paragraph, overreached = guard_agency(paragraph)
+    if overreached:
+        repairs.append(CHOSE_FOR_READER)
+    return paragraph, repairs
+
+
+def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6) -> tuple[str, bool]:
+    """The paragraph up to the first sentence that tells again one of its own earlier sentences
+    (word overlap `similar` or more, sentences of `min_words` or more): the 1.5B model, without a
+    copy penalty, can go round in one paragraph ("You tell her to look again, and she looks up at
+    you…" three times). Left whole when too little story would remain."""
+    kept: list[str] = []
+    pos = 0
+    for sentence in sentences(paragraph):
+        start = paragraph.find(sentence, pos)
+        pos = start + len(sentence) if start >= 0 else pos
+        if word_count(sentence) >= min_words and any(overlap(sentence, k) >= similar for k in kept):
+            story = paragraph[:start].rstrip()
+            return (story, True) if word_count(story) >= MIN_STORY_WORDS else (paragraph, False)
+        kept.append(sentence)
+    return paragraph, False
 
 
 def _end_at_sentence(text: str) -> str:

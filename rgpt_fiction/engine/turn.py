@@ -34,7 +34,7 @@ from ..memory.rows import MemoryRow, Recall
 from ..memory.rows import LongTermMemory
 from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnStats
 from .options import TurnOptions
-from .parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, WROTE_ON, clean_paragraph, cut_meta, guard_agency
+from .parsing import WROTE_ON, kept_paragraph
 from .plan_warmer import PlanWarmer
 from .prompts import opening_words, paragraph_messages
 from .recall import loops, recall
@@ -260,14 +260,8 @@ class Turn:
             yield item
 
     def _kept(self, written: str) -> str:
-        """The paragraph as the story keeps it: no labels or option lists, no sentences about the
-        writing task, and no ending in which the narrator chose for the reader."""
-        paragraph, meta = cut_meta(clean_paragraph(written))
-        if meta:
-            self.stats.repairs.append(ECHOED_INSTRUCTIONS)
-        paragraph, overreached = guard_agency(paragraph)
-        if overreached:
-            self.stats.repairs.append(CHOSE_FOR_READER)
+        paragraph, repairs = kept_paragraph(written)
+        self.stats.repairs += repairs
         return paragraph
 
     def _node(self, paragraph: str, plans: list[str], *, memory: str, model: str, facts: list[str] | None = None,
