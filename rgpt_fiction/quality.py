@@ -233,6 +233,24 @@ def measure(paragraph: str, plans: list[str], memory: str, facts: list[str], *, 
     )
 
 
+def world_words(world: dict) -> set[str]:
+    """Every word the world's author wrote, lowercased: its names and its own coinages count as English."""
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            found.update(w.lower() for w in _WORD.findall(value))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(world)
+    return found
+
+
 def story_names(world: dict, persona_name: str, paragraphs: list[str]) -> set[str]:
     """The names a story knows: the world's people, places and title, the hero's, and every name
     written inside a sentence so far."""

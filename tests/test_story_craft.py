@@ -230,3 +230,60 @@ def test_short_repeated_lines_and_a_paragraph_without_repeats_are_left_whole():
 
     text = ROUND + '"No," she says. You wait by the stairs until the water comes up to the second step. "No," she says.'
     assert kept_paragraph(text) == (text.strip(), [])
+
+
+# turn 6 of a 10-turn lowtide play on Qwen, and turn 7, which copied two of its sentences
+TURN_6 = ('You go looking for Moss Dellacroix in the basement. You find a small table with a low tone light, its '
+          'surface slick from the tide water. Moss Dellacroix\'s name is written on the side of the table in the '
+          'script. "I don\'t know where it is, but I can help," she says, and turns back to the window.')
+TURN_7 = ('You go to the basement and look for Moss Dellacroix. You find a small table with a low tone light, its '
+          'surface slick from the tide water. A brass key hangs on one of the hooks, and you reach out to take it '
+          'before you remember whose it is. "I don\'t know where it is, but I can help," she says. Moss stands in '
+          'the doorway, looking at the table with a worried expression, and asks who let you in.')
+
+
+def test_sentences_copied_from_the_story_are_cut_and_the_new_ones_kept():
+    from rgpt_fiction.engine.parsing import TOLD_AGAIN, kept_paragraph
+
+    kept, repairs = kept_paragraph(TURN_7, ["Short-term memory:\nYou are looking for the ledger.", TURN_6])
+    assert kept == ('You go to the basement and look for Moss Dellacroix. A brass key hangs on one of the hooks, and '
+                    'you reach out to take it before you remember whose it is. Moss stands in the doorway, looking '
+                    'at the table with a worried expression, and asks who let you in.')
+    assert repairs == [TOLD_AGAIN]
+    # without the source nothing is cut; the first sentence (the reader's deed) is never cut
+    assert kept_paragraph(TURN_7) == (TURN_7, [])
+    assert kept_paragraph(TURN_7, [TURN_7.split(". ")[0]])[0] == TURN_7
+
+
+def test_a_paragraph_copied_for_the_most_part_is_left_whole_for_the_loop_guard():
+    from rgpt_fiction.engine.parsing import kept_paragraph
+
+    mostly = TURN_6 + " The water is rising."
+    assert kept_paragraph(mostly, [TURN_6]) == (mostly, [])
+
+
+async def test_a_turn_keeps_its_paragraph_without_what_it_copied_from_the_last_one(open_game, world):
+    from rgpt_fiction.engine.parsing import TOLD_AGAIN
+
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(TURN_6, upd())
+    await drain(story.play("Go looking for Moss Dellacroix"))
+    model.push(TURN_7, upd())
+    _, done = await drain(story.play("Go to the basement and look for Moss Dellacroix"))
+    assert TOLD_AGAIN in done.stats.repairs and done.stats.loop_regenerations == 0
+    assert "low tone light" not in story.node.paragraph and "A brass key hangs" in story.node.paragraph
+
+
+async def test_a_plan_with_a_word_english_lacks_is_not_offered_and_the_world_s_own_words_are(open_game):
+    """Qwen offered "Find a weakbox with an oilcloth cover" in a lowtide play (a strongbox was in the story)."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    plans = ["Find a weakbox with an oilcloth cover", "Follow the lamplighter into the fog",
+             "Walk the saltmere quay at low water", "Ask the fishwife about Mara", "Row out to the wreck"]
+    model.push(NEW, upd(plans))
+    _, done = await drain(story.play(story.plans[0]))
+    assert story.plans == plans[1:4]  # a spare covered; "saltmere", the world's word, counts as English
+    assert not any("filled" in r for r in done.stats.repairs)

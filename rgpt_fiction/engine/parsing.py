@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .text import clean, clip_words, normalize, overlap, sentences, word_count
@@ -54,6 +55,7 @@ def clean_paragraph(text: str) -> str:
 CHOSE_FOR_READER = "narrator chose for the reader"
 ECHOED_INSTRUCTIONS = "instructions echoed"
 REPEATED_ITSELF = "paragraph repeated itself"
+TOLD_AGAIN = "sentences copied from the story or the prompt"
 WROTE_ON = "paragraph stopped at its first words: written on"
 
 _LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
@@ -100,10 +102,10 @@ def cut_meta(paragraph: str) -> tuple[str, bool]:
     return story, story != paragraph.strip()
 
 
-def kept_paragraph(written: str) -> tuple[str, list[str]]:
+def kept_paragraph(written: str, sources: Sequence[str] = ()) -> tuple[str, list[str]]:
     """The paragraph as the story keeps it, with the repairs made: no labels or option lists, no
-    sentences about the writing task, no sentences told twice, and no ending in which the narrator
-    chose for the reader."""
+    sentences about the writing task, no sentences told twice, none copied from the `sources` (the
+    prompt, the last paragraphs), and no ending in which the narrator chose for the reader."""
     repairs: list[str] = []
     paragraph, meta = cut_meta(clean_paragraph(written))
     if meta:
@@ -111,6 +113,9 @@ def kept_paragraph(written: str) -> tuple[str, list[str]]:
     paragraph, repeated = cut_self_repeats(paragraph)
     if repeated:
         repairs.append(REPEATED_ITSELF)
+    paragraph, copied = cut_copies(paragraph, sources)
+    if copied:
+        repairs.append(TOLD_AGAIN)
     paragraph, overreached = guard_agency(paragraph)
     if overreached:
         repairs.append(CHOSE_FOR_READER)
@@ -132,6 +137,32 @@ def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6) -
             return (story, True) if word_count(story) >= MIN_STORY_WORDS else (paragraph, False)
         kept.append(sentence)
     return paragraph, False
+
+
+def cut_copies(paragraph: str, sources: Sequence[str], share: float = 0.5, n: int = 8) -> tuple[str, bool]:
+    """The paragraph without the sentences (after the first, which carries the reader's deed) that
+    copy the sources: half or more of their `n`-word spans already there. The 1.5B model, without a
+    copy penalty, retold a character's line or a lore sentence word for word turn after turn ("I
+    don't know where it is, but I can help," she says). Left whole when half of it or more is
+    copied, or too little story would remain: the loop guard then sees the copy whole and has the
+    paragraph written again."""
+    from ..quality import spans
+
+    seen = {s for src in sources for s in spans(src, n)}
+    parts = sentences(paragraph)
+    if not seen or len(parts) < 2:
+        return paragraph, False
+    kept = parts[:1]
+    for sentence in parts[1:]:
+        own = spans(sentence, n)
+        if own and sum(s in seen for s in own) >= share * len(own):
+            continue
+        kept.append(sentence)
+    if len(kept) == len(parts):
+        return paragraph, False
+    story = re.sub(r"[ \t]+", " ", "".join(kept)).strip()
+    enough = word_count(story) >= max(MIN_STORY_WORDS, word_count(paragraph) / 2)
+    return (story, True) if enough else (paragraph, False)
 
 
 def _end_at_sentence(text: str) -> str:

@@ -203,7 +203,8 @@ class Turn:
                 written = opening + "".join(parts)
             if parts:
                 stats.stream_s = _s(streaming)
-            paragraph = self._kept(written)
+            # what the prompt showed and the last paragraphs: a sentence copied from them is cut
+            paragraph = self._kept(written, [m["content"] for m in messages if m["role"] != "assistant"] + recent)
             if not paragraph:
                 stats.repairs.append("empty paragraph")
                 yield Restart("the model wrote nothing; asking again")
@@ -259,8 +260,8 @@ class Turn:
                 return
             yield item
 
-    def _kept(self, written: str) -> str:
-        paragraph, repairs = kept_paragraph(written)
+    def _kept(self, written: str, sources: list[str]) -> str:
+        paragraph, repairs = kept_paragraph(written, sources)
         self.stats.repairs += repairs
         return paragraph
 

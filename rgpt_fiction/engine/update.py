@@ -29,6 +29,7 @@ from .vectors import VectorCache
 # a model call that returns the whole answer: (messages, max_tokens, json schema, plan warmer)
 Complete = Callable[[list[dict], int, dict, PlanWarmer], Awaitable[str]]
 FACT_WORDS = 3  # a fact says something ("Vera holds the key"), not only a name ("Cass Delaney")
+PLAN_ENGLISH = 0.97  # a plan with a word English does not have ("Find a weakbox") is not offered
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Updater:
         self.memory_before, self.facts_before, self.plan = memory, facts, plan
         self.played_before = list(played_before)
         self.result: Remembered | None = None
+        self._known: set[str] | None = None
 
     async def remember(self, conversation: list[dict], written: str, paragraph: str, started: float,
                        loop_check: asyncio.Future[bool] | None = None) -> AsyncGenerator[PlansReady, None]:
@@ -124,8 +126,10 @@ class Updater:
                                        update_schema(asked), warmer)
             up = parse_update(text)
             kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan)
+            kept, foreign = await asyncio.to_thread(self._english, kept)
             kept, near, sims = await asyncio.to_thread(distinct_plans, self.vectors, kept, opts.plan_similarity,
                                                        self._played)
+            problems += foreign
             if sims:
                 stats.plan_similarity_max = round(max(sims), 4)
                 stats.plan_similarity_mean = round(sum(sims) / len(sims), 4)
@@ -175,5 +179,16 @@ class Updater:
         """The plans not to offer again: this turn's and those played before it on the path."""
         return [*self.played_before, self.plan if parent_plan_taken(self.plan) else ""]
 
+    def _english(self, plans: list[str]) -> tuple[list[str], list[str]]:
+        """The plans in English, the world's own names and words counting as English (the 1.5B
+        model, unpenalised, offered "Find a weakbox with an oilcloth cover" beside the strongbox)."""
+        from ..quality import english_rate, world_words
+
+        if self._known is None:
+            self._known = world_words(self.world.snapshot())
+        kept = [p for p in plans if english_rate(p, self._known) >= PLAN_ENGLISH]
+        return kept, ["plan not in English"] * (len(plans) - len(kept))
+
     def _distinct_only(self, plans: list[str]) -> list[str]:
+        plans = self._english(plans)[0]
         return distinct_plans(self.vectors, plans, self.options.plan_similarity, self._played)[0]
