@@ -287,3 +287,22 @@ async def test_a_plan_with_a_word_english_lacks_is_not_offered_and_the_world_s_o
     _, done = await drain(story.play(story.plans[0]))
     assert story.plans == plans[1:4]  # a spare covered; "saltmere", the world's word, counts as English
     assert not any("filled" in r for r in done.stats.repairs)
+
+
+async def test_the_second_update_is_told_which_plans_not_to_offer_again(open_game):
+    """In a benchmark play the 1.5B model, told only that its plans repeated plans already played,
+    offered the same ones again and the game filled a plan."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    played = "Follow the lamplighter into the fog"
+    model.push(PARA, upd(_PLAN_SETS[1]))
+    await drain(story.play(played))
+    again = [played, "Follow the lamplighter into the fog now", "Search the tavern cellar for clues",
+             "Wait for the bell on the quay", "Wait by the bell on the quay"]
+    model.push(NEW, upd(again), upd(["Climb to the lamp room", "Search the tavern cellar for clues",
+                                     "Ask the fishwife about Mara"]))
+    await drain(story.play("Wait for the bell on the quay"))
+    note = model.calls[-1]["messages"][-1]["content"]
+    assert "not usable" in note and f'none of these: "{played}"' in note
+    assert "Search the tavern cellar" not in note.split("none of these")[1]  # a plan kept is not named

@@ -23,7 +23,7 @@ from .prompts import HAPPENED_WORDS, update_messages, update_schema
 from .repair import fallback_memory, fallback_plans, roll_memory
 from .request import parent_plan_taken
 from .retelling import retold_rate, story_sentences
-from .text import clean, clip_words
+from .text import clean, clip_words, normalize
 from .vectors import VectorCache
 
 # a model call that returns the whole answer: (messages, max_tokens, json schema, plan warmer)
@@ -140,9 +140,14 @@ class Updater:
             plans = kept[:n]
             if len(plans) >= n:  # a missing memory is derived below; only too few plans are worth a second call
                 break
+            # named, the plans left out are not offered a second time (told only why, the 1.5B model
+            # offered the same played plans again)
+            left_out = [p for p in up.plans if normalize(p) not in {normalize(k) for k in kept}]
+            avoid = "; ".join(f'"{clip_words(clean(p), 12)}"' for p in left_out[:asked])
             note = (
                 f"Your last answer was not usable ({', '.join(up.problems + problems) or 'too few plans'}). "
-                f"Give what happened and exactly {asked} different plans, each a new thing to do."
+                f"Give what happened and exactly {asked} different plans, each a new thing to do"
+                + (f", none of these: {avoid}." if avoid else ".")
             )
         if len(plans) < n:
             stats.repairs.append(f"filled {n - len(plans)} plan(s)")
