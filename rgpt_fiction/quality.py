@@ -176,9 +176,14 @@ def _stem(word: str) -> str:
     return word[:5] if len(word) > 5 else word
 
 
+def content_stems(text: str) -> set[str]:
+    """The text's content words (rare enough to carry meaning), cut to their stems."""
+    return {_stem(w) for w in _content(text)}
+
+
 def plan_followed(plan: str, paragraph: str) -> float:
     """Share of the plan's content words (rare enough to carry meaning) that the paragraph picks up."""
-    wanted = {_stem(w) for w in _content(plan)}
+    wanted = content_stems(plan)
     if not wanted:
         return 1.0
     have = {_stem(w) for w in _WORD.findall((paragraph or "").lower())}

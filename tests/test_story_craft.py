@@ -43,8 +43,9 @@ async def test_a_repeated_paragraph_is_written_again_once_without_the_text_to_co
     assert done.stats.loop_regenerations == 1 and "loop" in done.stats.repairs
     assert any(isinstance(e, Restart) for e in events)
     first, again = model.calls[0]["messages"][1]["content"], model.calls[2]["messages"][1]["content"]
-    assert world.opening in first
-    assert "Do not repeat earlier events" in again and "Last paragraph:\n" + world.opening not in again
+    before = first.split("Last paragraph ended:\n")[1].split("\n")[0]  # its last sentences
+    assert before and world.opening.strip().endswith(before) and len(before.split()) <= 45
+    assert "Do not repeat earlier events" in again and "Do not repeat" not in first
     shown = again.split("Last paragraph ended:\n")[1].split("\n")[0]
     assert shown and world.opening.strip().endswith(shown) and len(shown) < len(world.opening) / 2  # its last sentence
 
@@ -225,6 +226,20 @@ def test_a_paragraph_that_goes_round_in_itself_is_cut_where_it_starts_again():
     assert repairs == [REPEATED_ITSELF]
 
 
+def test_the_prompt_shows_the_last_paragraph_by_its_ending():
+    """Shown whole, the 1.5B model copied half or more of the last paragraph in 7 of 20 turns."""
+    from rgpt_fiction.engine.prompts import ending, paragraph_messages
+
+    long_last = TURN_7 + " The tide turns. You hear the bell."
+    user = paragraph_messages("brief", "memory", [], [], long_last, "Ask Moss who let her in", 120)[1]["content"]
+    shown = user.split("Last paragraph ended:\n")[1].split("\n")[0]
+    assert shown == ending(long_last, 45) and long_last.endswith(shown)
+    assert "A brass key hangs" not in user and "asks who let you in. The tide turns. You hear the bell." in shown
+    assert 10 < len(shown.split()) <= 45
+    one = "You wait " + "and wait " * 40 + "until dawn."  # one long sentence: its words up to the budget
+    assert ending(one, 45) and len(ending(one, 45).split()) <= 45
+
+
 def test_short_repeated_lines_and_a_paragraph_without_repeats_are_left_whole():
     from rgpt_fiction.engine.parsing import kept_paragraph
 
@@ -306,3 +321,23 @@ async def test_the_second_update_is_told_which_plans_not_to_offer_again(open_gam
     note = model.calls[-1]["messages"][-1]["content"]
     assert "not usable" in note and f'none of these: "{played}"' in note
     assert "Search the tavern cellar" not in note.split("none of these")[1]  # a plan kept is not named
+
+
+async def test_the_facts_ledger_keeps_old_facts_adds_new_ones_and_skips_what_the_prompt_told(open_game):
+    """The update names only new facts; restating the ledger, the 1.5B model spent a third of its
+    tokens on facts it had written before, a lore sentence among them word for word."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(PARA, upd(_PLAN_SETS[1], facts=["Mara is missing", "You hold the brass key"]))
+    await drain(story.play(_PLAN_SETS[0][0]))
+    model.push(NEW, upd(["Climb to the lamp room", "Knock at the harbourmaster's door", "Walk the quay at dusk"],
+                        facts=["Old Hesketh holds the brass key now", PARA]))  # PARA: the last paragraph
+    await drain(story.play(_PLAN_SETS[1][0]))
+    # the key changed hands: the old fact gives way; the copied sentence is not a new fact
+    assert story.node.facts == ["Mara is missing", "Old Hesketh holds the brass key now"]
+    assert "at most 2 new facts" in model.calls[-1]["messages"][-1]["content"]
+    model.push(TURN_6, upd(["Mend the fishing nets", "Count the boats in the bay", "Sing to the gulls"],
+                                     facts=[]))
+    await drain(story.play("Climb to the lamp room"))
+    assert story.node.facts == ["Mara is missing", "Old Hesketh holds the brass key now"]  # nothing changed

@@ -12,6 +12,11 @@ from .pins import MAX_PINNED, PIN_WORDS, PINNED_WORDS
 from .state import Persona
 from .text import clip_words, sentences
 
+# The facts ledger: the update names only what its paragraph made true (restating the whole ledger
+# every turn, the 1.5B model spent a third of the update's tokens on facts it had already written).
+NEW_FACTS = 2
+LEDGER_FACTS = 4
+
 # Word budgets of the prompt's parts. Together they bound the prompt size.
 BUDGET = {
     "premise": 120,
@@ -23,6 +28,11 @@ BUDGET = {
     "memory": 150,
     "recall_each": 60,
     "paragraph": 200,
+    # the last paragraph is shown by its ending (its last sentences within this budget): shown whole,
+    # the 1.5B model copied half or more of it into the next paragraph in 7 of 20 turns of a
+    # benchmark play, and 0 of the 6 times it was shown only the ending (the loop guard's rewrites);
+    # the short-term memory tells the rest
+    "last": 45,
     "plan": 60,
     "facts": 80,
     "pinned": PINNED_WORDS,  # the reader's pinned facts: bounded in number and length (engine/pins.py)
@@ -109,12 +119,12 @@ def paragraph_messages(
 
     Laid out for the KV cache: the system message (world, persona) never changes within a game,
     and the user message opens with what is known before the reader chooses (short-term memory,
-    facts, last paragraph: `known_prefix`; then the recalls, which for a plan offered are recalled
+    facts, the last paragraph's ending: `known_prefix`; then the recalls, which for a plan offered are recalled
     before the choice), so a backend can evaluate it while the reader reads; only the plan and the
     instruction come after the choice (a typed plan's own recalls too) (`cache_layout=False`:
     the order before, recalls ahead of the last paragraph, kept to measure the difference). With
-    `move_on` (the first try repeated the story) only the last paragraph's final sentence is shown:
-    the health runs saw small models copy a paragraph they can see, even when told not to. With
+    `move_on` (the first try repeated the story) only the last paragraph's final sentence is shown
+    (else its last sentences, BUDGET["last"]): small models copy a paragraph they can see. With
     `opening` the answer is begun (an assistant message the model continues: `opening_words`).
     `pinned` (the reader's pinned facts) are a part of their own after the facts (`pinned_part`)."""
     recalled = recalls_part(recalls)
@@ -162,13 +172,23 @@ def pinned_part(pinned: Sequence[str]) -> str:
     return f"{HEADING['pinned']}\n{facts}\n\n"
 
 
+def ending(paragraph: str, words: int) -> str:
+    """The paragraph's last sentences within `words` words (always its last sentence, clipped)."""
+    told = [x.strip() for x in sentences(paragraph.strip()) if x.strip()]
+    if not told:
+        return paragraph.strip()
+    kept = [told.pop()]
+    while told and sum(len(x.split()) for x in [told[-1], *kept]) <= words:
+        kept.insert(0, told.pop())
+    return clip_words(" ".join(kept), max(words, BUDGET["last"]))
+
+
 def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False, pinned: Sequence[str] = ()) -> str:
     """The start of the paragraph prompt's user message: everything known before the reader chooses."""
-    if move_on and last:
-        ending = sentences(last.strip())
-        last_block = f"{HEADING['last_ended']}\n{ending[-1].strip() if ending else last}"
+    if last:
+        last_block = f"{HEADING['last_ended']}\n{ending(last, 0 if move_on else BUDGET['last'])}"
     else:
-        last_block = f"{HEADING['last']}\n{clip_words(last, BUDGET['paragraph']) or '(none)'}"
+        last_block = f"{HEADING['last']}\n(none)"
     return (
         f"{HEADING['memory']}\n{clip_words(memory, BUDGET['memory']) or '(the story begins)'}\n\n"
         f"{HEADING['facts']} {_facts_block(facts)}\n\n"
@@ -244,8 +264,8 @@ def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", ta
         f'"happened": the event of the paragraph you just wrote, in one sentence of at most {HAPPENED_WORDS} '
         "words in the past tense: who did what, and what changed (not what was seen or felt), calling the "
         "reader 'you';\n"
-        '"facts": up to 4 short facts that must stay true (who is where, who holds what, who is dead), each '
-        "a sentence."
+        f'"facts": at most {NEW_FACTS} new facts that this paragraph made true and the facts above do not say yet '
+        "(who is where, who holds what, who is dead), each a short sentence; [] when nothing changed."
     )
     return text + ("\n" + retry_note if retry_note else "")
 
@@ -283,7 +303,7 @@ def update_schema(n_plans: int) -> dict:
                 "items": {"type": "string", "minLength": 12},
             },
             "happened": {"type": "string", "minLength": 20},
-            "facts": {"type": "array", "items": {"type": "string", "minLength": 12}, "maxItems": 4},
+            "facts": {"type": "array", "items": {"type": "string", "minLength": 12}, "maxItems": NEW_FACTS},
         },
         "required": ["plans", "happened", "facts"],
     }

@@ -19,7 +19,7 @@ from .events import PlansReady, TurnStats
 from .options import TurnOptions
 from .parsing import Update, parse_update, usable_plans
 from .plan_warmer import PlanWarmer
-from .prompts import HAPPENED_WORDS, update_messages, update_schema
+from .prompts import HAPPENED_WORDS, LEDGER_FACTS, NEW_FACTS, update_messages, update_schema
 from .repair import fallback_memory, fallback_plans, roll_memory
 from .request import parent_plan_taken
 from .retelling import retold_rate, story_sentences
@@ -63,6 +63,10 @@ def distinct_plans(vectors: VectorCache, plans: list[str], threshold: float, pla
             keep.append(i)
     sims = [float(vecs[a] @ vecs[b]) for x, a in enumerate(keep) for b in keep[x + 1:]]
     return [plans[i] for i in keep], problems, sims
+
+
+def _same_things(a: set[str], b: set[str]) -> bool:
+    return bool(a and b) and len(a & b) * 2 > min(len(a), len(b))
 
 
 class Updater:
@@ -164,8 +168,26 @@ class Updater:
             stats.repairs.append("derived memory")
             memory = fallback_memory(self.memory_before, paragraph, opts.memory_words)
         memory = clip_words(clean(memory), opts.memory_words)
-        facts = [clip_words(clean(f), 20) for f in (up.facts if up else []) if len(f.split()) >= FACT_WORDS][:4]
-        return Remembered(memory, facts or list(self.facts_before), plans)
+        told = [clip_words(clean(f), 20) for f in (up.facts if up else []) if len(f.split()) >= FACT_WORDS]
+        facts = await asyncio.to_thread(self._ledger, told[:NEW_FACTS], conversation)
+        return Remembered(memory, facts, plans)
+
+    def _ledger(self, new: list[str], conversation: list[dict]) -> list[str]:
+        """The facts before, with the new ones added last: a new fact the prompt already told (a
+        lore sentence copied, a fact of the ledger restated) is not added; an old fact on the same
+        things as a new one (more than half the content words of the shorter shared: "You hold the
+        brass key", then "Old Hesketh holds the brass key") gives way to it; the newest LEDGER_FACTS stay."""
+        from ..quality import content_stems, spans
+
+        shown = {s for m in conversation if m["role"] != "assistant" for s in spans(m["content"], 6)}
+        ledger = list(self.facts_before)
+        for fact in new:
+            own = spans(fact, 6)
+            if any(normalize(fact) == normalize(f) for f in ledger) or (own and sum(s in shown for s in own) * 2 >= len(own)):
+                continue
+            stems = content_stems(fact)
+            ledger = [f for f in ledger if not _same_things(content_stems(f), stems)] + [fact]
+        return ledger[-LEDGER_FACTS:]
 
     @staticmethod
     def _first_sentence(paragraph: str) -> str:
