@@ -168,8 +168,8 @@ class Updater:
             stats.repairs.append("derived memory")
             memory = fallback_memory(self.memory_before, paragraph, opts.memory_words)
         memory = clip_words(clean(memory), opts.memory_words)
-        told = [clip_words(clean(f), 20) for f in (up.facts if up else []) if len(f.split()) >= FACT_WORDS]
-        facts = await asyncio.to_thread(self._ledger, told[:NEW_FACTS], conversation)
+        new_facts = [clip_words(clean(f), 20) for f in (up.facts if up else []) if len(f.split()) >= FACT_WORDS]
+        facts = await asyncio.to_thread(self._ledger, new_facts[:NEW_FACTS], conversation)
         return Remembered(memory, facts, plans)
 
     def _ledger(self, new: list[str], conversation: list[dict]) -> list[str]:
