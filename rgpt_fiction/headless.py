@@ -10,7 +10,7 @@ import threading
 from typing import AsyncIterator, Callable, TextIO, assert_never
 
 from .engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnError, TurnEvent
-from .engine.parsing import CHOSE_FOR_READER, ECHOED_INSTRUCTIONS, REPEATED_ITSELF, TOLD_AGAIN
+from .engine.parsing import CHOSE_FOR_READER, COPIED_MOSTLY, ECHOED_INSTRUCTIONS, REPEATED_ITSELF, TOLD_AGAIN
 from .engine.story import PlanError, Story
 from .coauthor_lines import HANDLERS as COAUTHOR, pins
 from .engine.tree import render_tree
@@ -169,6 +169,7 @@ _CUT_NOTES = {
     CHOSE_FOR_READER: "the ending that chose for you",
     REPEATED_ITSELF: "sentences the storyteller told twice",
     TOLD_AGAIN: "sentences copied word for word from earlier in the story",
+    COPIED_MOSTLY: "sentences copied word for word from earlier in the story",
 }
 
 

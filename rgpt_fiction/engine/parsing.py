@@ -56,6 +56,7 @@ CHOSE_FOR_READER = "narrator chose for the reader"
 ECHOED_INSTRUCTIONS = "instructions echoed"
 REPEATED_ITSELF = "paragraph repeated itself"
 TOLD_AGAIN = "sentences copied from the story or the prompt"
+COPIED_MOSTLY = "paragraph copied for the most part"
 WROTE_ON = "paragraph stopped at its first words: written on"
 
 _LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
@@ -115,7 +116,7 @@ def kept_paragraph(written: str, sources: Sequence[str] = ()) -> tuple[str, list
         repairs.append(REPEATED_ITSELF)
     paragraph, copied = cut_copies(paragraph, sources)
     if copied:
-        repairs.append(TOLD_AGAIN)
+        repairs.append(copied)
     paragraph, overreached = guard_agency(paragraph)
     if overreached:
         repairs.append(CHOSE_FOR_READER)
@@ -139,19 +140,20 @@ def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6) -
     return paragraph, False
 
 
-def cut_copies(paragraph: str, sources: Sequence[str], share: float = 0.5, n: int = 8) -> tuple[str, bool]:
+def cut_copies(paragraph: str, sources: Sequence[str], share: float = 0.5, n: int = 8) -> tuple[str, str]:
     """The paragraph without the sentences (after the first, which carries the reader's deed) that
     copy the sources: half or more of their `n`-word spans already there. The 1.5B model, without a
     copy penalty, retold a character's line or a lore sentence word for word turn after turn ("I
-    don't know where it is, but I can help," she says). Left whole when half of it or more is
-    copied, or too little story would remain: the loop guard then sees the copy whole and has the
-    paragraph written again."""
+    don't know where it is, but I can help," she says). Returns (paragraph, repair): TOLD_AGAIN when
+    sentences were cut, COPIED_MOSTLY when they were half of its words or more (it is then better
+    written again: the turn does that once), "" when nothing was copied. Left whole when too little
+    story would remain."""
     from ..quality import spans
 
     seen = {s for src in sources for s in spans(src, n)}
     parts = sentences(paragraph)
     if not seen or len(parts) < 2:
-        return paragraph, False
+        return paragraph, ""
     kept = parts[:1]
     for sentence in parts[1:]:
         own = spans(sentence, n)
@@ -159,10 +161,12 @@ def cut_copies(paragraph: str, sources: Sequence[str], share: float = 0.5, n: in
             continue
         kept.append(sentence)
     if len(kept) == len(parts):
-        return paragraph, False
+        return paragraph, ""
     story = re.sub(r"[ \t]+", " ", "".join(kept)).strip()
-    enough = word_count(story) >= max(MIN_STORY_WORDS, word_count(paragraph) / 2)
-    return (story, True) if enough else (paragraph, False)
+    mostly = word_count(story) < word_count(paragraph) / 2
+    if word_count(story) < MIN_STORY_WORDS:
+        return paragraph, COPIED_MOSTLY
+    return story, COPIED_MOSTLY if mostly else TOLD_AGAIN
 
 
 def _end_at_sentence(text: str) -> str:

@@ -34,7 +34,7 @@ from ..memory.rows import MemoryRow, Recall
 from ..memory.rows import LongTermMemory
 from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnStats
 from .options import TurnOptions
-from .parsing import WROTE_ON, kept_paragraph
+from .parsing import COPIED_MOSTLY, WROTE_ON, kept_paragraph
 from .plan_warmer import PlanWarmer
 from .prompts import opening_words, paragraph_messages
 from .recall import loops, recall
@@ -204,10 +204,17 @@ class Turn:
             if parts:
                 stats.stream_s = _s(streaming)
             # what the prompt showed and the last paragraphs: a sentence copied from them is cut
-            paragraph = self._kept(written, [m["content"] for m in messages if m["role"] != "assistant"] + recent)
+            paragraph, repairs = kept_paragraph(written, [m["content"] for m in messages if m["role"] != "assistant"] + recent)
+            stats.repairs += repairs
             if not paragraph:
                 stats.repairs.append("empty paragraph")
                 yield Restart("the model wrote nothing; asking again")
+                continue
+            if attempt == 0 and COPIED_MOSTLY in repairs:  # pieced together from the prompt: a loop
+                stats.loop_regenerations += 1
+                stats.repairs.append("loop")
+                yield Restart("that paragraph repeated the story; writing it again")
+                paragraph, move_on = "", True
                 continue
             # the paragraph's vector (for the loop guard and long-term memory) is computed while the
             # model writes the plans; the plans are shown as soon as they are written and checked
@@ -259,11 +266,6 @@ class Turn:
             if isinstance(item, ModelRestart):  # a failed call: what is written so far stands
                 return
             yield item
-
-    def _kept(self, written: str, sources: list[str]) -> str:
-        paragraph, repairs = kept_paragraph(written, sources)
-        self.stats.repairs += repairs
-        return paragraph
 
     def _node(self, paragraph: str, plans: list[str], *, memory: str, model: str, facts: list[str] | None = None,
               retrieved: list[Any] | None = None) -> Node:
