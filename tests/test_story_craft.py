@@ -206,6 +206,7 @@ async def test_a_copy_of_a_recalled_older_paragraph_is_a_loop(open_game, world):
     done = events[-1]
     assert old in model.calls[-3]["messages"][1]["content"]  # it was recalled into the prompt
     assert done.stats.loop_regenerations == 1 and story.node.paragraph == NEW
+    assert "tally of days" not in model.calls[-2]["messages"][1]["content"]  # not shown again for the rewrite
 
 
 ROUND = ('You go to the basement again, and you see Moss Dellacroix standing there. She looks up at you from her '

@@ -52,6 +52,15 @@ WRITE_ON_BELOW = 0.7  # a paragraph under this share of its length is written on
 SEED_MODEL = "(world seed)"  # the model of a turn written without one
 
 
+def _not_copied(recalls: list[Recall], written: str) -> list[Recall]:
+    """The recalls without the older paragraphs a paragraph copied from (three 8-word spans or
+    more), for writing it again: still shown, a recalled paragraph was copied on the second try too."""
+    from ..quality import spans
+
+    own = set(spans(written))
+    return [r for r in recalls if r.kind != "paragraph" or len(own & set(spans(r.text))) < 3]
+
+
 def _s(since: float) -> float:
     return round(time.perf_counter() - since, 3)
 
@@ -214,7 +223,7 @@ class Turn:
                 stats.loop_regenerations += 1
                 stats.repairs.append("loop")
                 yield Restart("that paragraph repeated the story; writing it again")
-                paragraph, move_on = "", True
+                paragraph, move_on, recalls = "", True, _not_copied(recalls, written)
                 continue
             # the paragraph's vector (for the loop guard and long-term memory) is computed while the
             # model writes the plans; the plans are shown as soon as they are written and checked
@@ -229,7 +238,7 @@ class Turn:
                 stats.loop_regenerations += 1
                 stats.repairs.append("loop")
                 yield Restart("that paragraph repeated the story; writing it again")
-                paragraph, move_on = "", True
+                paragraph, move_on, recalls = "", True, _not_copied(recalls, written)
                 continue
             remembered = updater.result
         if not paragraph:
