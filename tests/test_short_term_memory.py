@@ -105,12 +105,3 @@ async def test_when_the_model_tells_only_what_the_memory_holds_the_reader_s_deed
     _, done = await drain(story.play(story.plans[0]))
     assert done.node.memory.endswith("You climb the lighthouse stairs two at a time.")
     assert "memory: told again" in done.stats.repairs
-
-
-def test_a_full_memory_is_trimmed_well_below_its_budget_and_then_only_grows():
-    """Its start then stays the same for the next turns, so a prompt cache keeps it."""
-    old = " ".join(f"Event number {i} took place on the quay." for i in range(30))  # 240 words
-    memory = roll_memory(old, "You saw the lamp burning in the lighthouse.", 100)
-    assert 50 <= word_count(memory) <= 60  # trimmed to 60 % of the budget
-    later = roll_memory(memory, "You climbed the stairs to the lamp room.", 100)
-    assert later.startswith(memory) and later.endswith("You climbed the stairs to the lamp room.")

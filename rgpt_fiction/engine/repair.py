@@ -52,7 +52,6 @@ def fallback_memory(previous: str, paragraph: str, budget: int) -> str:
 
 HAPPENED_SENTENCES = 2  # of the model's answer, at most
 HAPPENED_MAX_WORDS = 45
-TRIM_TO = 0.6  # of the memory's budget, what a full memory keeps
 SAME_SENTENCE = 0.7  # word overlap at which a sentence says what a memory sentence says
 
 
@@ -66,12 +65,8 @@ def roll_memory(previous: str, happened: str, budget: int) -> str:
     # what the memory already says is not said twice (the model copied memory sentences into its answer)
     told = [s for s in told if all(overlap(s, k) <= SAME_SENTENCE for k in kept)]
     new = _ended(clip_words(" ".join(told), min(budget, HAPPENED_MAX_WORDS))) if told else ""
-    if word_count(" ".join([*kept, new])) > budget:
-        # full: the oldest sentences go, down to TRIM_TO of the budget, so that the memory's start
-        # stays the same for the next few turns and a prompt cache keeps it (dropped one sentence a
-        # turn, the memory changed from its first word every turn and was evaluated again whole)
-        while kept and word_count(" ".join(kept)) + word_count(new) > budget * TRIM_TO:
-            kept.pop(0)
+    while kept and word_count(" ".join(kept)) + word_count(new) > budget:
+        kept.pop(0)
     return " ".join([*kept, new]) if new else " ".join(kept)
 
 
