@@ -56,6 +56,7 @@ def interrupt_mid_turn(saves, model: str, delay: float):
 
 
 @pytest.mark.slow
+@pytest.mark.alone  # in the whole suite's process its turns printed their plans before the SIGINT came
 def test_ctrl_c_mid_turn_ten_times(tmp_path):
     from rgpt_fiction.saves.slot import Slot
 
