@@ -238,7 +238,8 @@ def test_the_prompt_shows_the_last_paragraph_by_its_ending():
     assert "A brass key hangs" not in user and "asks who let you in. The tide turns. You hear the bell." in shown
     assert 10 < len(shown.split()) <= 45
     one = "You wait " + "and wait " * 40 + "until dawn."  # one long sentence: its words up to the budget
-    assert ending(one, 45) and len(ending(one, 45).split()) <= 45
+    shown = paragraph_messages("brief", "memory", [], [], one, "Wait", 120)[1]["content"].split("ended:\n")[1].split("\n")[0]
+    assert shown and len(shown.split()) <= 45
 
 
 def test_short_repeated_lines_and_a_paragraph_without_repeats_are_left_whole():

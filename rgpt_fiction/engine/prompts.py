@@ -10,7 +10,7 @@ from typing import Sequence
 from ..memory.rows import Recall
 from .pins import MAX_PINNED, PIN_WORDS, PINNED_WORDS
 from .state import Persona
-from .text import clip_words, sentences
+from .text import clip_words, sentences, word_count
 
 # The facts ledger: the update names only what its paragraph made true (restating the whole ledger
 # every turn, the 1.5B model spent a third of the update's tokens on facts it had already written).
@@ -173,20 +173,19 @@ def pinned_part(pinned: Sequence[str]) -> str:
 
 
 def ending(paragraph: str, words: int) -> str:
-    """The paragraph's last sentences within `words` words (always its last sentence, clipped)."""
+    """The paragraph's last sentences within `words` words (its last sentence at least)."""
     told = [x.strip() for x in sentences(paragraph.strip()) if x.strip()]
-    if not told:
-        return paragraph.strip()
-    kept = [told.pop()]
-    while told and sum(len(x.split()) for x in [told[-1], *kept]) <= words:
-        kept.insert(0, told.pop())
-    return clip_words(" ".join(kept), max(words, BUDGET["last"]))
+    kept = told[-1:]
+    while len(told) > len(kept) and word_count(" ".join([told[-len(kept) - 1], *kept])) <= words:
+        kept.insert(0, told[-len(kept) - 1])
+    return " ".join(kept)
 
 
 def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False, pinned: Sequence[str] = ()) -> str:
     """The start of the paragraph prompt's user message: everything known before the reader chooses."""
     if last:
-        last_block = f"{HEADING['last_ended']}\n{ending(last, 0 if move_on else BUDGET['last'])}"
+        shown = ending(last, 0 if move_on else BUDGET["last"])  # move_on: only its last sentence
+        last_block = f"{HEADING['last_ended']}\n{clip_words(shown, BUDGET['last'])}"
     else:
         last_block = f"{HEADING['last']}\n(none)"
     return (

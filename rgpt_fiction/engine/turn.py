@@ -219,22 +219,20 @@ class Turn:
                 stats.repairs.append("empty paragraph")
                 yield Restart("the model wrote nothing; asking again")
                 continue
-            if attempt == 0 and COPIED_MOSTLY in repairs:  # pieced together from the prompt: a loop
-                stats.loop_regenerations += 1
-                stats.repairs.append("loop")
-                yield Restart("that paragraph repeated the story; writing it again")
-                paragraph, move_on, recalls = "", True, _not_copied(recalls, written)
-                continue
-            # the paragraph's vector (for the loop guard and long-term memory) is computed while the
-            # model writes the plans; the plans are shown as soon as they are written and checked
-            yield Phase("remembering")
-            loop_check = asyncio.ensure_future(asyncio.to_thread(
-                loops, self.vectors, paragraph, recent, recalled, opts.loop_similarity, opts.retold_loop)) if attempt == 0 else None
-            async with contextlib.aclosing(
-                    updater.remember(messages, written.strip(), paragraph, started, loop_check)) as events:
-                async for event in events:
-                    yield event
-            if loop_check is not None and await loop_check:
+            # a paragraph pieced together from the prompt is written again before any update is asked
+            looped = attempt == 0 and COPIED_MOSTLY in repairs
+            if not looped:
+                # the paragraph's vector (for the loop guard and long-term memory) is computed while the
+                # model writes the plans; the plans are shown as soon as they are written and checked
+                yield Phase("remembering")
+                loop_check = asyncio.ensure_future(asyncio.to_thread(
+                    loops, self.vectors, paragraph, recent, recalled, opts.loop_similarity, opts.retold_loop)) if attempt == 0 else None
+                async with contextlib.aclosing(
+                        updater.remember(messages, written.strip(), paragraph, started, loop_check)) as events:
+                    async for event in events:
+                        yield event
+                looped = loop_check is not None and await loop_check
+            if looped:
                 stats.loop_regenerations += 1
                 stats.repairs.append("loop")
                 yield Restart("that paragraph repeated the story; writing it again")
