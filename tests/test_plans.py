@@ -143,5 +143,48 @@ async def test_a_plan_played_a_few_turns_ago_is_not_offered_again(open_game):
                                      "Ring the bell", "Ask the ferryman about the fog", "Count the boats"],
                            "happened": "You climbed the bell tower.", "facts": []}))
     _, done = await drain(story.play("Climb the bell tower"))
-    assert done.node.plans == ["Signal the boat with your lantern", "Ring the bell", "Ask the ferryman about the fog"]
+    # "Ask the ferryman about the fog" was offered last turn and passed over: a new plan goes first
+    assert done.node.plans == ["Signal the boat with your lantern", "Ring the bell", "Count the boats"]
     assert "plan repeats a plan already played" not in " ".join(done.stats.repairs)  # the spares covered for it
+
+
+async def test_a_plan_passed_over_last_turn_gives_way_to_a_new_one(open_game):
+    """The 1.5B model offered "Hide the key from the man" (from Vera, from Moss) in 7 of 10 turns:
+    a plan doing again what a plan of the last turns did (same verb, same things) goes after the new
+    ones, so a spare takes its place; with no spare left it is still offered, not filled by the game."""
+    import json
+
+    from engine_helpers import drain
+    from rgpt_fiction.llm.scripted import ScriptedModel
+
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push("You go to the chapel on the flats. Candles gutter in the draught, and the pews are wet with sea spray.",
+               json.dumps({"plans": ["Hide the key from the ferryman", "Climb the bell tower", "Wait in the chapel"],
+                           "happened": "You went to the chapel.", "facts": []}))
+    await drain(story.play("Go to the chapel on the flats"))
+    model.push("You climb the bell tower. From the top the causeway is a grey thread across the mud.",
+               json.dumps({"plans": ["Hide the key from the old ferryman", "Signal the boat with your lantern",
+                                     "Ring the bell", "Search the bell tower for a hatch", "Count the boats"],
+                           "happened": "You climbed the bell tower.", "facts": []}))
+    _, done = await drain(story.play("Climb the bell tower"))
+    # "Search the bell tower" follows up the plan taken (another verb): it is new
+    assert done.node.plans == ["Signal the boat with your lantern", "Ring the bell", "Search the bell tower for a hatch"]
+    model.push("You ring the bell. Gulls burst from the tower, and far below a lantern answers from the causeway.",
+               json.dumps({"plans": ["Hide the key from the ferryman at once", "Signal the boat with your lantern twice",
+                                     "Run down to the causeway", "Go down the stairs", "Wave to the lantern"],
+                           "happened": "You rang the bell.", "facts": []}))
+    _, done = await drain(story.play("Ring the bell"))
+    assert "Hide the key from the ferryman at once" not in done.node.plans  # offered two turns ago, still fresh in mind
+    assert "filled" not in " ".join(done.stats.repairs)
+
+
+def test_the_plan_instruction_shows_other_example_verbs_each_turn():
+    from rgpt_fiction.engine.prompts import PLAN_VERBS, plan_verbs, update_instruction
+
+    shown = [plan_verbs(turn) for turn in range(len(PLAN_VERBS))]
+    assert len(set(shown)) == len(PLAN_VERBS)  # every turn of a cycle its own three
+    assert all(len(set(x.split(", "))) == 3 for x in shown)
+    assert all(not set(a.split(", ")) & set(b.split(", ")) for a, b in zip(shown, shown[1:]))  # none twice running
+    assert plan_verbs(1) in update_instruction(3, 60, turn=1) and plan_verbs(0) not in update_instruction(3, 60, turn=1)

@@ -363,3 +363,23 @@ async def test_the_facts_ledger_keeps_old_facts_adds_new_ones_and_skips_what_the
                                      facts=[]))
     await drain(story.play("Climb to the lamp room"))
     assert story.node.facts == ["Mara is missing", "Old Hesketh holds the brass key now"]  # nothing changed
+
+
+async def test_a_guess_a_look_or_what_the_hero_noticed_is_not_kept_as_a_fact(open_game):
+    """Kept as facts that must stay true, "Moss is standing there, looking nervous and suspicious"
+    and "The man seems nervous" made every later paragraph of a lowtide play call someone nervous
+    and suspicious: only states (who is where, holds what) enter the ledger."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(PARA, upd(_PLAN_SETS[1], facts=["The ferryman seems nervous and suspicious", "You hold the brass key"]))
+    await drain(story.play(_PLAN_SETS[0][0]))
+    assert story.node.facts == ["You hold the brass key"]
+    model.push(NEW, upd(["Climb to the lamp room", "Knock at the harbourmaster's door", "Walk the quay at dusk"],
+                        facts=["Old Hesketh is standing there, looking nervous", "You find him sitting alone at the bar"]))
+    await drain(story.play(_PLAN_SETS[1][0]))
+    assert story.node.facts == ["You hold the brass key"]
+    model.push(TURN_6, upd(["Mend the fishing nets", "Count the boats in the bay", "Sing to the gulls"],
+                           facts=["He may be the one who took Mara", "Mara is locked in the lamp room"]))
+    await drain(story.play("Climb to the lamp room"))
+    assert story.node.facts == ["You hold the brass key", "Mara is locked in the lamp room"]

@@ -245,40 +245,52 @@ def opening_words(plan: str) -> str:
 
 
 HAPPENED_WORDS = 30
+# The verbs the plan instruction shows as examples, a different three each turn: shown the same
+# three every turn ("Go…, Ask…, Hide…"), the 1.5B model opened its plans with exactly those in 9 of
+# 10 turns of a lowtide play ("Hide the key from the man" in 7 of them).
+PLAN_VERBS = ("Follow", "Ask", "Search", "Offer", "Climb", "Warn", "Open", "Tell", "Wait", "Slip", "Question",
+              "Take", "Show", "Listen", "Run", "Bargain", "Read", "Call", "Hide", "Go", "Give", "Check")
 
 
-def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", taken: str = "") -> str:
+def plan_verbs(turn: int) -> str:
+    """Three example verbs for turn `turn`'s plans ("Follow…, Ask…, Search…"), taken in turn from PLAN_VERBS."""
+    start = 3 * turn % len(PLAN_VERBS)
+    return ", ".join(f"{PLAN_VERBS[(start + i) % len(PLAN_VERBS)]}…" for i in range(3))
+
+
+def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", taken: str = "", turn: int = 0) -> str:
     """The update's instruction. `taken` (the plan just played) is named so the model offers
     something else: left unsaid, the 1.5B model offered it again in a third of the turns. The
     short-term memory is not rewritten by the model: it gives the one sentence of what happened,
-    which the game adds to the memory (`repair.roll_memory`)."""
+    which the game adds to the memory (`repair.roll_memory`). `turn` picks the example verbs."""
     kinds = ["bold", "cautious", "social", "clever", "curious", "desperate"]
     kinds_text = ", ".join(kinds[:n_plans]) if n_plans <= len(kinds) else "each different"
     done = f' (not "{clip_words(taken, BUDGET["plan"])}": that is done)' if taken else ""
     text = (
         f"{HEADING['update']}\n"
         f'"plans": exactly {n_plans} different things the reader could do next{done} ({kinds_text}), each a '
-        "short command of 4 to 12 words in English that starts with a verb (Go…, Ask…, Hide…) and names who or "
-        "what it is about;\n"
+        f"short command of 4 to 12 words in English that starts with a verb ({plan_verbs(turn)}), a different verb for "
+        "each, and names a person, place or thing of the paragraph you just wrote;\n"
         f'"happened": the event of the paragraph you just wrote, in one sentence of at most {HAPPENED_WORDS} '
         "words in the past tense: who did what, and what changed (not what was seen or felt), calling the "
         "reader 'you';\n"
         f'"facts": at most {NEW_FACTS} new facts that this paragraph made true and the facts above do not say yet '
-        "(who is where, who holds what, who is dead), each a short sentence; [] when nothing changed."
+        "(who is where, who holds what, who is dead; not how anyone looks or feels), each a short sentence; [] when "
+        "nothing changed."
     )
     return text + ("\n" + retry_note if retry_note else "")
 
 
 def update_messages(
     conversation: list[dict], paragraph: str, n_plans: int, memory_words: int, retry_note: str = "",
-    standalone: tuple[str, list[str], str] | None = None, taken: str = "",
+    standalone: tuple[str, list[str], str] | None = None, taken: str = "", turn: int = 0,
 ) -> list[dict]:
     """Messages for the structured part (the next plans, the new short-term memory, the facts): the
     paragraph call's conversation continued with the paragraph as written, so a backend with a
     prompt cache evaluates only this short instruction. Plans come first: they can be shown while
     the model is still writing the memory. `standalone` (memory, facts, plan before the turn) asks
     in a fresh prompt instead, as before the cache layout (kept to measure the difference)."""
-    instruction = update_instruction(n_plans, memory_words, retry_note, taken)
+    instruction = update_instruction(n_plans, memory_words, retry_note, taken, turn)
     if conversation and conversation[-1]["role"] == "assistant":  # the paragraph's given opening words
         conversation = conversation[:-1]
     if standalone is not None:

@@ -29,6 +29,14 @@ from .vectors import VectorCache
 # a model call that returns the whole answer: (messages, max_tokens, json schema, plan warmer)
 Complete = Callable[[list[dict], int, dict, PlanWarmer], Awaitable[str]]
 FACT_WORDS = 3  # a fact says something ("Vera holds the key"), not only a name ("Cass Delaney")
+# A fact the prompt keeps "true" is a state (who is where, holds what, is dead), not a guess, a look
+# or what the hero noticed: kept as facts, "Moss Dellacroix is standing there, looking nervous and
+# suspicious" and "The man seems nervous and suspicious" made every later paragraph of a lowtide
+# play call someone nervous and suspicious (grammar lists, not a dictionary).
+_GUESSES = {"may", "might", "perhaps", "maybe", "probably", "likely", "seems", "seem", "seemed", "appears",
+            "looks", "looking", "looked"}
+_NOTICED = ("you see", "you notice", "you find", "you feel", "you hear", "you watch", "you wonder", "you have no idea",
+            "you know", "you think", "you sense")
 PLAN_ENGLISH = 0.97  # a plan with a word English does not have ("Find a weakbox") is not offered
 
 
@@ -65,6 +73,33 @@ def distinct_plans(vectors: VectorCache, plans: list[str], threshold: float, pla
     return [plans[i] for i in keep], problems, sims
 
 
+def a_state(fact: str) -> bool:
+    """Whether a fact tells a state worth keeping true: a few words at least, no guess ("may be
+    planning"), no look ("looking nervous"), not what the hero noticed ("You find him at the bar")."""
+    words = [w.strip(",.;:!?\"'").lower() for w in fact.split()]
+    if len(words) < FACT_WORDS or _GUESSES & set(words) or "as if" in " ".join(words):
+        return False
+    return not " ".join(words).startswith(_NOTICED)
+
+
+def fresh_first(plans: list[str], offered_before: Sequence[str]) -> list[str]:
+    """The plans, those that do again what a plan offered in the last turns did (the same verb, on
+    the same things) put last, in their order: the spare plans take their place. The 1.5B model offered
+    "Hide the key from the man" (or from Vera, or from Moss) in 7 of 10 turns of a lowtide play, and
+    the story went round the key. "Search the ballroom" after "Go to the ballroom" is new."""
+    before = [_deed(p) for p in offered_before if p]
+    stale = [any(a == verb and _same_things(b, things) for verb, things in before) for a, b in map(_deed, plans)]
+    return [p for p, old in zip(plans, stale) if not old] + [p for p, old in zip(plans, stale) if old]
+
+
+def _deed(plan: str) -> tuple[str, set[str]]:
+    """A plan's verb (its first word) and the stems of its content words."""
+    from ..quality import content_stems
+
+    words = plan.split()
+    return (words[0].lower().strip(",.;:!?") if words else ""), content_stems(plan)
+
+
 def _same_things(a: set[str], b: set[str]) -> bool:
     return bool(a and b) and len(a & b) * 2 > min(len(a), len(b))
 
@@ -74,11 +109,15 @@ class Updater:
     repairs and plan similarity go into `stats`."""
 
     def __init__(self, complete: Complete, vectors: VectorCache, world: World, options: TurnOptions,
-                 stats: TurnStats, *, memory: str, facts: list[str], plan: str, played_before: Sequence[str] = ()):
-        """`played_before`: the plans played on this path in the turns before this one (newest last)."""
+                 stats: TurnStats, *, memory: str, facts: list[str], plan: str, played_before: Sequence[str] = (),
+                 offered_before: Sequence[str] = ()):
+        """`played_before`: the plans played on this path in the turns before this one (newest last);
+        `offered_before`: the plans offered in the last turns (one that does the same again is offered
+        only when too few new ones are left: `fresh_first`)."""
         self.complete, self.vectors, self.world, self.options, self.stats = complete, vectors, world, options, stats
         self.memory_before, self.facts_before, self.plan = memory, facts, plan
         self.played_before = list(played_before)
+        self.offered_before = list(offered_before)
         self.result: Remembered | None = None
         self._known: set[str] | None = None
 
@@ -123,7 +162,7 @@ class Updater:
             messages = update_messages(
                 conversation, written, asked, opts.memory_words, note,
                 standalone=None if opts.cache_layout else (self.memory_before, self.facts_before, plan),
-                taken=plan if parent_plan_taken(plan) else "")
+                taken=plan if parent_plan_taken(plan) else "", turn=stats.turn)
             warmer = PlanWarmer(self.vectors, paragraph, n, check=self._distinct_only, on_ready=on_plans, taken=plan,
                                 asked=asked)
             text = await self.complete(messages, 80 + 2 * HAPPENED_WORDS + 45 * asked + 4 * 30,
@@ -141,7 +180,7 @@ class Updater:
             if len(kept) >= n:  # the spare plan covered for it
                 problems = []
             stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
-            plans = kept[:n]
+            plans = fresh_first(kept, self.offered_before)[:n]
             if len(plans) >= n:  # a missing memory is derived below; only too few plans are worth a second call
                 break
             # named, the plans left out are not offered a second time (told only why, the 1.5B model
@@ -168,7 +207,7 @@ class Updater:
             stats.repairs.append("derived memory")
             memory = fallback_memory(self.memory_before, paragraph, opts.memory_words)
         memory = clip_words(clean(memory), opts.memory_words)
-        new_facts = [clip_words(clean(f), 20) for f in (up.facts if up else []) if len(f.split()) >= FACT_WORDS]
+        new_facts = [clip_words(clean(f), 20) for f in (up.facts if up else []) if a_state(f)]
         facts = await asyncio.to_thread(self._ledger, new_facts[:NEW_FACTS], conversation)
         return Remembered(memory, facts, plans)
 
@@ -218,4 +257,5 @@ class Updater:
 
     def _distinct_only(self, plans: list[str]) -> list[str]:
         plans = self._english(plans)[0]
-        return distinct_plans(self.vectors, plans, self.options.plan_similarity, self._played)[0]
+        return fresh_first(distinct_plans(self.vectors, plans, self.options.plan_similarity, self._played)[0],
+                           self.offered_before)
