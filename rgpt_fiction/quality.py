@@ -12,6 +12,7 @@ a capitalised word inside a sentence is a name and is left out of the count.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -181,6 +182,42 @@ def content_stems(text: str) -> set[str]:
     return {_stem(w) for w in _content(text)}
 
 
+def same_things(a: set[str], b: set[str]) -> bool:
+    """Whether two sets of content stems are about the same things (more than half of the smaller shared)."""
+    return bool(a and b) and len(a & b) * 2 > min(len(a), len(b))
+
+
+def _deed(plan: str) -> tuple[str, set[str]]:
+    """A plan's verb (its first word) and the stems of its content words."""
+    words = plan.split()
+    return (words[0].lower().strip(",.;:!?") if words else ""), content_stems(plan)
+
+
+def does_again(plan: str, offered: list[str]) -> bool:
+    """Whether the plan does again what one of `offered` did: the same verb, on the same things
+    ("Hide the key from Vera" after "Hide the key from the man"; "Search the ballroom" after "Go to
+    the ballroom" is new)."""
+    verb, things = _deed(plan)
+    return any(v == verb and same_things(t, things) for v, t in map(_deed, [p for p in offered if p]))
+
+
+WORN_SPAN = 4  # a worn phrase: this many words, two of them content words ("his face turning red")
+WORN_TIMES = 2  # ... already told in this many earlier paragraphs
+
+
+def worn_phrases(paragraph: str, earlier: list[str]) -> list[str]:
+    """The paragraph's phrases that the story has told in WORN_TIMES earlier paragraphs or more: the
+    stock phrases a reader notices ("looking nervous and suspicious" in four paragraphs of ten)."""
+    told: Counter = Counter()
+    for text in earlier:
+        told.update(set(spans(text, WORN_SPAN)))
+    worn = []
+    for span in dict.fromkeys(spans(paragraph, WORN_SPAN)):
+        if told[span] >= WORN_TIMES and sum(len(w) > 2 and _zipf(w) < 5.8 for w in span) >= 2:
+            worn.append(" ".join(span))
+    return worn
+
+
 def plan_followed(plan: str, paragraph: str) -> float:
     """Share of the plan's content words (rare enough to carry meaning) that the paragraph picks up."""
     wanted = content_stems(plan)
@@ -210,14 +247,18 @@ class Quality:
     plan_followed: float | None = None  # only for a plan the reader typed
     retold_rate: float | None = None  # sentences that tell again what the last paragraphs told
     plan_taken: float | None = None  # plan_followed for every plan, chosen or typed
+    worn_phrases: list[str] = field(default_factory=list)  # stock phrases the story told twice before
+    plans_again: int = 0  # plans doing again what a plan of the last turns did (`does_again`)
 
 
 def measure(paragraph: str, plans: list[str], memory: str, facts: list[str], *, hero: str, known: set[str],
             sources: list[str], plan: str = "", own_plan: bool = False, templated: int = 0,
-            recent: list[str] | None = None, embed=None) -> Quality:
+            recent: list[str] | None = None, embed=None, earlier: list[str] | None = None,
+            offered: list[str] | None = None) -> Quality:
     """Every measure of one turn. `known` are the names the story knows; `sources` what the model was
     shown (the prompt, earlier paragraphs); `templated` how many plans were filled by the game;
-    `recent` the last paragraphs before this one, with `embed` for the retelling measure."""
+    `recent` the last paragraphs before this one, with `embed` for the retelling measure; `earlier`
+    every paragraph before it (worn phrases); `offered` the plans of the last turns (plans again)."""
     names = known
     english = {
         "paragraph": english_rate(paragraph, names),
@@ -235,6 +276,8 @@ def measure(paragraph: str, plans: list[str], memory: str, facts: list[str], *, 
         plan_problems=problems, plan_followed=plan_followed(plan, paragraph) if own_plan else None,
         retold_rate=retold_rate(paragraph, recent, embed) if recent is not None and embed is not None else None,
         plan_taken=plan_followed(plan, paragraph) if plan else None,
+        worn_phrases=worn_phrases(paragraph, earlier or []),
+        plans_again=sum(does_again(p, offered or []) for p in plans),
     )
 
 
@@ -268,18 +311,22 @@ def story_names(world: dict, persona_name: str, paragraphs: list[str]) -> set[st
 
 
 RECENT = 3  # paragraphs before a turn that the retelling measure compares it with
+OFFERED_TURNS = 2  # turns whose plans a new plan should not do again (the engine's `offered_window`)
 
 
 def turn_quality(game, node, prompt: list[dict], stats, embed=None) -> Quality:
     """The measures of a turn just played: `prompt` is the paragraph call's messages, `stats` its
     TurnStats; with `embed` (texts -> unit vectors) also the retelling measure."""
-    earlier = [game.nodes[i].paragraph for i in game.path_ids(node.id) if i != node.id]
+    path = [i for i in game.path_ids(node.id) if i != node.id]
+    earlier = [game.nodes[i].paragraph for i in path]
+    offered = [p for i in path[-OFFERED_TURNS:] for p in game.nodes[i].plans] + [node.plan]
     templated = sum(int(m.group(1)) for r in stats.repairs if (m := re.match(r"filled (\d+) plan", r)))
     q = measure(
         node.paragraph, node.plans, node.memory, node.facts, hero=game.persona.name,
         known=story_names(game.world.snapshot(), game.persona.name, earlier),
         sources=[m.get("content") or "" for m in prompt if m.get("role") != "assistant"] + earlier,
         plan=node.plan, own_plan=node.own_plan, templated=templated, recent=earlier[-RECENT:], embed=embed,
+        earlier=earlier, offered=offered,
     )
     given = prompt[-1].get("content") or "" if prompt and prompt[-1].get("role") == "assistant" else ""
     if given and node.paragraph.startswith(given):  # the paragraph's first words were the plan, given

@@ -163,6 +163,10 @@ def quality_summary(played: list[dict]) -> dict:
         "retold_half": sum((x.get("retold_rate") or 0) >= 0.5 for x in q),
         "plan_taken": _mean([x.get("plan_taken") for x in q]),
         "words_median": statistics.median(r["paragraph_words"] for r in played),
+        "worn_turns": sum(bool(x.get("worn_phrases")) for x in q),
+        "worn": Counter(w for x in q for w in x.get("worn_phrases") or []),
+        "plans_again": sum(x.get("plans_again") or 0 for x in q),
+        "plans_offered": sum(len(r.get("plans") or []) for r in played if r.get("quality")),
     }
 
 
@@ -196,6 +200,11 @@ def quality_section(played: list[dict]) -> list[str]:
         "- Plans taken up (share of the plan's content words in its paragraph, every plan): "
         + (f"{s['plan_taken']:.2f}" if s["plan_taken"] is not None else "not measured"),
         f"- Paragraph words: median {s['words_median']:.0f}",
+        f"- Worn phrases (4 words the story told in two earlier paragraphs or more): in {s['worn_turns']} of "
+        f"{s['turns']} paragraphs" + (f"; most told: {', '.join(repr(w) for w, _ in s['worn'].most_common(5))}"
+                                      if s["worn"] else ""),
+        f"- Plans doing again what a plan of the last two turns did (same verb, same things): {s['plans_again']} "
+        f"of {s['plans_offered']}",
         "",
     ]
 

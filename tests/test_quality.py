@@ -108,6 +108,10 @@ def test_a_turn_is_measured_and_summarised_for_the_report():
     s = quality_summary(rows)
     assert s["turns_english_below_097"] == 1 and s["second_person"] == 0.5 and s["model_plans"] == 0.5
     assert s["glued"] == ["oneof"] and s["typed"] == 1 and s["plan_followed"] == 0.0
+    from rgpt_fiction.report import quality_section
+
+    assert "- Worn phrases (4 words the story told in two earlier paragraphs or more): in 0 of 2" in "\n".join(
+        quality_section(rows))
 
 
 def test_misspelt_names_and_plain_words_are_not_glued():
@@ -140,3 +144,25 @@ def test_letters_of_another_script_are_not_english():
     """Seen in a 10-turn Qwen run: "The man stops in front of你 and asks"."""
     assert q.english_rate("The man stops in front of你 and asks you.") < 1.0
     assert q.english_rate("You order a café au lait.") >= 0.8
+
+
+def test_worn_phrases_are_those_the_story_told_twice_before():
+    """From a lowtide play: "his face turning red" in three paragraphs of ten. A phrase told once
+    before, or one of common words only ("you look at the"), is not worn."""
+    earlier = ["Moss looks up, his face turning red. You look at the door.",
+               "The man backs away, his face turning red. You look at the window."]
+    now = "You look at the bar. Vera turns, his face turning red, and the band plays on."
+    assert q.worn_phrases(now, earlier) == ["his face turning red"]
+    assert q.worn_phrases(now, earlier[:1]) == []
+    assert q.worn_phrases("You look at the bar.", earlier) == []  # "you look at the": no content words
+
+
+def test_a_plan_doing_again_what_one_of_the_last_turns_did_is_seen():
+    offered = ["Hide the key from the man", "Go to the ballroom", "Ask Moss for help"]
+    assert q.does_again("Hide the key from Vera", offered)
+    assert q.does_again("Ask Moss if he knows where the brass key is", offered)
+    assert not q.does_again("Search the ballroom for the ledger", offered)  # another deed in the same place
+    assert not q.does_again("Follow the man to Lowtown", offered)
+    good = q.measure(GOOD, ["Hide the key from Vera", "Search the ballroom"], "You met Moss.", [], hero="Jack Corrigan",
+                     known=NAMES, sources=[], earlier=["His face turning red, Moss waits."] * 2, offered=offered)
+    assert good.plans_again == 1 and good.worn_phrases == []

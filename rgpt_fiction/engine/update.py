@@ -83,25 +83,14 @@ def a_state(fact: str) -> bool:
 
 
 def fresh_first(plans: list[str], offered_before: Sequence[str]) -> list[str]:
-    """The plans, those that do again what a plan offered in the last turns did (the same verb, on
-    the same things) put last, in their order: the spare plans take their place. The 1.5B model offered
-    "Hide the key from the man" (or from Vera, or from Moss) in 7 of 10 turns of a lowtide play, and
-    the story went round the key. "Search the ballroom" after "Go to the ballroom" is new."""
-    before = [_deed(p) for p in offered_before if p]
-    stale = [any(a == verb and _same_things(b, things) for verb, things in before) for a, b in map(_deed, plans)]
+    """The plans, those that do again what a plan offered in the last turns did (`quality.does_again`)
+    put last, in their order: the spare plans take their place. The 1.5B model offered "Hide the key
+    from the man" (or from Vera, or from Moss) in 7 of 10 turns of a lowtide play, and the story went
+    round the key."""
+    from ..quality import does_again
+
+    stale = [does_again(p, list(offered_before)) for p in plans]
     return [p for p, old in zip(plans, stale) if not old] + [p for p, old in zip(plans, stale) if old]
-
-
-def _deed(plan: str) -> tuple[str, set[str]]:
-    """A plan's verb (its first word) and the stems of its content words."""
-    from ..quality import content_stems
-
-    words = plan.split()
-    return (words[0].lower().strip(",.;:!?") if words else ""), content_stems(plan)
-
-
-def _same_things(a: set[str], b: set[str]) -> bool:
-    return bool(a and b) and len(a & b) * 2 > min(len(a), len(b))
 
 
 class Updater:
@@ -216,7 +205,7 @@ class Updater:
         lore sentence copied, a fact of the ledger restated) is not added; an old fact on the same
         things as a new one (more than half the content words of the shorter shared: "You hold the
         brass key", then "Old Hesketh holds the brass key") gives way to it; the newest LEDGER_FACTS stay."""
-        from ..quality import content_stems, spans
+        from ..quality import content_stems, same_things, spans
 
         shown = {s for m in conversation if m["role"] != "assistant" for s in spans(m["content"], 6)}
         ledger = list(self.facts_before)
@@ -225,7 +214,7 @@ class Updater:
             if any(normalize(fact) == normalize(f) for f in ledger) or (own and sum(s in shown for s in own) * 2 >= len(own)):
                 continue
             stems = content_stems(fact)
-            ledger = [f for f in ledger if not _same_things(content_stems(f), stems)] + [fact]
+            ledger = [f for f in ledger if not same_things(content_stems(f), stems)] + [fact]
         return ledger[-LEDGER_FACTS:]
 
     @staticmethod
