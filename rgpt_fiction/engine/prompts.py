@@ -253,9 +253,11 @@ PLAN_VERBS = ("Follow", "Ask", "Search", "Offer", "Climb", "Warn", "Open", "Tell
 
 
 def plan_verbs(turn: int) -> str:
-    """Three example verbs for turn `turn`'s plans ("Follow…, Ask…, Search…"), taken in turn from PLAN_VERBS."""
+    """Three example verbs for turn `turn`'s plans ("Follow, Ask or Search"), taken in turn from
+    PLAN_VERBS (shown as "Follow…", the model wrote "Search…the Alhambra Ballroom")."""
     start = 3 * turn % len(PLAN_VERBS)
-    return ", ".join(f"{PLAN_VERBS[(start + i) % len(PLAN_VERBS)]}…" for i in range(3))
+    verbs = [PLAN_VERBS[(start + i) % len(PLAN_VERBS)] for i in range(3)]
+    return f"{verbs[0]}, {verbs[1]} or {verbs[2]}"
 
 
 def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", taken: str = "", turn: int = 0) -> str:
@@ -269,7 +271,7 @@ def update_instruction(n_plans: int, memory_words: int, retry_note: str = "", ta
     text = (
         f"{HEADING['update']}\n"
         f'"plans": exactly {n_plans} different things the reader could do next{done} ({kinds_text}), each a '
-        f"short command of 4 to 12 words in English that starts with a verb ({plan_verbs(turn)}), a different verb for "
+        f"short command of 4 to 12 words in English that starts with a verb (such as {plan_verbs(turn)}), a different verb for "
         "each, and names a person, place or thing of the paragraph you just wrote;\n"
         f'"happened": the event of the paragraph you just wrote, in one sentence of at most {HAPPENED_WORDS} '
         "words in the past tense: who did what, and what changed (not what was seen or felt), calling the "
