@@ -79,7 +79,8 @@ async def test_what_the_memory_already_tells_in_other_words_is_not_added(open_ga
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model)
     await drain(story.start())
-    model.push(PARA, answer("You saw the dust creeping toward Lost Side. You found Sam's hat by the creek."))
+    model.push("You follow the dust creeping toward Lost Side, and by the creek you find Sam's hat, trampled into the mud.",
+               answer("You saw the dust creeping toward Lost Side. You found Sam's hat by the creek."))
     await drain(story.play(story.plans[0]))
     model.push("At the widow's door you hold out the hat. She takes it in both hands and, for the first time "
                "since the shooting, she weeps, and then she tells you who sold Sam the silver ore.",
@@ -100,8 +101,31 @@ async def test_when_the_model_tells_only_what_the_memory_holds_the_reader_s_deed
     story, _ = open_game(model)
     await drain(story.start())
     said = story.node.memory.split(". ")[-1]
-    model.push("You climb the lighthouse stairs two at a time. At the top the lamp is burning, and nobody is there.",
-               answer(said))
+    assert "lamplighter watches you" in said  # the opening's last sentence, which the paragraph tells again
+    model.push("You climb the lighthouse stairs two at a time while the lamplighter watches from the quay. At the "
+               "top the great lamp turns over the dark water, and nobody is there.", answer(said))
     _, done = await drain(story.play(story.plans[0]))
-    assert done.node.memory.endswith("You climb the lighthouse stairs two at a time.")
+    assert done.node.memory.endswith("You climb the lighthouse stairs two at a time while the lamplighter watches "
+                                     "from the quay.")
     assert "memory: told again" in done.stats.repairs
+
+
+async def test_a_happened_the_paragraph_does_not_tell_is_not_remembered(open_game):
+    """Written after its plans, the 1.5B model's "happened" told a plan it had just offered ("You
+    decide to give the ledger to Moss") in 7 of 10 lowtide turns: the memory keeps what the paragraph
+    tells, and when nothing of the answer is told there, the reader's deed and where the paragraph ends."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    para = ("You climb the lighthouse stairs two at a time. The lamp room is cold and smells of paraffin. "
+            "At the top the lamp is burning, and nobody is there.")
+    model.push(para, answer("You gave the brass key to the harbourmaster. You climbed the lighthouse stairs."))
+    _, done = await drain(story.play(story.plans[0]))
+    assert done.node.memory.endswith("You climbed the lighthouse stairs.")
+    assert "harbourmaster" not in done.node.memory
+    model.push("You wait by the lamp. Footsteps ring on the iron stairs below, slow and heavy.",
+               answer("You decided to give the ledger to Moss."))
+    _, done = await drain(story.play(done.node.plans[0]))
+    assert "ledger" not in done.node.memory
+    assert done.node.memory.endswith("You wait by the lamp. Footsteps ring on the iron stairs below, slow and heavy.")
+    assert "memory: not what the paragraph told" in done.stats.repairs
