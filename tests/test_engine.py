@@ -49,11 +49,12 @@ async def test_chosen_plan_builds_the_prompt_and_commits_a_turn(open_game):
     story, slot = open_game(model)
     await drain(story.start())
     plan = story.plans[1]
-    model.push(PARA, upd(facts=["Mara is missing"]))
+    para = PARA + " Mara is missing, he says at last."  # the fact the update names (a fact it does not tell is not kept)
+    model.push(para, upd(facts=["Mara is missing"]))
     text, done = await drain(story.play(plan))
     user = model.calls[0]["messages"][1]["content"]
     assert plan in user and "Short-term memory" in user
-    assert text.strip() == PARA
+    assert text.strip() == para
     assert done.node.plan == plan and not done.node.own_plan
     assert story.game.turn == 1 and story.node.facts == ["Mara is missing"]
     assert story.plans[0] == "Follow the lamplighter into the fog"

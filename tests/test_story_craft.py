@@ -9,6 +9,9 @@ from rgpt_fiction.llm.scripted import ScriptedModel
 
 PARA = "The lamplighter lowers his pole and studies you for a long moment before he speaks of the lighthouse."
 NEW = "Down at the quay a rowing boat knocks against the steps, and in its bottom lies Mara's red scarf, soaked."
+# a paragraph that tells the facts its update names (a fact the paragraph does not tell is not kept)
+TOLD = ("The lamplighter lowers his pole and says Mara is missing since Tuesday. He presses the brass key into "
+        "your hand, and you hold it tight.")
 
 
 _PLAN_SETS = (
@@ -78,7 +81,7 @@ async def test_the_facts_ledger_reaches_the_next_prompt(open_game):
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model)
     await drain(story.start())
-    model.push(PARA, upd(facts=["Mara is missing", "You hold the brass key"]))
+    model.push(TOLD, upd(facts=["Mara is missing", "You hold the brass key"]))
     await drain(story.play(story.plans[0]))
     model.push(NEW, upd())
     await drain(story.play(story.plans[1]))
@@ -351,12 +354,14 @@ async def test_the_facts_ledger_keeps_old_facts_adds_new_ones_and_skips_what_the
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model)
     await drain(story.start())
-    model.push(PARA, upd(_PLAN_SETS[1], facts=["Mara is missing", "You hold the brass key"]))
+    model.push(TOLD, upd(_PLAN_SETS[1], facts=["Mara is missing", "You hold the brass key"]))
     await drain(story.play(_PLAN_SETS[0][0]))
-    model.push(NEW, upd(["Climb to the lamp room", "Knock at the harbourmaster's door", "Walk the quay at dusk"],
-                        facts=["Old Hesketh holds the brass key now", PARA]))  # PARA: the last paragraph
+    model.push(NEW + " Old Hesketh holds the brass key now. Mara is missing since Tuesday, he says.",
+               upd(["Climb to the lamp room", "Knock at the harbourmaster's door", "Walk the quay at dusk"],
+                   facts=["Old Hesketh holds the brass key now", "Mara is missing since Tuesday, he says"]))
     await drain(story.play(_PLAN_SETS[1][0]))
-    # the key changed hands: the old fact gives way; the copied sentence is not a new fact
+    # the key changed hands: the old fact gives way; a sentence the last paragraph (in the prompt) told is
+    # not a new fact
     assert story.node.facts == ["Mara is missing", "Old Hesketh holds the brass key now"]
     assert "at most 2 new facts" in model.calls[-1]["messages"][-1]["content"]
     model.push(TURN_6, upd(["Mend the fishing nets", "Count the boats in the bay", "Sing to the gulls"],
@@ -372,14 +377,32 @@ async def test_a_guess_a_look_or_what_the_hero_noticed_is_not_kept_as_a_fact(ope
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model)
     await drain(story.start())
-    model.push(PARA, upd(_PLAN_SETS[1], facts=["The ferryman seems nervous and suspicious", "You hold the brass key"]))
+    model.push("The ferryman seems nervous and suspicious as he hands you the brass key, and you hold it tight.",
+               upd(_PLAN_SETS[1], facts=["The ferryman seems nervous and suspicious", "You hold the brass key"]))
     await drain(story.play(_PLAN_SETS[0][0]))
     assert story.node.facts == ["You hold the brass key"]
-    model.push(NEW, upd(["Climb to the lamp room", "Knock at the harbourmaster's door", "Walk the quay at dusk"],
-                        facts=["Old Hesketh is standing there, looking nervous", "You find him sitting alone at the bar"]))
+    model.push("Old Hesketh is standing there, looking nervous. You find him sitting alone at the bar later, and he "
+               "says nothing at all.",
+               upd(["Climb to the lamp room", "Knock at the harbourmaster's door", "Walk the quay at dusk"],
+                   facts=["Old Hesketh is standing there, looking nervous", "You find him sitting alone at the bar"]))
     await drain(story.play(_PLAN_SETS[1][0]))
     assert story.node.facts == ["You hold the brass key"]
-    model.push(TURN_6, upd(["Mend the fishing nets", "Count the boats in the bay", "Sing to the gulls"],
-                           facts=["He may be the one who took Mara", "Mara is locked in the lamp room"]))
+    model.push("He may be the one who took Mara, you think, as you climb to the lamp room. Mara is locked in the "
+               "lamp room, and the door will not give.",
+               upd(["Mend the fishing nets", "Count the boats in the bay", "Sing to the gulls"],
+                   facts=["He may be the one who took Mara", "Mara is locked in the lamp room"]))
     await drain(story.play("Climb to the lamp room"))
     assert story.node.facts == ["You hold the brass key", "Mara is locked in the lamp room"]
+
+
+async def test_a_fact_the_paragraph_does_not_tell_is_not_kept(open_game):
+    """After a paragraph with no police in it, the 1.5B model gave "Moss Dellacroix has been arrested
+    by the police" as a fact: a new fact enters the ledger only when the paragraph tells it."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    para = ("You knock at the harbourmaster's door. Old Hesketh opens it with the brass key in his fist and "
+            "tells you Mara sailed on the Tuesday boat.")
+    model.push(para, upd(_PLAN_SETS[1], facts=["Old Hesketh holds the brass key", "The police arrested the ferryman"]))
+    await drain(story.play(_PLAN_SETS[0][0]))
+    assert story.node.facts == ["Old Hesketh holds the brass key"]

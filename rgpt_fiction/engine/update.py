@@ -205,7 +205,9 @@ class Updater:
             stats.repairs.append("derived memory")
             memory = fallback_memory(self.memory_before, paragraph, opts.memory_words)
         memory = clip_words(clean(memory), opts.memory_words)
-        new_facts = [clip_words(clean(f), 20) for f in (up.facts if up else []) if a_state(f)]
+        # a fact the paragraph does not tell is not kept (the model wrote "Moss Dellacroix has been
+        # arrested by the police" after a paragraph with no police in it)
+        new_facts = [clip_words(clean(f), 20) for f in (up.facts if up else []) if a_state(f) and self._told_in(f, paragraph)]
         facts = await asyncio.to_thread(self._ledger, new_facts[:NEW_FACTS], conversation)
         return Remembered(memory, facts, plans)
 
