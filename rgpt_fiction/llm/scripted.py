@@ -36,7 +36,8 @@ def improvise(messages: list[dict], json_mode: bool, counter: int) -> str:
         return json.dumps({  # in the schema's order, as constrained decoding writes it
             "plans": plans,
             "memory": f"Call {counter}. " + " ".join(para.split()[:60]),
-            "facts": [f"Fact from call {counter}"],
+            # a fact its paragraph tells (the game keeps no other): the paragraph's scene, "The ferryman hands you the lantern"
+            "facts": [m.group(1) for m in [re.search(r"([A-Z][^.!?]*?) \(scene \d+\)", para)] if m],
         })
     m = re.search(r"What the reader does now: (.*?)\n", user)
     plan = m.group(1) if m else "begin"
