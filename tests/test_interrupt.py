@@ -57,27 +57,33 @@ def interrupt_mid_turn(saves, model: str, delay: float):
 
 @pytest.mark.slow
 @pytest.mark.alone  # in the whole suite's process its turns printed their plans before the SIGINT came
-@pytest.mark.xfail(reason="in a fresh clone a SmolLM2 turn can end before the SIGINT (the test's premise, not the "
-                          "product); open: see the closing note of 2026-11-26 morning", strict=False)
 def test_ctrl_c_mid_turn_ten_times(tmp_path):
+    """Every run: exit 130, no traceback, the slot unlocked and loadable, no turn failure shown. A run
+    whose turn showed its plans before the SIGINT came was interrupted at the prompt, not mid-turn:
+    it is not counted as one (in two clean-clone CI runs one such run came, in the first 30 s, while
+    the same test passed alone in the working tree), and at least half of the runs must be mid-turn."""
     from rgpt_fiction.saves.slot import Slot
 
     rng = random.Random(15)
-    outcomes = []
+    mid_turn: list[int] = []
+    late: list[str] = []
     for run in range(RUNS):
         saves = tmp_path / f"run{run}"
         code, out, err = interrupt_mid_turn(saves, "embedded/smollm2", rng.uniform(0.0, 0.8))
-        finished = b"\n  1. " in out  # the plans of the new turn were shown: SIGINT came too late
-        assert not finished, "the turn ended before the interrupt; the test must interrupt earlier"
         slot = Slot(saves, "s")
         slot.open()  # the lock is free again
         try:
             game = slot.load()
         finally:
             slot.close()
-        outcomes.append((code, "Traceback" in err or "Error" in err, game.turn, len(game.nodes)))
         assert code == 130, f"run {run}: exit status {code}\n{err}"
         assert "Traceback" not in err and "Error" not in err, f"run {run}:\n{err}"
         assert "(interrupted; every finished turn is saved)" in err
+        assert b"The turn failed" not in out, f"run {run}: the interrupt showed as a failed turn\n{out.decode()}"
+        if b"\n  1. " in out:  # the plans of the new turn were shown: the SIGINT came at the prompt
+            late.append(f"run {run}: the game wrote\n{out.decode(errors='replace')[-1200:]}")
+            assert (game.turn, len(game.nodes)) == (1, 2), f"a turn shown whole is committed\n{late[-1]}"
+            continue
         assert (game.turn, len(game.nodes)) == (0, 1), "the interrupted turn must not be committed"
-    assert outcomes == [(130, False, 0, 1)] * RUNS
+        mid_turn.append(run)
+    assert len(mid_turn) >= RUNS // 2, "too few runs interrupted mid-turn:\n" + "\n".join(late)
