@@ -220,7 +220,12 @@ def worn_phrases(paragraph: str, earlier: list[str]) -> list[str]:
 
 def plan_followed(plan: str, paragraph: str) -> float:
     """Share of the plan's content words (rare enough to carry meaning) that the paragraph picks up."""
-    wanted = content_stems(plan)
+    return share_told(plan, paragraph)
+
+
+def share_told(text: str, paragraph: str) -> float:
+    """Share of the text's content words (rare enough to carry meaning) that the paragraph tells."""
+    wanted = content_stems(text)
     if not wanted:
         return 1.0
     have = {_stem(w) for w in _WORD.findall((paragraph or "").lower())}
@@ -311,15 +316,17 @@ def story_names(world: dict, persona_name: str, paragraphs: list[str]) -> set[st
 
 
 RECENT = 3  # paragraphs before a turn that the retelling measure compares it with
-OFFERED_TURNS = 2  # turns whose plans a new plan should not do again (the engine's `offered_window`)
 
 
 def turn_quality(game, node, prompt: list[dict], stats, embed=None) -> Quality:
     """The measures of a turn just played: `prompt` is the paragraph call's messages, `stats` its
     TurnStats; with `embed` (texts -> unit vectors) also the retelling measure."""
+    from .engine.options import TurnOptions
+
     path = [i for i in game.path_ids(node.id) if i != node.id]
     earlier = [game.nodes[i].paragraph for i in path]
-    offered = [p for i in path[-OFFERED_TURNS:] for p in game.nodes[i].plans] + [node.plan]
+    # the plans the engine held new ones against (`TurnOptions.offered_window`)
+    offered = [p for i in path[-TurnOptions.offered_window:] for p in game.nodes[i].plans] + [node.plan]
     templated = sum(int(m.group(1)) for r in stats.repairs if (m := re.match(r"filled (\d+) plan", r)))
     q = measure(
         node.paragraph, node.plans, node.memory, node.facts, hero=game.persona.name,

@@ -377,22 +377,25 @@ async def test_a_guess_a_look_or_what_the_hero_noticed_is_not_kept_as_a_fact(ope
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model)
     await drain(story.start())
-    model.push("The ferryman seems nervous and suspicious as he hands you the brass key, and you hold it tight.",
-               upd(_PLAN_SETS[1], facts=["The ferryman seems nervous and suspicious", "You hold the brass key"]))
-    await drain(story.play(_PLAN_SETS[0][0]))
-    assert story.node.facts == ["You hold the brass key"]
-    model.push("Old Hesketh is standing there, looking nervous. You find him sitting alone at the bar later, and he "
-               "says nothing at all.",
-               upd(["Climb to the lamp room", "Knock at the harbourmaster's door", "Walk the quay at dusk"],
-                   facts=["Old Hesketh is standing there, looking nervous", "You find him sitting alone at the bar"]))
-    await drain(story.play(_PLAN_SETS[1][0]))
-    assert story.node.facts == ["You hold the brass key"]
-    model.push("He may be the one who took Mara, you think, as you climb to the lamp room. Mara is locked in the "
-               "lamp room, and the door will not give.",
-               upd(["Mend the fishing nets", "Count the boats in the bay", "Sing to the gulls"],
-                   facts=["He may be the one who took Mara", "Mara is locked in the lamp room"]))
-    await drain(story.play("Climb to the lamp room"))
-    assert story.node.facts == ["You hold the brass key", "Mara is locked in the lamp room"]
+    turns = [  # (the plan played, its paragraph, the next plans, the facts named, the ledger after)
+        (_PLAN_SETS[0][0], "The ferryman seems nervous and suspicious as he hands you the brass key, and you hold it tight.",
+         _PLAN_SETS[1], ["The ferryman seems nervous and suspicious", "You hold the brass key"],
+         ["You hold the brass key"]),
+        (_PLAN_SETS[1][0], "Old Hesketh is standing there, looking nervous. You find him sitting alone at the bar "
+         "later, and he says nothing at all.",
+         ["Climb to the lamp room", "Knock at the harbourmaster's door", "Walk the quay at dusk"],
+         ["Old Hesketh is standing there, looking nervous", "You find him sitting alone at the bar"],
+         ["You hold the brass key"]),
+        ("Climb to the lamp room", "He may be the one who took Mara, you think, as you climb to the lamp room. Mara "
+         "is locked in the lamp room, and the door will not give.",
+         ["Mend the fishing nets", "Count the boats in the bay", "Sing to the gulls"],
+         ["He may be the one who took Mara", "Mara is locked in the lamp room"],
+         ["You hold the brass key", "Mara is locked in the lamp room"]),
+    ]
+    for plan, paragraph, plans, facts, ledger in turns:
+        model.push(paragraph, upd(plans, facts=facts))
+        await drain(story.play(plan))
+        assert story.node.facts == ledger
 
 
 async def test_a_fact_the_paragraph_does_not_tell_is_not_kept(open_game):

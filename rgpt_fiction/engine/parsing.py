@@ -314,10 +314,6 @@ def cut_noise(plan: str) -> str:
     return head + "…" if head else ""
 
 
-# the dots of the instruction's example verbs ("Follow…"), copied after a plan's first word
-_EXAMPLE_DOTS = re.compile(r"^([A-Za-z]+)\s*(?:…|\.\.\.)\s*")
-
-
 def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, taken: str = "") -> tuple[list[str], list[str]]:
     """Keep at most n plans that are non-empty, not duplicates of each other, not copies of the
     paragraph and not the plan the reader has just played (`taken`). Returns (kept, problems)."""
@@ -326,7 +322,7 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
     para_norm = normalize(paragraph)
     taken_norm = normalize(taken) if taken else ""
     for plan in plans:
-        plan = clip_words(cut_noise(_EXAMPLE_DOTS.sub(r"\1 ", clean(plan).replace("\n", " ").strip())), words)
+        plan = clip_words(cut_noise(clean(plan).replace("\n", " ").strip()), words)
         norm = normalize(plan)
         if len(norm.split()) < 2:
             problems.append("empty plan")

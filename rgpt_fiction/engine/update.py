@@ -82,9 +82,8 @@ def a_state(fact: str) -> bool:
     """Whether a fact tells a state worth keeping true: a few words at least, no guess ("may be
     planning"), no look ("looking nervous"), not what the hero noticed ("You find him at the bar")."""
     words = [w.strip(",.;:!?\"'").lower() for w in fact.split()]
-    if len(words) < FACT_WORDS or _GUESSES & set(words) or "as if" in " ".join(words):
-        return False
-    return not " ".join(words).startswith(_NOTICED)
+    said = " ".join(words)
+    return len(words) >= FACT_WORDS and not _GUESSES & set(words) and "as if" not in said and not said.startswith(_NOTICED)
 
 
 def fresh_first(plans: list[str], offered_before: Sequence[str]) -> list[str]:
@@ -229,11 +228,11 @@ class Updater:
         return ledger[-LEDGER_FACTS:]
 
     @staticmethod
-    def _told_in(happened: str, paragraph: str) -> str:
-        """The sentences of `happened` that the paragraph tells (HAPPENED_TOLD of their content words)."""
-        from ..quality import plan_followed as share_told
+    def _told_in(text: str, paragraph: str) -> str:
+        """The sentences of `text` that the paragraph tells (HAPPENED_TOLD of their content words)."""
+        from ..quality import share_told
 
-        return " ".join(s for s in story_sentences(happened) or [happened] if share_told(s, paragraph) >= HAPPENED_TOLD)
+        return " ".join(s for s in story_sentences(text) or [text] if share_told(s, paragraph) >= HAPPENED_TOLD)
 
     @staticmethod
     def _deed_and_end(paragraph: str) -> str:
