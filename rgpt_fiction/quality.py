@@ -149,7 +149,7 @@ def copied_rate(paragraph: str, sources: list[str], n: int = 8) -> float:
     return round(sum(s in seen for s in own) / len(own), 4)
 
 
-_LABELS = re.compile(r"(?i)\b(premise|setting|characters|tone|style|short-term memory|facts|plan|reader)\s*:")
+_LABELS = re.compile(r"(?i)\b(premise|setting|characters|tone|style|short-term memory|facts|plan|reader|world lore|turn \d+)\s*:")
 _ABOUT_THE_GAME = re.compile(r"(?i)\b(?:(?:a|the|next|your) plans?|the reader|paragraphs?|narrator|options?|choices)\b")
 
 

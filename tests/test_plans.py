@@ -92,6 +92,15 @@ def test_the_plan_just_played_is_not_offered_again():
     assert problems == ["plan repeats the plan just played"]
 
 
+def test_a_plan_that_copies_a_recall_heading_is_dropped():
+    """Shown its recalls as "- Turn 6: …", the 1.5B model offered "Turn 6: The Low Tide Club asks you
+    if they can see the ledger under the door." as a plan (a lowtide play's last turn)."""
+    copied = "Turn 6: The Low Tide Club asks you if they can see the ledger under the door."
+    kept, problems = usable_plans([copied, "World lore: the tide comes back fast", "Go down to the quay"], "", 3)
+    assert kept == ["Go down to the quay"]
+    assert problems == ["plan copies a prompt label"] * 2
+
+
 def test_each_model_has_its_own_decoding():
     """The copy penalty's groups and the verb-first grammar are SmolLM2's; Qwen needs neither the
     grammar nor a penalty that glues words, and stops a paragraph before a menu."""

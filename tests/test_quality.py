@@ -74,6 +74,7 @@ def test_plans_must_be_short_english_actions_not_prompt_text():
     assert q.plan_problem("Search a plan", para) == "about the game, not an action in it"
     assert q.plan_problem("Keep the reader on their feet", para) == "about the game, not an action in it"
     assert q.plan_problem("Premise: a detective looks for a ledger", para) == "prompt label"
+    assert q.plan_problem("Turn 6: You show Moss Dellacroix to the Police.", para, NAMES) == "prompt label"
     assert q.plan_problem("Go", para) == "1 words"
     assert q.plan_problem("Listen a fait le faire de toi, monsieur elles", para) == "not English"
     assert q.plan_problem("Watch the lamplighter points his pole at a boat", para) == "copies the paragraph"

@@ -155,6 +155,10 @@ def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
     assert cut_meta(brief) == (
         "The King sits down beside the Golden Lion at the long table, and the courtiers fall silent as he raises "
         "his cup to you.\nThe cup is empty, and the King laughs as though he had planned it.", True)
+    lore = ("You show them where you found the ledger and explain why it was wrapped in oilcloth, and Moss "
+            "turns the pages one by one under the lamp while the water drips from his cuffs. You then tell them about the story's lore and how the ledger might put "
+            "the mayor in prison.")
+    assert cut_meta(lore) == (lore[:lore.index(" You then")], True)  # the recalls' heading, "World lore", echoed
     short = "The next paragraph. It is about 120 words. The boat knocks against the steps."
     assert cut_meta(short) == (short, False)  # too little story would remain: nothing is lost
 
@@ -373,7 +377,8 @@ async def test_the_facts_ledger_keeps_old_facts_adds_new_ones_and_skips_what_the
 async def test_a_guess_a_look_or_what_the_hero_noticed_is_not_kept_as_a_fact(open_game):
     """Kept as facts that must stay true, "Moss is standing there, looking nervous and suspicious"
     and "The man seems nervous" made every later paragraph of a lowtide play call someone nervous
-    and suspicious: only states (who is where, holds what) enter the ledger."""
+    and suspicious: only states (who is where, holds what) enter the ledger; and "The first low tide
+    will be in forty minutes", kept, kept the tide forty minutes away for nine turns."""
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model)
     await drain(story.start())
@@ -391,6 +396,12 @@ async def test_a_guess_a_look_or_what_the_hero_noticed_is_not_kept_as_a_fact(ope
          ["Mend the fishing nets", "Count the boats in the bay", "Sing to the gulls"],
          ["He may be the one who took Mara", "Mara is locked in the lamp room"],
          ["You hold the brass key", "Mara is locked in the lamp room"]),
+        # a time from now stays true for a moment, "he" names no one in the next prompts
+        ("Mend the fishing nets", "The ferry leaves in forty minutes, the bell says. He stands by the nets "
+         "with you while Old Hesketh mends the nets on the quay.",
+         ["Ring the bell on the quay", "Row out past the breakwater", "Ask Old Hesketh about Mara"],
+         ["The ferry leaves in forty minutes", "He stands by the nets", "Old Hesketh mends the nets on the quay"],
+         ["You hold the brass key", "Mara is locked in the lamp room", "Old Hesketh mends the nets on the quay"]),
     ]
     for plan, paragraph, plans, facts, ledger in turns:
         model.push(paragraph, upd(plans, facts=facts))

@@ -83,11 +83,14 @@ def guard_agency(paragraph: str) -> tuple[str, bool]:
 
 # Sentences about the writing task rather than the story: a small model echoes its
 # instructions ("Write the next paragraph, about 120 words…", "This is the last action…").
-_META = re.compile(r"\bparagraphs?\b|\b\d+\s*words\b|\bthe (?:reader|narrator)\b|\bnext action\b", re.I)
-# ...or the prompt's own section labels ("Premise: …", "Characters: …", "Tone: …").
+# ("You then tell them about the story's lore": the recalls are headed "World lore")
+_META = re.compile(r"\bparagraphs?\b|\b\d+\s*words\b|\bthe (?:reader|narrator)\b|\bnext action\b"
+                   r"|\bthe story's lore\b|\bworld lore\b", re.I)
+# ...or the prompt's own section labels ("Premise: …", "Characters: …", "Tone: …"; the recalls' "Turn 6: …").
 _PROMPT_LABEL = re.compile(
     r"(?:^|\n)\s*(?:story|premise|setting|characters?(?: list)?|tone|style|never include|short-term memory"
-    r"|facts that must stay true|things remembered from earlier|what the reader does now)\s*:", re.I)
+    r"|facts that must stay true|things remembered from earlier|what the reader does now|world lore|turn \d+"
+    r"|last paragraph ended)\s*:", re.I)
 _TEMPLATE_JUNK = re.compile(r"\{\{+[^{}\n]{0,40}\}\}+|\[\[+[^\[\]\n]{0,40}\]\]+")
 MIN_STORY_WORDS = 25  # what must remain for meta sentences to be cut
 
@@ -316,7 +319,7 @@ def cut_noise(plan: str) -> str:
 
 def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, taken: str = "") -> tuple[list[str], list[str]]:
     """Keep at most n plans that are non-empty, not duplicates of each other, not copies of the
-    paragraph and not the plan the reader has just played (`taken`). Returns (kept, problems)."""
+    paragraph or of the prompt's headings and not the plan the reader has just played (`taken`). Returns (kept, problems)."""
     kept: list[str] = []
     problems: list[str] = []
     para_norm = normalize(paragraph)
@@ -329,6 +332,9 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
             continue
         if any(norm == normalize(k) or overlap(plan, k) > 0.8 for k in kept):
             problems.append("duplicate plan")
+            continue
+        if _PROMPT_LABEL.search(plan):  # "Turn 6: The Low Tide Club asks you…", a recall's heading copied
+            problems.append("plan copies a prompt label")
             continue
         if norm in para_norm and len(norm) > 20 or overlap(plan, paragraph) > 0.7:
             problems.append("plan copies the paragraph")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from dataclasses import dataclass
 from typing import AsyncGenerator, Awaitable, Callable, Sequence
@@ -37,6 +38,13 @@ _GUESSES = {"may", "might", "perhaps", "maybe", "probably", "likely", "seems", "
             "looks", "looking", "looked"}
 _NOTICED = ("you see", "you notice", "you find", "you feel", "you hear", "you watch", "you wonder", "you have no idea",
             "you know", "you think", "you sense")
+# ...nor a time told from "now", which stays true only for a moment: kept, "The first low tide will be in
+# forty minutes." stood in a lowtide play's ledger from turn 1 to turn 9, and the tide was forty minutes
+# away all night; nor a fact about "he" or "she", whose person the next prompts no longer name ("He
+# stands in a chair near the door of his building").
+_FROM_NOW = re.compile(r"\b(?:will|won't|going to|soon|in (?:a few |\w+ )?(?:seconds?|minutes?|hours?|days?))\b", re.I)
+_NO_ONE_NAMED = {"he", "she", "it", "they", "him", "her", "his", "its", "their", "them", "this", "that", "these",
+                 "those"}
 PLAN_ENGLISH = 0.97  # a plan with a word English does not have ("Find a weakbox") is not offered
 # A sentence of "happened" enters the memory when the paragraph tells at least this share of its
 # content words. Written after the plans, the 1.5B model's "happened" told a plan it had just offered
@@ -80,10 +88,12 @@ def distinct_plans(vectors: VectorCache, plans: list[str], threshold: float, pla
 
 def a_state(fact: str) -> bool:
     """Whether a fact tells a state worth keeping true: a few words at least, no guess ("may be
-    planning"), no look ("looking nervous"), not what the hero noticed ("You find him at the bar")."""
+    planning"), no look ("looking nervous"), not what the hero noticed ("You find him at the bar"),
+    no time from now ("in forty minutes", "will be") and a person named, not "he"."""
     words = [w.strip(",.;:!?\"'").lower() for w in fact.split()]
     said = " ".join(words)
-    return len(words) >= FACT_WORDS and not _GUESSES & set(words) and "as if" not in said and not said.startswith(_NOTICED)
+    return (len(words) >= FACT_WORDS and not _GUESSES & set(words) and "as if" not in said
+            and not said.startswith(_NOTICED) and not _FROM_NOW.search(fact) and words[0] not in _NO_ONE_NAMED)
 
 
 def fresh_first(plans: list[str], offered_before: Sequence[str]) -> list[str]:
