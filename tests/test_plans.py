@@ -101,6 +101,12 @@ def test_a_plan_that_copies_a_recall_heading_is_dropped():
     assert problems == ["plan copies a prompt label"] * 2
 
 
+def test_a_plan_keeps_no_trailing_comma():
+    """Shown verbs as "such as Follow, Ask or Search", the 1.5B model ended plans with a comma ("Offer to help,")."""
+    kept, _ = usable_plans(["Offer to help,", "Warn the police about the case;", "Go down to the quay"], "", 3)
+    assert kept == ["Offer to help", "Warn the police about the case", "Go down to the quay"]
+
+
 def test_each_model_has_its_own_decoding():
     """The copy penalty's groups and the verb-first grammar are SmolLM2's; Qwen needs neither the
     grammar nor a penalty that glues words, and stops a paragraph before a menu."""

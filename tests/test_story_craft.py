@@ -229,9 +229,22 @@ def test_a_paragraph_that_goes_round_in_itself_is_cut_where_it_starts_again():
              'where it is, but I can help." You ask her for a clue again, and she looks down at her feet and shakes '
              'her head. "I\'m sorry, I don\'t have any idea," she says.')
     kept, repairs = kept_paragraph(ROUND + again + " " + again)
-    # the new beat stays; the paragraph ends where it asks for the clue a second time
-    assert kept == ROUND + 'You tell her to look again, and she looks up at you from the window again and says, "I don\'t know where it is, but I can help."'
+    # the paragraph ends where her line ("I don't know where it is, but I can help") comes a second time
+    assert kept == ROUND.rstrip()
     assert repairs == [REPEATED_ITSELF]
+
+
+def test_a_line_said_again_inside_a_longer_sentence_is_cut_too():
+    """A lowtide turn ended on Moss's line twice, the second time after a new clause: too few words
+    in common for the overlap of whole sentences, eight words in a row the same."""
+    from rgpt_fiction.engine.parsing import REPEATED_ITSELF, kept_paragraph
+
+    line = ("Moss shakes his head and says he's been following your movements for some time and thinks you might "
+            "be connected to him.")
+    again = (" You ask if he knows anything about the ledger or the Low Tide Club, but Moss shakes his head and says "
+             "he's been following your movements for some time and thinks you might be connected to him.")
+    kept, repairs = kept_paragraph(ROUND + line + again)
+    assert kept == ROUND + line and repairs == [REPEATED_ITSELF]
 
 
 def test_the_prompt_shows_the_last_paragraph_by_its_ending():
@@ -402,6 +415,13 @@ async def test_a_guess_a_look_or_what_the_hero_noticed_is_not_kept_as_a_fact(ope
          ["Ring the bell on the quay", "Row out past the breakwater", "Ask Old Hesketh about Mara"],
          ["The ferry leaves in forty minutes", "He stands by the nets", "Old Hesketh mends the nets on the quay"],
          ["You hold the brass key", "Mara is locked in the lamp room", "Old Hesketh mends the nets on the quay"]),
+        # words said are an event, and so is what the hero asked
+        ("Ring the bell on the quay", "The harbourmaster tells you that Mara sailed on the Tuesday boat. You ask "
+         "the harbourmaster for the manifest, and Old Hesketh sits down on the nets.",
+         ["Row out past the breakwater", "Ask Old Hesketh about Mara", "Climb the signal mast"],
+         ["The harbourmaster tells you that Mara sailed on the Tuesday boat",
+          "You ask the harbourmaster for the manifest", "Old Hesketh sits down on the nets"],
+         ["You hold the brass key", "Mara is locked in the lamp room", "Old Hesketh sits down on the nets"]),
     ]
     for plan, paragraph, plans, facts, ledger in turns:
         model.push(paragraph, upd(plans, facts=facts))

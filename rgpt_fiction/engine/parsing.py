@@ -126,20 +126,27 @@ def kept_paragraph(written: str, sources: Sequence[str] = ()) -> tuple[str, list
     return paragraph, repairs
 
 
-def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6) -> tuple[str, bool]:
+def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6, n: int = 8) -> tuple[str, bool]:
     """The paragraph up to the first sentence that tells again one of its own earlier sentences
-    (word overlap `similar` or more, sentences of `min_words` or more): the 1.5B model, without a
-    copy penalty, can go round in one paragraph ("You tell her to look again, and she looks up at
-    you…" three times). Left whole when too little story would remain."""
+    (word overlap `similar` or more, sentences of `min_words` or more) or writes out again `n` words
+    in a row of them: the 1.5B model, without a copy penalty, can go round in one paragraph ("You tell
+    her to look again, and she looks up at you…" three times; "…says he's been following your movements
+    for some time and thinks you might be connected to him" twice, the second time after "You ask if he
+    knows anything about the ledger, but"). Left whole when too little story would remain."""
+    from ..quality import spans
+
     kept: list[str] = []
+    seen: set[tuple[str, ...]] = set()
     pos = 0
     for sentence in sentences(paragraph):
         start = paragraph.find(sentence, pos)
         pos = start + len(sentence) if start >= 0 else pos
-        if word_count(sentence) >= min_words and any(overlap(sentence, k) >= similar for k in kept):
+        own = set(spans(sentence, n))
+        if word_count(sentence) >= min_words and (own & seen or any(overlap(sentence, k) >= similar for k in kept)):
             story = paragraph[:start].rstrip()
             return (story, True) if word_count(story) >= MIN_STORY_WORDS else (paragraph, False)
         kept.append(sentence)
+        seen |= own
     return paragraph, False
 
 
@@ -325,7 +332,8 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
     para_norm = normalize(paragraph)
     taken_norm = normalize(taken) if taken else ""
     for plan in plans:
-        plan = clip_words(cut_noise(clean(plan).replace("\n", " ").strip()), words)
+        # without the comma the model leaves after a plan ("Offer to help,": the verbs are shown "such as A, B or C")
+        plan = clip_words(cut_noise(clean(plan).replace("\n", " ").strip()), words).rstrip(",;: ")
         norm = normalize(plan)
         if len(norm.split()) < 2:
             problems.append("empty plan")
