@@ -292,6 +292,20 @@ def test_sentences_copied_from_the_story_are_cut_and_the_new_ones_kept():
     assert kept_paragraph(TURN_7, [TURN_7.split(". ")[0]])[0] == TURN_7
 
 
+def test_a_line_of_the_prompt_woven_into_a_new_sentence_is_cut():
+    """Blind readers ranked last the versions that wove a lore line into their own sentences."""
+    from rgpt_fiction.engine.parsing import TOLD_AGAIN, kept_paragraph
+
+    lore = "World lore: The Low Tide Club opens when the tide does. The band plays on a stage still wet with seawater."
+    para = ("You go down the ballroom steps and look for Moss Dellacroix among the tables. Moss smiles and says the "
+            "band plays on a stage still wet with seawater every night, as if you had asked. A waiter drops a tray of "
+            "glasses, and nobody turns to look at him, not even the drummer, who keeps the beat going.")
+    kept, repairs = kept_paragraph(para, [lore])
+    assert kept == ("You go down the ballroom steps and look for Moss Dellacroix among the tables. A waiter drops a tray "
+                    "of glasses, and nobody turns to look at him, not even the drummer, who keeps the beat going.")
+    assert repairs == [TOLD_AGAIN]
+
+
 def test_a_paragraph_copied_for_the_most_part_is_said_to_be():
     from rgpt_fiction.engine.parsing import COPIED_MOSTLY, kept_paragraph
 
