@@ -247,6 +247,18 @@ def test_a_line_said_again_inside_a_longer_sentence_is_cut_too():
     assert kept == ROUND + line and repairs == [REPEATED_ITSELF]
 
 
+def test_a_last_line_of_speech_keeps_its_closing_quotation_mark():
+    """Readers of two plays quoted lines of speech "that never close their quotation marks": the
+    paragraph's last mark was stripped with the marks a model puts around a whole paragraph."""
+    from rgpt_fiction.engine.parsing import kept_paragraph
+
+    said = 'You go looking for Moss Dellacroix. He is at the Low Tide Club, and he says, "I found it! I hid it in my house."'
+    assert kept_paragraph(said) == (said, [])
+    assert kept_paragraph('"You open the door, and the rain comes in with you."') == (
+        "You open the door, and the rain comes in with you.", [])  # a paragraph wrapped whole is unwrapped
+    assert kept_paragraph(said[:-1]) == (said, [])  # speech left open at the end is closed
+
+
 def test_the_prompt_shows_the_last_paragraph_by_its_ending():
     """Shown whole, the 1.5B model copied half or more of the last paragraph in 7 of 20 turns."""
     from rgpt_fiction.engine.prompts import ending, paragraph_messages
