@@ -135,7 +135,7 @@ def paragraph_messages(
     user = head + recalled + (
         f"{HEADING['plan']} {clip_words(plan, BUDGET['plan'])}\n\n"
         f"{HEADING['instruction']} of the story, about {words} words, in which the reader does this "
-        "and someone or something in the scene answers it. Call the reader 'you'. Leave "
+        "and the people and places around them respond with something new. Call the reader 'you'. Leave "
         "the hero's next move to the reader. Write only the paragraph."
     )
     if move_on:
