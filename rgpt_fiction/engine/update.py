@@ -41,6 +41,7 @@ _NOTICED = ("you see", "you notice", "you find", "you feel", "you hear", "you wa
 # ...nor words said, which are an event, not a state ("The fishmonger tells you that Moss Dellacroix is at the
 # Alhambra Ballroom" stood in a ledger for three turns)
 _SAID = {"tells", "told", "says", "said", "asks", "asked"}
+_NOT_A_STATE = _GUESSES | _SAID
 # ...nor a time told from "now", which stays true only for a moment: kept, "The first low tide will be in
 # forty minutes." stood in a lowtide play's ledger from turn 1 to turn 9, and the tide was forty minutes
 # away all night; nor a fact about "he" or "she", whose person the next prompts no longer name ("He
@@ -91,12 +92,12 @@ def distinct_plans(vectors: VectorCache, plans: list[str], threshold: float, pla
 
 def a_state(fact: str) -> bool:
     """Whether a fact tells a state worth keeping true: a few words at least, no guess ("may be
-    planning"), no look ("looking nervous"), not what the hero noticed or said ("You find him at the bar"),
-    no words said ("tells you that…"),
-    no time from now ("in forty minutes", "will be") and a person named, not "he"."""
+    planning"), no look ("looking nervous"), not what the hero noticed, asked or told ("You find him at
+    the bar"), no words said ("tells you that…"), no time from now ("in forty minutes", "will be"), and
+    a person named, not "he"."""
     words = [w.strip(",.;:!?\"'").lower() for w in fact.split()]
     said = " ".join(words)
-    return (len(words) >= FACT_WORDS and not (_GUESSES | _SAID) & set(words) and "as if" not in said
+    return (len(words) >= FACT_WORDS and not _NOT_A_STATE & set(words) and "as if" not in said
             and not said.startswith(_NOTICED) and not _FROM_NOW.search(fact) and words[0] not in _NO_ONE_NAMED)
 
 
