@@ -163,6 +163,35 @@ async def test_a_plan_played_a_few_turns_ago_is_not_offered_again(open_game):
     assert "plan repeats a plan already played" not in " ".join(done.stats.repairs)  # the spares covered for it
 
 
+async def test_a_plan_played_long_ago_is_not_offered_again_word_for_word(open_game):
+    """At turn 10 of a lowtide play the model offered turn 2's "Warn the person who stopped Moss
+    Dellacroix" again, word for word, and it was played again: the similarity check looks only at the
+    last few plays, so a plan played anywhere on the path is held back when it comes back as it was."""
+    import json
+
+    from engine_helpers import drain
+    from rgpt_fiction.llm.scripted import ScriptedModel
+
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model, played_window=1)
+    await drain(story.start())
+    model.push("You go to the chapel on the flats. Candles gutter in the draught, and the pews are wet with sea spray.",
+               json.dumps({"plans": ["Ask the ferryman about the fog", "Climb the bell tower", "Wait in the chapel"],
+                           "happened": "You went to the chapel.", "facts": []}))
+    await drain(story.play("Go to the chapel on the flats"))
+    model.push("You climb the bell tower. From the top the causeway is a grey thread across the mud, and a boat is "
+               "moving without oars.",
+               json.dumps({"plans": ["Signal the boat with your lantern", "Ring the bell", "Count the boats"],
+                           "happened": "You climbed the bell tower.", "facts": []}))
+    await drain(story.play("Climb the bell tower"))
+    model.push("You ring the bell. Its note rolls out over the mud, and on the causeway a lantern answers.",
+               json.dumps({"plans": ["Go to the chapel on the flats", "Wave your lantern back", "Climb down the ladder",
+                                     "Shout to the boat", "Wait for the lantern"],
+                           "happened": "You rang the bell.", "facts": []}))
+    _, done = await drain(story.play("Ring the bell"))
+    assert done.node.plans == ["Wave your lantern back", "Climb down the ladder", "Shout to the boat"]
+
+
 async def test_a_plan_passed_over_last_turn_gives_way_to_a_new_one(open_game):
     """The 1.5B model offered "Hide the key from the man" (from Vera, from Moss) in 7 of 10 turns:
     a plan doing again what a plan of the last turns did (same verb, same things) goes after the new

@@ -159,6 +159,10 @@ def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
             "turns the pages one by one under the lamp while the water drips from his cuffs. You then tell them about the story's lore and how the ledger might put "
             "the mayor in prison.")
     assert cut_meta(lore) == (lore[:lore.index(" You then")], True)  # the recalls' heading, "World lore", echoed
+    moves = ("Moss Dellacroix looks around and sees several cars nearby. He narrows his eyes on the one parked at the steps. \"The police will be here soon,\" he says, turning "
+             "to walk away. You can tell the story moves forward from this point, with Moss Dellacroix's actions and "
+             "reactions shaping the next chapter.")
+    assert cut_meta(moves) == (moves[:moves.index(" You can tell")], True)  # the task, told as a sentence of the story
     short = "The next paragraph. It is about 120 words. The boat knocks against the steps."
     assert cut_meta(short) == (short, False)  # too little story would remain: nothing is lost
 
@@ -431,9 +435,9 @@ async def test_a_guess_a_look_or_what_the_hero_noticed_is_not_kept_as_a_fact(ope
          ["Old Hesketh is standing there, looking nervous", "You find him sitting alone at the bar"],
          ["You hold the brass key"]),
         ("Climb to the lamp room", "He may be the one who took Mara, you think, as you climb to the lamp room. Mara "
-         "is locked in the lamp room, and the door will not give.",
+         "is locked in the lamp room, and the door will not give. Old Hesketh must have locked it.",
          ["Mend the fishing nets", "Count the boats in the bay", "Sing to the gulls"],
-         ["He may be the one who took Mara", "Mara is locked in the lamp room"],
+         ["He may be the one who took Mara", "Mara is locked in the lamp room", "Old Hesketh must have locked it"],
          ["You hold the brass key", "Mara is locked in the lamp room"]),
         # a time from now stays true for a moment, "he" names no one in the next prompts
         ("Mend the fishing nets", "The ferry leaves in forty minutes, the bell says. He stands by the nets "

@@ -83,9 +83,11 @@ def guard_agency(paragraph: str) -> tuple[str, bool]:
 
 # Sentences about the writing task rather than the story: a small model echoes its
 # instructions ("Write the next paragraph, about 120 words…", "This is the last action…").
-# ("You then tell them about the story's lore": the recalls are headed "World lore")
+# ("You then tell them about the story's lore": the recalls are headed "World lore"; "You can tell the story
+# moves forward from this point, with Moss Dellacroix's actions and reactions shaping the next chapter")
 _META = re.compile(r"\bparagraphs?\b|\b\d+\s*words\b|\bthe (?:reader|narrator)\b|\bnext action\b"
-                   r"|\bthe story's lore\b|\bworld lore\b", re.I)
+                   r"|\bthe story's lore\b|\bworld lore\b|\bthe story (?:moves|goes|continues|unfolds)\b"
+                   r"|\bnext chapter\b", re.I)
 # ...or the prompt's own section labels ("Premise: …", "Characters: …", "Tone: …"; the recalls' "Turn 6: …").
 _PROMPT_LABEL = re.compile(
     r"(?:^|\n)\s*(?:story|premise|setting|characters?(?: list)?|tone|style|never include|short-term memory"
@@ -345,13 +347,18 @@ def cut_noise(plan: str) -> str:
     return head + "…" if head else ""
 
 
-def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, taken: str = "") -> tuple[list[str], list[str]]:
+def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, taken: str = "",
+                 played: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     """Keep at most n plans that are non-empty, not duplicates of each other, not copies of the
-    paragraph or of the prompt's headings and not the plan the reader has just played (`taken`). Returns (kept, problems)."""
+    paragraph or of the prompt's headings, not the plan the reader has just played (`taken`) and not
+    word for word a plan played before on this path (`played`: the similarity check looks only at the
+    last few, and at turn 10 of a lowtide play the model offered turn 2's "Warn the person who stopped
+    Moss Dellacroix" again, and it was played again). Returns (kept, problems)."""
     kept: list[str] = []
     problems: list[str] = []
     para_norm = normalize(paragraph)
     taken_norm = normalize(taken) if taken else ""
+    played_norm = {normalize(p) for p in played if p}
     for plan in plans:
         # without the comma the model leaves after a plan ("Offer to help,": the verbs are shown "such as A, B or C")
         plan = clip_words(cut_noise(clean(plan).replace("\n", " ").strip()), words).rstrip(",;: ")
@@ -370,6 +377,9 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
             continue
         if taken_norm and (norm == taken_norm or overlap(plan, taken) > 0.8):
             problems.append("plan repeats the plan just played")
+            continue
+        if norm in played_norm:
+            problems.append("plan was played before")
             continue
         kept.append(plan)
         if len(kept) == n:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import Callable
+from typing import Callable, Sequence
 
 from .parsing import parse_update, usable_plans
 from .vectors import VectorCache
@@ -33,8 +33,9 @@ class PlanWarmer:
     shown at once; their vectors are cached for the check after the answer either way."""
 
     def __init__(self, vectors: VectorCache, paragraph: str, n: int, check: Callable[[list[str]], list[str]] | None = None,
-                 on_ready: Callable[[list[str]], None] | None = None, taken: str = "", asked: int = 0):
-        self.vectors, self.paragraph, self.n, self.taken = vectors, paragraph, n, taken
+                 on_ready: Callable[[list[str]], None] | None = None, taken: str = "", asked: int = 0,
+                 played: Sequence[str] = ()):
+        self.vectors, self.paragraph, self.n, self.taken, self.played = vectors, paragraph, n, taken, played
         self.asked = max(asked, n)  # plans asked for; `n` are shown
         self.check, self.on_ready = check, on_ready
         self.task: asyncio.Future | None = None
@@ -50,7 +51,7 @@ class PlanWarmer:
             self.task = asyncio.ensure_future(asyncio.to_thread(self._warm, text, loop))
 
     def _warm(self, text: str, loop: asyncio.AbstractEventLoop) -> None:
-        kept, _ = usable_plans(_plans(text), self.paragraph, self.asked, taken=self.taken)
+        kept, _ = usable_plans(_plans(text), self.paragraph, self.asked, taken=self.taken, played=self.played)
         if len(kept) > 1:
             self.vectors.many(kept)
         if self.check is not None:

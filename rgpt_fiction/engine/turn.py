@@ -162,7 +162,8 @@ class Turn:
         offered = [p for i in path[-opts.offered_window:] for p in self.game.nodes[i].plans]
         updater = Updater(self._complete, self.vectors, self.game.world, opts, stats,
                           memory=memory_before, facts=facts_before, plan=req.plan, played_before=played,
-                          offered_before=[*offered, req.plan])
+                          offered_before=[*offered, req.plan],
+                          played_path=[self.game.nodes[i].plan for i in path])
         # the last paragraphs, and the older ones the prompt shows as recalls: the 1.5B model, given
         # a plan played before, copied that turn's recalled paragraph (87 % of its 8-word spans)
         recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]

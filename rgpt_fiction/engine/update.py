@@ -34,8 +34,9 @@ FACT_WORDS = 3  # a fact says something ("Vera holds the key"), not only a name 
 # or what the hero noticed: kept as facts, "Moss Dellacroix is standing there, looking nervous and
 # suspicious" and "The man seems nervous and suspicious" made every later paragraph of a lowtide
 # play call someone nervous and suspicious (grammar lists, not a dictionary).
-_GUESSES = {"may", "might", "perhaps", "maybe", "probably", "likely", "seems", "seem", "seemed", "appears",
-            "looks", "looking", "looked"}
+# ("Moss Dellacroix must have gone here" too)
+_GUESSES = {"may", "might", "must", "could", "perhaps", "maybe", "probably", "likely", "seems", "seem", "seemed",
+            "appears", "looks", "looking", "looked"}
 _NOTICED = ("you see", "you notice", "you find", "you feel", "you hear", "you watch", "you wonder", "you have no idea",
             "you know", "you think", "you sense", "you ask", "you tell", "you say")
 # ...nor words said, which are an event, not a state ("The fishmonger tells you that Moss Dellacroix is at the
@@ -118,13 +119,15 @@ class Updater:
 
     def __init__(self, complete: Complete, vectors: VectorCache, world: World, options: TurnOptions,
                  stats: TurnStats, *, memory: str, facts: list[str], plan: str, played_before: Sequence[str] = (),
-                 offered_before: Sequence[str] = ()):
-        """`played_before`: the plans played on this path in the turns before this one (newest last);
-        `offered_before`: the plans offered in the last turns (one that does the same again is offered
-        only when too few new ones are left: `fresh_first`)."""
+                 offered_before: Sequence[str] = (), played_path: Sequence[str] = ()):
+        """`played_before`: the plans played on this path in the last turns before this one (newest last),
+        not offered again in other words either; `played_path`: every plan played on this path, not
+        offered again word for word; `offered_before`: the plans offered in the last turns (one that
+        does the same again is offered only when too few new ones are left: `fresh_first`)."""
         self.complete, self.vectors, self.world, self.options, self.stats = complete, vectors, world, options, stats
         self.memory_before, self.facts_before, self.plan = memory, facts, plan
         self.played_before = list(played_before)
+        self.played_path = list(played_path)
         self.offered_before = list(offered_before)
         self.result: Remembered | None = None
         self._known: set[str] | None = None
@@ -172,11 +175,11 @@ class Updater:
                 standalone=None if opts.cache_layout else (self.memory_before, self.facts_before, plan),
                 taken=plan if parent_plan_taken(plan) else "", turn=stats.turn)
             warmer = PlanWarmer(self.vectors, paragraph, n, check=self._distinct_only, on_ready=on_plans, taken=plan,
-                                asked=asked)
+                                asked=asked, played=self.played_path)
             text = await self.complete(messages, 80 + 2 * HAPPENED_WORDS + 45 * asked + 4 * 30,
                                        update_schema(asked), warmer)
             up = parse_update(text)
-            kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan)
+            kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan, played=self.played_path)
             kept, foreign = await asyncio.to_thread(self._english, kept)
             kept, near, sims = await asyncio.to_thread(distinct_plans, self.vectors, kept, opts.plan_similarity,
                                                        self._played)
