@@ -19,6 +19,7 @@ class TurnOptions:
     loop_window: int = 3
     played_window: int = 6  # plans played in the last turns of the path are not offered again
     offered_window: int = 2  # plans like those offered in the last turns are offered only when no new one is left
+    event_every: int = 3  # a world event ends a paragraph every this many turns (0: never; engine/world_events.py)
     retold_loop: float = 0.5  # a paragraph whose sentences are this much retold is a loop
     # the prompt laid out for the cache: the update continues the paragraph's conversation and the
     # known start of the next prompt is evaluated while the reader reads (False: the layout before)

@@ -45,6 +45,7 @@ class Node:
     pinned: list[str] = field(default_factory=list)  # facts the reader pinned: in every prompt, copied to each new turn
     edited_from: int | None = None  # the version of this turn the reader edited into this one
     copied_from: int | None = None  # the turn this one copies, kept after an edit of an earlier turn
+    event: int | None = None  # the world event this turn told at its end (engine/world_events.py)
     created: float = field(default_factory=time.time)
     depth: int = 0  # turns from the opening; set by the game the node is added to
 

@@ -42,6 +42,7 @@ from .repair import fallback_memory
 from .request import TurnRequest, parent_plan_taken
 from .state import Game, Node
 from .text import long_enough, word_count
+from .world_events import due_event, told_event
 from .trace import ModelCall, record_turn
 from .update import Remembered, Updater
 from .usage import ModelUsage
@@ -174,6 +175,9 @@ class Turn:
             yield Delta(paragraph)
         move_on = False
         remembered: Remembered | None = None
+        index = due_event(self.game.world.events, [self.game.nodes[i] for i in path], opts.event_every)
+        told = self.game.world.events[index] if index is not None else ""
+        stats.world_event = index
         # the reader's plan as the paragraph's first words, where the model can continue an answer
         opening = opening_words(req.plan) if self.model.prefill and parent_plan_taken(req.plan) else ""
         for attempt in range(3):
@@ -224,6 +228,9 @@ class Turn:
                 continue
             # a paragraph pieced together from the prompt is written again before any update is asked
             looped = attempt == 0 and COPIED_MOSTLY in repairs
+            if not looped and told:  # the world's event ends the paragraph: the plans answer it
+                paragraph, written = told_event(paragraph, told), told_event(written, told)
+                yield Delta("\n\n" + told)
             if not looped:
                 # the paragraph's vector (for the loop guard and long-term memory) is computed while the
                 # model writes the plans; the plans are shown as soon as they are written and checked
@@ -259,7 +266,7 @@ class Turn:
             stats.plans_shown_s = _s(started)
 
         node = self._node(paragraph, remembered.plans, memory=remembered.memory, facts=remembered.facts,
-                          model=self.model.name, retrieved=recalls)
+                          model=self.model.name, retrieved=recalls, event=index)
         self.usage.report(stats)
         stats.plans = remembered.plans
         stats.paragraph_words = word_count(paragraph)
@@ -278,12 +285,12 @@ class Turn:
             yield item
 
     def _node(self, paragraph: str, plans: list[str], *, memory: str, model: str, facts: list[str] | None = None,
-              retrieved: list[Any] | None = None) -> Node:
+              retrieved: list[Any] | None = None, event: int | None = None) -> Node:
         req, opts = self.request, self.options
         node = Node(
             id=self.game.next_id(), parent=req.parent, plan=req.plan, paragraph=paragraph, memory=memory,
             plans=plans, facts=facts or [], own_plan=req.own, model=model, retrieved=retrieved or [],
-            pinned=list(self.pinned), edited_from=req.edited_from,
+            pinned=list(self.pinned), edited_from=req.edited_from, event=event,
             settings={} if req.given else {
                 "temperature": opts.temperature, "paragraph_words": opts.paragraph_words, "n_plans": opts.n_plans},
         )

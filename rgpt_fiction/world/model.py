@@ -65,6 +65,8 @@ class World(_Strict):
     style: str = Field("", description="voice, person, tense, paragraph length")
     opening: str = Field("", description="the first paragraph; written by the model when absent")
     first_choices: list[Item] = Field([], description="the plans offered after the opening")
+    events: list[Item] = Field(
+        [], description="things that happen to the hero, in order, one every few turns: each ends a paragraph")
     player: Player = Field(default_factory=Player, description="the default persona")
     characters: list[Character] = Field([], description="the people of the world")
     lore: list[Lore] = Field([], description="facts recalled by key, by similarity or always")

@@ -1,0 +1,102 @@
+"""The world's own events: told in order, one every few turns, each at the end of a paragraph, where
+the model's plans can answer it; a branch tells them on its own, and a retry tells the same one."""
+
+import json
+
+import pytest
+
+from engine_helpers import drain
+from rgpt_fiction.llm.scripted import ScriptedModel
+from rgpt_fiction.world.model import World
+
+EVENTS = ["A boy in a soaked cap pushes a folded note into your hand and runs off into the fog.",
+          "Somewhere below the quay a bell begins to ring: the tide has turned."]
+SCENES = [
+    ("You walk down to the quay. The boats knock against the steps, and the lamplighter watches you from his ladder.",
+     ["Read the folded note by the lamp", "Chase the boy into the fog", "Ask the lamplighter about the boy"]),
+    ("You climb to the lamp room. Salt has crusted the glass, and far out a light answers the lighthouse.",
+     ["Signal back with the lamp", "Climb down to the rocks", "Count the seconds between the flashes"]),
+    ("You row out past the breakwater. The fog closes behind you and the oars find no bottom.",
+     ["Turn the boat for the shore", "Call out into the fog", "Ship the oars and listen"]),
+    ("You listen to the water. A voice answers, close, in a language you half remember.",
+     ["Answer the voice", "Light the lantern", "Row toward the voice"]),
+]
+
+
+def upd(plans, happened="You did what you planned, and the harbour answered."):
+    return json.dumps({"plans": plans, "happened": happened, "facts": []})
+
+
+@pytest.fixture
+def eventful(world):
+    return World.model_validate({**world.snapshot(), "events": EVENTS})
+
+
+async def play_scenes(story, model, scenes, plan):
+    told = []
+    for paragraph, plans in scenes:
+        model.push(paragraph, upd(plans))
+        text, done = await drain(story.play(plan))
+        told.append((text, done.node))
+        plan = plans[0]
+    return told
+
+
+async def test_the_worlds_events_end_a_paragraph_in_order_every_third_turn(open_game, eventful):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model, the_world=eventful)
+    await drain(story.start())
+    told = await play_scenes(story, model, SCENES, story.plans[0])
+    # turns 1..4: the first event at turn 2, the next three turns later
+    assert [node.event for _, node in told] == [None, 0, None, None]
+    text, node = told[1]
+    assert node.paragraph == SCENES[1][0] + "\n\n" + EVENTS[0]
+    assert text.endswith("\n\n" + EVENTS[0])  # the reader sees it as it is told
+    assert told[0][1].paragraph == SCENES[0][0]
+    # the update is asked after the event, so the plans can answer it
+    update_call = model.calls[-5]["messages"]
+    assert update_call[-2] == {"role": "assistant", "content": SCENES[1][0] + "\n\n" + EVENTS[0]}
+    model.push("You answer the voice. It laughs, and the fog thins enough to show a mast.", upd(
+        ["Row to the mast", "Hail the ship", "Drift and wait"]))
+    _, done = await drain(story.play("Answer the voice"))
+    assert done.node.event == 1 and done.node.paragraph.endswith(EVENTS[1])
+    for paragraph, plans in [
+            ("You row to the mast. It is a wreck, its deck awash, its bell silent.",
+             ["Board the wreck", "Ring the silent bell", "Row back to shore"]),
+            ("You board the wreck. The hatch is nailed shut from the inside, and gulls have nested on the wheel.",
+             ["Pry the hatch open", "Ring the silent bell", "Climb the rigging"]),
+            ("You ring the silent bell. It makes no sound, but every gull on the wreck lifts into the air at once.",
+             ["Follow the gulls", "Search the hold", "Shout for help"])]:
+        model.push(paragraph, upd(plans))
+    for plan in ["Row to the mast", "Board the wreck", "Ring the silent bell"]:
+        _, done = await drain(story.play(plan))
+        assert done.node.event is None  # every event is told
+
+
+async def test_a_retry_tells_the_same_event_and_a_branch_tells_it_on_its_own(open_game, eventful):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model, the_world=eventful)
+    await drain(story.start())
+    first = story.plans[0]
+    await play_scenes(story, model, SCENES[:2], first)
+    model.push("You climb to the lamp room again. The wick is dry, and a gull sits on the rail outside.",
+               upd(["Light the wick", "Shoo the gull", "Look out to sea"]))
+    _, again = await drain(story.retry())
+    assert again.node.event == 0 and again.node.paragraph.endswith(EVENTS[0])
+    story.undo()
+    story.undo()
+    # another plan at turn 1, then turn 2 of that branch: the branch's first event is told there too
+    model.push(SCENES[2][0], upd(SCENES[2][1]))
+    model.push(SCENES[3][0], upd(SCENES[3][1]))
+    _, one = await drain(story.play("Row out past the breakwater"))
+    _, two = await drain(story.play(SCENES[2][1][1]))
+    assert (one.node.event, two.node.event) == (None, 0)
+
+
+async def test_no_event_when_the_world_has_none_or_they_are_turned_off(open_game, eventful):
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model, the_world=eventful, event_every=0)
+    await drain(story.start())
+    told = await play_scenes(story, model, SCENES[:3], story.plans[0])
+    assert [node.event for _, node in told] == [None, None, None]
+    assert [node.paragraph for _, node in told] == [s[0] for s in SCENES[:3]]
