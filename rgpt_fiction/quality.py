@@ -169,17 +169,18 @@ def plan_problem(plan: str, paragraph: str, names: set[str] = frozenset()) -> st
     return ""
 
 
-def _content(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text or "") if len(w) > 2 and _zipf(w.lower()) < 5.8]
+def _content(text: str, below: float = 5.8) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text or "") if len(w) > 2 and _zipf(w.lower()) < below]
 
 
 def _stem(word: str) -> str:
     return word[:5] if len(word) > 5 else word
 
 
-def content_stems(text: str) -> set[str]:
-    """The text's content words (rare enough to carry meaning), cut to their stems."""
-    return {_stem(w) for w in _content(text)}
+def content_stems(text: str, below: float = 5.8) -> set[str]:
+    """The text's content words (rare enough to carry meaning: Zipf frequency under `below`), cut to
+    their stems."""
+    return {_stem(w) for w in _content(text, below)}
 
 
 def same_things(a: set[str], b: set[str]) -> bool:

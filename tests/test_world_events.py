@@ -100,3 +100,19 @@ async def test_no_event_when_the_world_has_none_or_they_are_turned_off(open_game
     told = await play_scenes(story, model, SCENES[:3], story.plans[0])
     assert [node.event for _, node in told] == [None, None, None]
     assert [node.paragraph for _, node in told] == [s[0] for s in SCENES[:3]]
+
+
+async def test_plans_that_answer_the_event_are_offered_first(open_game, eventful):
+    """Asked for plans after an event, the 1.5B model offered one or two that answer it among its five,
+    and the three shown were about something else: up to two that name the event's rarer words go first."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model, the_world=eventful)
+    await drain(story.start())
+    await play_scenes(story, model, SCENES[:1], story.plans[0])
+    five = ["Signal back with the lamp", "Climb down to the rocks", "Offer your hand to the lamplighter",
+            "Chase him down before the fog hides him", "Read the folded note by the lamp"]
+    model.push(SCENES[1][0], upd(five))
+    _, done = await drain(story.play(SCENES[0][1][2]))
+    assert done.node.event == 0
+    assert done.node.plans == ["Chase him down before the fog hides him", "Read the folded note by the lamp",
+                               "Signal back with the lamp"]

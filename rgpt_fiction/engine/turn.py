@@ -159,12 +159,15 @@ class Turn:
 
         # 1. the paragraph, streamed; 2. the update, its plans shown as soon as they are checked
         yield Phase("writing")
+        index = due_event(self.game.world.events, [self.game.nodes[i] for i in path], opts.event_every)
+        told = self.game.world.events[index] if index is not None else ""
+        stats.world_event = index
         played = [self.game.nodes[i].plan for i in path[-opts.played_window:]]
         offered = [p for i in path[-opts.offered_window:] for p in self.game.nodes[i].plans]
         updater = Updater(self._complete, self.vectors, self.game.world, opts, stats,
                           memory=memory_before, facts=facts_before, plan=req.plan, played_before=played,
                           offered_before=[*offered, req.plan],
-                          played_path=[self.game.nodes[i].plan for i in path])
+                          played_path=[self.game.nodes[i].plan for i in path], event=told)
         # the last paragraphs, and the older ones the prompt shows as recalls: the 1.5B model, given
         # a plan played before, copied that turn's recalled paragraph (87 % of its 8-word spans)
         recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]
@@ -175,9 +178,6 @@ class Turn:
             yield Delta(paragraph)
         move_on = False
         remembered: Remembered | None = None
-        index = due_event(self.game.world.events, [self.game.nodes[i] for i in path], opts.event_every)
-        told = self.game.world.events[index] if index is not None else ""
-        stats.world_event = index
         # the reader's plan as the paragraph's first words, where the model can continue an answer
         opening = opening_words(req.plan) if self.model.prefill and parent_plan_taken(req.plan) else ""
         for attempt in range(3):

@@ -113,21 +113,43 @@ def fresh_first(plans: list[str], offered_before: Sequence[str]) -> list[str]:
     return [p for p, old in zip(plans, stale) if not old] + [p for p, old in zip(plans, stale) if old]
 
 
+ANSWERING_FIRST = 2  # plans that take up the world event just told, put first (the rest keep their order)
+# ...those that share one of the event's rarer words (Zipf frequency under this): "grey", "tide", "Okafor", not
+# "hand", "car" or "offer", which "Offer the hand to Moss" shared with an event it did not answer
+ANSWER_WORDS = 5.0
+
+
+def answering_first(plans: list[str], event: str) -> list[str]:
+    """The plans, with up to ANSWERING_FIRST of those that name something of `event` (the world
+    event the paragraph ended with: `world_events`) put first. The 1.5B model, asked for plans after
+    "A hand takes your elbow. Lieutenant Sam Okafor, hat dripping, says quietly...", offered one or
+    two about Okafor among its five in some answers, and the shown three were about Moss."""
+    if not event:
+        return plans
+    from ..quality import content_stems
+
+    told = content_stems(event, ANSWER_WORDS)
+    answering = [p for p in plans if content_stems(p, ANSWER_WORDS) & told][:ANSWERING_FIRST]
+    return answering + [p for p in plans if p not in answering]
+
+
 class Updater:
     """Writes the update of one turn. `memory`, `facts` and `plan` are what the turn began from;
     repairs and plan similarity go into `stats`."""
 
     def __init__(self, complete: Complete, vectors: VectorCache, world: World, options: TurnOptions,
                  stats: TurnStats, *, memory: str, facts: list[str], plan: str, played_before: Sequence[str] = (),
-                 offered_before: Sequence[str] = (), played_path: Sequence[str] = ()):
+                 offered_before: Sequence[str] = (), played_path: Sequence[str] = (), event: str = ""):
         """`played_before`: the plans played on this path in the last turns before this one (newest last),
         not offered again in other words either; `played_path`: every plan played on this path, not
         offered again word for word; `offered_before`: the plans offered in the last turns (one that
-        does the same again is offered only when too few new ones are left: `fresh_first`)."""
+        does the same again is offered only when too few new ones are left: `fresh_first`); `event`:
+        the world event the paragraph ends with (plans that answer it go first: `answering_first`)."""
         self.complete, self.vectors, self.world, self.options, self.stats = complete, vectors, world, options, stats
         self.memory_before, self.facts_before, self.plan = memory, facts, plan
         self.played_before = list(played_before)
         self.played_path = list(played_path)
+        self.event = event
         self.offered_before = list(offered_before)
         self.result: Remembered | None = None
         self._known: set[str] | None = None
@@ -191,7 +213,7 @@ class Updater:
             if len(kept) >= n:  # the spare plan covered for it
                 problems = []
             stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
-            plans = fresh_first(kept, self.offered_before)[:n]
+            plans = answering_first(fresh_first(kept, self.offered_before), self.event)[:n]
             if len(plans) >= n:  # a missing memory is derived below; only too few plans are worth a second call
                 break
             # named, the plans left out are not offered a second time (told only why, the 1.5B model
@@ -286,5 +308,5 @@ class Updater:
 
     def _distinct_only(self, plans: list[str]) -> list[str]:
         plans = self._english(plans)[0]
-        return fresh_first(distinct_plans(self.vectors, plans, self.options.plan_similarity, self._played)[0],
-                           self.offered_before)
+        return answering_first(fresh_first(distinct_plans(self.vectors, plans, self.options.plan_similarity,
+                                                          self._played)[0], self.offered_before), self.event)
