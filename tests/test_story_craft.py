@@ -263,6 +263,23 @@ def test_a_last_line_of_speech_keeps_its_closing_quotation_mark():
     assert kept_paragraph(said[:-1]) == (said, [])  # speech left open at the end is closed
 
 
+def test_a_cut_line_of_speech_takes_its_speaker_with_it():
+    """A lowtide paragraph read "Moss looks at you, confused. he asks.": the question was cut as a copy,
+    and its tag stood alone, since the sentence split ran between '?"' and "he asks"."""
+    from rgpt_fiction.engine.parsing import TOLD_AGAIN, kept_paragraph
+    from rgpt_fiction.engine.text import sentences
+
+    assert sentences('Moss looks at you, confused. "Who is John?" he asks. You tell him.') == [
+        "Moss looks at you, confused. ", '"Who is John?" he asks. ', "You tell him."]
+    earlier = 'You ask about the fisherman. "Who is John, and why does he have my wallet?" Moss says.'
+    text = ('You ask Moss about the man who owns the Low Tide Club. Moss looks at you, confused. '
+            '"Who is John, and why does he have my wallet?" he asks. You tell him that John is a fisherman on the '
+            'wharves, and that he found the wallet under the pier where the tide had left it.')
+    kept, repairs = kept_paragraph(text, [earlier])
+    assert kept == text.replace(' "Who is John, and why does he have my wallet?" he asks.', "")
+    assert repairs == [TOLD_AGAIN]
+
+
 def test_the_prompt_shows_the_last_paragraph_by_its_ending():
     """Shown whole, the 1.5B model copied half or more of the last paragraph in 7 of 20 turns."""
     from rgpt_fiction.engine.prompts import ending, paragraph_messages

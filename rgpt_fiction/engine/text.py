@@ -20,8 +20,16 @@ def clean(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a text, each with its closing punctuation and trailing space."""
-    return _SENTENCES.findall(text)
+    """The sentences of a text, each with its closing punctuation and trailing space. A piece that
+    starts in lower case belongs to the sentence before it: '"Who is John?" he asks.' is one sentence
+    (split, a cut took the question and left "he asks." standing alone in a lowtide play)."""
+    out: list[str] = []
+    for piece in _SENTENCES.findall(text):
+        if out and piece[:1].islower():
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
 def word_count(text: str) -> int:
