@@ -53,6 +53,11 @@ async def test_the_worlds_events_end_a_paragraph_in_order_every_third_turn(open_
     assert node.paragraph == SCENES[1][0] + "\n\n" + EVENTS[0]
     assert text.endswith("\n\n" + EVENTS[0])  # the reader sees it as it is told
     assert told[0][1].paragraph == SCENES[0][0]
+    # inspecting the turn says where its last lines came from
+    from rgpt_fiction.engine.trace_view import render_text
+
+    assert "ends with the world's event 1, told by the game" in render_text(story.inspect(node.id))
+    assert "world's event" not in render_text(story.inspect(told[0][1].id))
     # the update is asked after the event, so the plans can answer it
     update_call = model.calls[-5]["messages"]
     assert update_call[-2] == {"role": "assistant", "content": SCENES[1][0] + "\n\n" + EVENTS[0]}

@@ -96,6 +96,8 @@ def sections(ins: Inspection) -> list[tuple[str, str]]:
     if record.get("edited_from") is not None:
         kind += f", edited from turn id {record['edited_from']}"
     summary = f"{kind}; model: {record.get('model') or '(none)'}; {len(record.get('calls', []))} model call(s)."
+    if node.event is not None:
+        summary += f"\nIt ends with the world's event {node.event + 1}, told by the game (the world file's `events`)."
     out.append((head, (ins.note + "\n" if ins.note else "") + summary))
     recalls = record.get("recalls") or []
     lines = []
