@@ -11,6 +11,7 @@ from rgpt_fiction.world.model import World
 
 EVENTS = ["A boy in a soaked cap pushes a folded note into your hand and runs off into the fog.",
           "Somewhere below the quay a bell begins to ring: the tide has turned."]
+CHOICES = [["Unfold the note under the nearest lamp", "Run after the boy before the fog takes him"], []]
 SCENES = [
     ("You walk down to the quay. The boats knock against the steps, and the lamplighter watches you from his ladder.",
      ["Read the folded note by the lamp", "Chase the boy into the fog", "Ask the lamplighter about the boy"]),
@@ -29,7 +30,8 @@ def upd(plans, happened="You did what you planned, and the harbour answered."):
 
 @pytest.fixture
 def eventful(world):
-    return World.model_validate({**world.snapshot(), "events": EVENTS})
+    return World.model_validate({**world.snapshot(), "events": [
+        {"text": text, "choices": choices} for text, choices in zip(EVENTS, CHOICES)]})
 
 
 async def play_scenes(story, model, scenes, plan):
@@ -107,9 +109,11 @@ async def test_no_event_when_the_world_has_none_or_they_are_turned_off(open_game
     assert [node.paragraph for _, node in told] == [s[0] for s in SCENES[:3]]
 
 
-async def test_plans_that_answer_the_event_are_offered_first(open_game, eventful):
-    """Asked for plans after an event, the 1.5B model offered one or two that answer it among its five,
-    and the three shown were about something else: up to two that name the event's rarer words go first."""
+async def test_the_events_own_choices_and_then_plans_that_answer_it_are_offered_first(open_game, eventful):
+    """Asked for plans after Lieutenant Okafor's event, the 1.5B model offered three about Moss, and a
+    reader called the event "dropped completely": after an event its author's choices are offered first
+    (all but one of the plans shown), and of the model's plans, up to two that name the event's rarer
+    words go before the rest."""
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model, the_world=eventful)
     await drain(story.start())
@@ -119,5 +123,18 @@ async def test_plans_that_answer_the_event_are_offered_first(open_game, eventful
     model.push(SCENES[1][0], upd(five))
     _, done = await drain(story.play(SCENES[0][1][2]))
     assert done.node.event == 0
-    assert done.node.plans == ["Chase him down before the fog hides him", "Read the folded note by the lamp",
-                               "Signal back with the lamp"]
+    assert done.node.plans == [*CHOICES[0], "Chase him down before the fog hides him"]
+    # the second event has no choices of its own: the model's plans that answer it go first
+    plans = [["Light the lamp", "Ring the bell", "Wait for dawn"], ["Go home", "Eat some bread", "Go to sleep by the fire"]]
+    for paragraph, offered in zip(["You unfold the note. It holds one word, in a child's hand: Tuesday.",
+                                   "You light the lamp. The quay turns gold, and the boats are empty."], plans):
+        model.push(paragraph, upd(offered))
+    await drain(story.play(CHOICES[0][0]))
+    await drain(story.play("Light the lamp"))
+    model.push("You go home. The kettle is cold and the window is open.",
+               upd(["Close the window", "Count the boats in the harbour", "Listen for the bell below the quay",
+                    "Light the stove", "Follow the tide down to the water"]))
+    _, done = await drain(story.play("Go home"))
+    assert done.node.event == 1
+    assert done.node.plans == ["Listen for the bell below the quay", "Follow the tide down to the water",
+                               "Close the window"]

@@ -271,3 +271,16 @@ def test_snapshot_round_trip():
 def test_strings_are_stripped():
     w = parse_world('schema = 1\ntitle = "  T  "\nsummary = """\n  S\n"""\npremise = "p"\n')
     assert w.title == "T" and w.summary == "S"
+
+
+def test_an_event_without_text_or_with_a_misspelt_field_names_the_entry_and_its_line():
+    text = ('schema = 1\ntitle = "t"\nsummary = "s"\npremise = "p"\n\n[[events]]\ntext = "A bell rings."\n'
+            'choices = ["Listen"]\n\n[[events]]\nchoice = ["Run"]\n')
+    with pytest.raises(WorldError) as info:
+        parse_world(text, "e.toml")
+    ps = by_field(info.value.problems)
+    assert set(ps) == {"events[1].text", "events[1].choice"}
+    assert "missing" in ps["events[1].text"].message and ps["events[1].text"].line == 10
+    assert ps["events[1].choice"].message == "unknown field 'choice' in a [[events]] entry (did you mean 'choices'?)"
+    good = parse_world(text.replace("choice = ", 'text = "The lamp goes out."\nchoices = '), "e.toml")
+    assert [(e.text, e.choices) for e in good.events] == [("A bell rings.", ["Listen"]), ("The lamp goes out.", ["Run"])]

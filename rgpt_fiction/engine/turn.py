@@ -160,14 +160,16 @@ class Turn:
         # 1. the paragraph, streamed; 2. the update, its plans shown as soon as they are checked
         yield Phase("writing")
         index = due_event(self.game.world.events, [self.game.nodes[i] for i in path], opts.event_every)
-        told = self.game.world.events[index] if index is not None else ""
+        world_event = self.game.world.events[index] if index is not None else None
+        told = world_event.text if world_event is not None else ""
         stats.world_event = index
         played = [self.game.nodes[i].plan for i in path[-opts.played_window:]]
         offered = [p for i in path[-opts.offered_window:] for p in self.game.nodes[i].plans]
         updater = Updater(self._complete, self.vectors, self.game.world, opts, stats,
                           memory=memory_before, facts=facts_before, plan=req.plan, played_before=played,
                           offered_before=[*offered, req.plan],
-                          played_path=[self.game.nodes[i].plan for i in path], event=told)
+                          played_path=[self.game.nodes[i].plan for i in path], event=told,
+                          event_choices=world_event.choices if world_event is not None else [])
         # the last paragraphs, and the older ones the prompt shows as recalls: the 1.5B model, given
         # a plan played before, copied that turn's recalled paragraph (87 % of its 8-word spans)
         recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]

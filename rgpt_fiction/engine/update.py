@@ -24,7 +24,7 @@ from .prompts import HAPPENED_WORDS, LEDGER_FACTS, NEW_FACTS, update_messages, u
 from .repair import fallback_memory, fallback_plans, roll_memory
 from .request import parent_plan_taken
 from .retelling import retold_rate, story_sentences
-from .text import clean, clip_words, normalize
+from .text import clean, clip_words, normalize, overlap
 from .vectors import VectorCache
 
 # a model call that returns the whole answer: (messages, max_tokens, json schema, plan warmer)
@@ -139,17 +139,20 @@ class Updater:
 
     def __init__(self, complete: Complete, vectors: VectorCache, world: World, options: TurnOptions,
                  stats: TurnStats, *, memory: str, facts: list[str], plan: str, played_before: Sequence[str] = (),
-                 offered_before: Sequence[str] = (), played_path: Sequence[str] = (), event: str = ""):
+                 offered_before: Sequence[str] = (), played_path: Sequence[str] = (), event: str = "",
+                 event_choices: Sequence[str] = ()):
         """`played_before`: the plans played on this path in the last turns before this one (newest last),
         not offered again in other words either; `played_path`: every plan played on this path, not
         offered again word for word; `offered_before`: the plans offered in the last turns (one that
         does the same again is offered only when too few new ones are left: `fresh_first`); `event`:
-        the world event the paragraph ends with (plans that answer it go first: `answering_first`)."""
+        the world event the paragraph ends with (plans that answer it go first: `answering_first`), and
+        `event_choices` the plans its author wrote for it, offered first (`with_choices`)."""
         self.complete, self.vectors, self.world, self.options, self.stats = complete, vectors, world, options, stats
         self.memory_before, self.facts_before, self.plan = memory, facts, plan
         self.played_before = list(played_before)
         self.played_path = list(played_path)
         self.event = event
+        self.event_choices = [c for c in event_choices if normalize(c) not in {normalize(p) for p in played_path}]
         self.offered_before = list(offered_before)
         self.result: Remembered | None = None
         self._known: set[str] | None = None
@@ -213,7 +216,7 @@ class Updater:
             if len(kept) >= n:  # the spare plan covered for it
                 problems = []
             stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
-            plans = answering_first(fresh_first(kept, self.offered_before), self.event)[:n]
+            plans = self._offered(fresh_first(kept, self.offered_before))[:n]
             if len(plans) >= n:  # a missing memory is derived below; only too few plans are worth a second call
                 break
             # named, the plans left out are not offered a second time (told only why, the 1.5B model
@@ -308,5 +311,13 @@ class Updater:
 
     def _distinct_only(self, plans: list[str]) -> list[str]:
         plans = self._english(plans)[0]
-        return answering_first(fresh_first(distinct_plans(self.vectors, plans, self.options.plan_similarity,
-                                                          self._played)[0], self.offered_before), self.event)
+        return self._offered(fresh_first(distinct_plans(self.vectors, plans, self.options.plan_similarity,
+                                                        self._played)[0], self.offered_before))
+
+    def _offered(self, plans: list[str]) -> list[str]:
+        """The model's plans in the order they are offered: after a world event, the choices its author
+        wrote for it first (all but one of the plans shown: the storyteller's own idea stays), then the
+        model's plans that answer it, then the rest. Asked for plans after Lieutenant Okafor's event, the
+        1.5B model offered three about Moss, and a reader called the event "dropped completely"."""
+        own = self.event_choices[:max(0, self.options.n_plans - 1)]
+        return own + [p for p in answering_first(plans, self.event) if all(overlap(p, c) <= 0.8 for c in own)]

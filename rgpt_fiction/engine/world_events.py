@@ -1,5 +1,6 @@
 """The world's own events: things the author wrote to happen to the hero, told in order, one every
-few turns, each as the last lines of a paragraph.
+few turns, each as the last lines of a paragraph, with the choices the author wrote for it offered
+first (engine/update.py).
 
 Why: shown an outline line in the prompt ("Where the story goes next: Lieutenant Okafor finds you
 and warns you off the case"), the 1.5B model brought it about in none of 6 resampled paragraphs; it
@@ -14,7 +15,7 @@ from typing import Sequence
 from .state import Node
 
 
-def due_event(events: Sequence[str], path: Sequence[Node], every: int) -> int | None:
+def due_event(events: Sequence[object], path: Sequence[Node], every: int) -> int | None:
     """The index of the world event the turn after `path` (the opening first, its parent last) tells,
     or None: events are told in order, the first at turn `every - 1`, each next one `every` turns after
     the last told on this path (so a branch tells them on its own, and a turn written again tells the

@@ -127,7 +127,7 @@ def _kind(value) -> str:
     return type(value).__name__
 
 
-_TABLE_ARRAYS = {"characters", "lore"}
+_TABLE_ARRAYS = {"characters", "lore", "events"}
 _TABLES = {"player", "content"}
 
 

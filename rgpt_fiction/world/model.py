@@ -46,6 +46,14 @@ class Lore(_Strict):
     always: bool = Field(False, description="bring this entry in every turn")
 
 
+class Event(_Strict):
+    """Something that happens to the hero, told by the game at the end of a paragraph."""
+
+    text: str = Field(min_length=1, description="what happens, wherever the hero is, in the second person (required)")
+    choices: list[Item] = Field([], description="plans that answer it, offered after it (two at most are shown; "
+                                                "the storyteller's plans fill the rest)")
+
+
 class Content(_Strict):
     """Guidance for the narrator on tone and limits."""
 
@@ -65,8 +73,7 @@ class World(_Strict):
     style: str = Field("", description="voice, person, tense, paragraph length")
     opening: str = Field("", description="the first paragraph; written by the model when absent")
     first_choices: list[Item] = Field([], description="the plans offered after the opening")
-    events: list[Item] = Field(
-        [], description="things that happen to the hero, in order, one every few turns: each ends a paragraph")
+    events: list[Event] = Field([], description="things that happen to the hero, in order, one every third turn")
     player: Player = Field(default_factory=Player, description="the default persona")
     characters: list[Character] = Field([], description="the people of the world")
     lore: list[Lore] = Field([], description="facts recalled by key, by similarity or always")
@@ -105,10 +112,12 @@ FIELDS: dict[str, list[str]] = {
     "player": list(Player.model_fields),
     "characters": list(Character.model_fields),
     "lore": list(Lore.model_fields),
+    "events": list(Event.model_fields),
     "content": list(Content.model_fields),
 }
 REQUIRED: dict[str, list[str]] = {
     "": [f.alias or n for n, f in World.model_fields.items() if f.is_required()],
     "characters": [n for n, f in Character.model_fields.items() if f.is_required()],
     "lore": [n for n, f in Lore.model_fields.items() if f.is_required()],
+    "events": [n for n, f in Event.model_fields.items() if f.is_required()],
 }
