@@ -156,6 +156,7 @@ def quality_summary(played: list[dict]) -> dict:
         "plans_ok": round(sum(x["plans_ok"] for x in q) / len(q), 3),
         "plan_problems": Counter(re.sub(r"^plan \d+: ", "", p) for x in q for p in x["plan_problems"]),
         "model_plans": round(1 - filled / len(played), 3),
+        "event_turns": sum(1 for r in played if r.get("world_event") is not None),
         "plan_followed": _mean(typed),
         "typed": len(typed),
         "prose_or_plans_below_097": sum(min(x["english"]["paragraph"], x["english"]["plans"]) < 0.97 for x in q),
@@ -191,7 +192,9 @@ def quality_section(played: list[dict]) -> list[str]:
         f"- Glued words: {len(s['glued'])}" + (f" ({', '.join(s['glued'][:10])})" if s["glued"] else ""),
         f"- Turns whose plans are all usable actions: {100 * s['plans_ok']:.0f} %; problems: "
         f"{dict(s['plan_problems']) or 'none'}",
-        f"- Turns with all plans from the model (none filled by the game): {100 * s['model_plans']:.0f} %",
+        f"- Turns with all plans from the model (none filled by the game): {100 * s['model_plans']:.0f} %; "
+        f"turns ending with a world event, whose own choices (by the world's author) are offered first: "
+        f"{s['event_turns']}",
         "- Typed plans taken up (share of their content words in the next paragraph): "
         + (f"{s['plan_followed']:.2f} over {s['typed']} typed plans" if s["typed"] else "no typed plans"),
         "- Retold (sentences that tell again what the last three paragraphs told, by meaning): "

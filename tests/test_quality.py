@@ -103,7 +103,7 @@ def test_a_turn_is_measured_and_summarised_for_the_report():
 
     rows = [
         {"turn": 1, "paragraph_words": 60, "repairs": [], "quality": asdict(good)},
-        {"turn": 2, "paragraph_words": 10, "repairs": ["filled 2 plan(s)"], "quality": asdict(bad)},
+        {"turn": 2, "paragraph_words": 10, "repairs": ["filled 2 plan(s)"], "quality": asdict(bad), "world_event": 0},
     ]
     rows = json.loads(json.dumps(rows))  # as the stats file holds them
     s = quality_summary(rows)
@@ -111,8 +111,9 @@ def test_a_turn_is_measured_and_summarised_for_the_report():
     assert s["glued"] == ["oneof"] and s["typed"] == 1 and s["plan_followed"] == 0.0
     from rgpt_fiction.report import quality_section
 
-    assert "- Worn phrases (4 words the story told in two earlier paragraphs or more): in 0 of 2" in "\n".join(
-        quality_section(rows))
+    section = "\n".join(quality_section(rows))
+    assert "- Worn phrases (4 words the story told in two earlier paragraphs or more): in 0 of 2" in section
+    assert "world event, whose own choices (by the world's author) are offered first: 1" in section
 
 
 def test_misspelt_names_and_plain_words_are_not_glued():
