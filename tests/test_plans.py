@@ -92,6 +92,13 @@ def test_the_plan_just_played_is_not_offered_again():
     assert problems == ["plan repeats the plan just played"]
 
 
+def test_a_plan_about_the_writing_is_dropped():
+    kept, problems = usable_plans(["Read the paragraph again", "Ask the narrator what comes next",
+                                   "Use the silver coin to find the body"], "", 3)
+    assert kept == ["Use the silver coin to find the body"]
+    assert problems == ["plan about the writing, not the story"] * 2
+
+
 def test_a_plan_that_copies_a_recall_heading_is_dropped():
     """Shown its recalls as "- Turn 6: …", the 1.5B model offered "Turn 6: The Low Tide Club asks you
     if they can see the ledger under the door." as a plan (a lowtide play's last turn)."""

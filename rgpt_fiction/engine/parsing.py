@@ -372,6 +372,9 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
         if _PROMPT_LABEL.search(plan):  # "Turn 6: The Low Tide Club asks you…", a recall's heading copied
             problems.append("plan copies a prompt label")
             continue
+        if _META.search(plan):  # "Read the paragraph again" (a dustchoir play's turn 5)
+            problems.append("plan about the writing, not the story")
+            continue
         if norm in para_norm and len(norm) > 20 or overlap(plan, paragraph) > 0.7:
             problems.append("plan copies the paragraph")
             continue
