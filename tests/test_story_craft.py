@@ -163,6 +163,9 @@ def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
              "to walk away. You can tell the story moves forward from this point, with Moss Dellacroix's actions and "
              "reactions shaping the next chapter.")
     assert cut_meta(moves) == (moves[:moves.index(" You can tell")], True)  # the task, told as a sentence of the story
+    legend = ("The story goes that Amos Hale kept the light for thirty years and never once let it fail, and the "
+              "fishermen still raise their caps when they pass the rock at dusk. You climb the last of the stairs.")
+    assert cut_meta(legend) == (legend, False)  # a story told in the story is not talk about the task
     short = "The next paragraph. It is about 120 words. The boat knocks against the steps."
     assert cut_meta(short) == (short, False)  # too little story would remain: nothing is lost
 
@@ -278,6 +281,11 @@ def test_a_cut_line_of_speech_takes_its_speaker_with_it():
     kept, repairs = kept_paragraph(text, [earlier])
     assert kept == text.replace(' "Who is John, and why does he have my wallet?" he asks.', "")
     assert repairs == [TOLD_AGAIN]
+    # only a tag after a question or a cry joins its line; each sentence is a piece of the text as it stands
+    text = "You wait. ...and wait. He looks up at you with tired eyes. and he looks up at you with tired eyes."
+    assert sentences(text) == ["You wait. ", "and wait. ", "He looks up at you with tired eyes. ",
+                               "and he looks up at you with tired eyes."]
+    assert sentences('"Stop!" she shouts. "Now."') == ['"Stop!" she shouts. ', '"Now."']
 
 
 def test_the_prompt_shows_the_last_paragraph_by_its_ending():

@@ -138,3 +138,29 @@ async def test_the_events_own_choices_and_then_plans_that_answer_it_are_offered_
     assert done.node.event == 1
     assert done.node.plans == ["Listen for the bell below the quay", "Follow the tide down to the water",
                                "Close the window"]
+
+
+def test_an_event_is_told_after_a_closed_sentence():
+    from rgpt_fiction.engine.world_events import told_event
+
+    assert told_event("You wait by the door", "A bell rings.") == "You wait by the door.\n\nA bell rings."
+    assert told_event('He says, "Wait!" ', "A bell rings.") == 'He says, "Wait!"\n\nA bell rings.'
+
+
+async def test_two_of_an_events_choices_at_most_and_the_model_fills_the_rest(open_game, world):
+    model = ScriptedModel(improvise=False)
+    three = ["Unfold the note under the nearest lamp", "Run after the boy before the fog takes him",
+             "Tear up the note unread"]
+    eventful = World.model_validate({**world.snapshot(), "events": [{"text": EVENTS[0], "choices": three}]})
+    story, _ = open_game(model, the_world=eventful, n_plans=4)
+    model.push(upd(["Walk down to the quay", "Knock at the lamplighter's door", "Read the tide table",
+                    "Wait for the bell"]))  # four plans: the world gives three, so the model writes them
+    await drain(story.start())
+    first = ["Ask the ferryman about the fog", "Climb the bell tower", "Wait in the chapel", "Count the gulls"]
+    model.push(SCENES[0][0], upd(first))
+    await drain(story.play(story.plans[0]))
+    model.push(SCENES[1][0], upd(["Signal back with the lamp", "Climb down to the rocks", "Sing to the gulls",
+                                  "Light a fire on the shingle", "Wave to the lighthouse keeper", "Count the waves"]))
+    _, done = await drain(story.play("Climb the bell tower"))
+    assert done.node.event == 0
+    assert done.node.plans == [*three[:2], "Signal back with the lamp", "Climb down to the rocks"]

@@ -86,7 +86,7 @@ def guard_agency(paragraph: str) -> tuple[str, bool]:
 # ("You then tell them about the story's lore": the recalls are headed "World lore"; "You can tell the story
 # moves forward from this point, with Moss Dellacroix's actions and reactions shaping the next chapter")
 _META = re.compile(r"\bparagraphs?\b|\b\d+\s*words\b|\bthe (?:reader|narrator)\b|\bnext action\b"
-                   r"|\bthe story's lore\b|\bworld lore\b|\bthe story (?:moves|goes|continues|unfolds)\b"
+                   r"|\bthe story's lore\b|\bworld lore\b|\bthe story (?:moves|continues) (?:forward|on)\b"
                    r"|\bnext chapter\b", re.I)
 # ...or the prompt's own section labels ("Premise: …", "Characters: …", "Tone: …"; the recalls' "Turn 6: …").
 _PROMPT_LABEL = re.compile(

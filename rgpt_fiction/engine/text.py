@@ -9,6 +9,7 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _SENTENCES = re.compile(r"[^.!?…]+[.!?…]+[\"'”’)]*\s*|[^.!?…]+$")
+_SPEECH_ASKED = re.compile(r"[?!][\"”’]\s*$")  # a line of speech that ends in a question or a cry
 
 
 def clean(text: str) -> str:
@@ -20,15 +21,18 @@ def clean(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a text, each with its closing punctuation and trailing space. A piece that
-    starts in lower case belongs to the sentence before it: '"Who is John?" he asks.' is one sentence
-    (split, a cut took the question and left "he asks." standing alone in a lowtide play)."""
+    """The sentences of a text, each with its closing punctuation and trailing space, each a piece of
+    the text as it stands. A line of speech ending in '?"' or '!"' and the tag after it that starts in
+    lower case are one sentence: '"Who is John?" he asks.' (split, a cut took the question and left
+    "he asks." standing alone in a lowtide play)."""
     out: list[str] = []
-    for piece in _SENTENCES.findall(text):
-        if out and piece[:1].islower():
-            out[-1] += piece
+    start = 0
+    for m in _SENTENCES.finditer(text):
+        if out and m.group()[:1].islower() and _SPEECH_ASKED.search(out[-1]):
+            out[-1] = text[start:m.end()]
         else:
-            out.append(piece)
+            start = m.start()
+            out.append(m.group())
     return out
 
 

@@ -113,6 +113,7 @@ def fresh_first(plans: list[str], offered_before: Sequence[str]) -> list[str]:
     return [p for p, old in zip(plans, stale) if not old] + [p for p, old in zip(plans, stale) if old]
 
 
+EVENT_CHOICES = 2  # at most this many of a world event's own choices are offered, and always one plan of the model's
 ANSWERING_FIRST = 2  # plans that take up the world event just told, put first (the rest keep their order)
 # ...those that share one of the event's rarer words (Zipf frequency under this): "grey", "tide", "Okafor", not
 # "hand", "car" or "offer", which "Offer the hand to Moss" shared with an event it did not answer
@@ -316,8 +317,8 @@ class Updater:
 
     def _offered(self, plans: list[str]) -> list[str]:
         """The model's plans in the order they are offered: after a world event, the choices its author
-        wrote for it first (all but one of the plans shown: the storyteller's own idea stays), then the
+        wrote for it first (two at most, and never all the plans shown: the storyteller's own idea stays), then the
         model's plans that answer it, then the rest. Asked for plans after Lieutenant Okafor's event, the
         1.5B model offered three about Moss, and a reader called the event "dropped completely"."""
-        own = self.event_choices[:max(0, self.options.n_plans - 1)]
+        own = self.event_choices[:min(EVENT_CHOICES, self.options.n_plans - 1)]
         return own + [p for p in answering_first(plans, self.event) if all(overlap(p, c) <= 0.8 for c in own)]

@@ -10,6 +10,7 @@ short by it."""
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from .state import Node
@@ -30,5 +31,12 @@ def due_event(events: Sequence[object], path: Sequence[Node], every: int) -> int
 
 
 def told_event(paragraph: str, event: str) -> str:
-    """The paragraph with the event told after it, as its own lines."""
-    return paragraph.rstrip() + "\n\n" + event.strip()
+    """The paragraph with the event told after it, as its own lines (the paragraph's last sentence
+    closed first, so the two are never read as one sentence)."""
+    paragraph = paragraph.rstrip()
+    if paragraph and not _ENDED.search(paragraph):
+        paragraph += "."
+    return paragraph + "\n\n" + event.strip()
+
+
+_ENDED = re.compile(r"[.!?…][\"'”’)\]]*$")
