@@ -7,7 +7,7 @@ import unicodedata
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 _WORD = re.compile(r"\S+")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _SENTENCES = re.compile(r"[^.!?…]+[.!?…]+[\"'”’)]*\s*|[^.!?…]+$")
 _SPEECH_ASKED = re.compile(r"[?!][\"”’]\s*$")  # a line of speech that ends in a question or a cry
 
@@ -70,13 +70,15 @@ def estimate_tokens(text: str) -> int:
     return max(1, (len(text) + 3) // 4)
 
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+def ends_sentence(text: str) -> bool:
+    """Whether the text ends with a finished sentence (its closing marks and spaces after it)."""
+    return bool(_SENTENCE_END.search(text))
 
 
 def long_enough(text: str, words: int) -> bool:
     """The paragraph has its length (at least `words` words) and has just finished a sentence
     outside quoted speech: the moment to stop writing, so the reader gets the length asked for and
     no tokens are wasted (a stop inside an open quote left a character's speech unclosed)."""
-    if not _SENTENCE_END.search(text) or word_count(text) < words:
+    if not ends_sentence(text) or word_count(text) < words:
         return False
     return text.count('"') % 2 == 0 and text.count("“") <= text.count("”")

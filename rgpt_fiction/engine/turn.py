@@ -159,17 +159,14 @@ class Turn:
 
         # 1. the paragraph, streamed; 2. the update, its plans shown as soon as they are checked
         yield Phase("writing")
-        index = due_event(self.game.world.events, [self.game.nodes[i] for i in path], opts.event_every)
+        index = stats.world_event = due_event(self.game.world.events, [self.game.nodes[i] for i in path],
+                                              opts.event_every)
         world_event = self.game.world.events[index] if index is not None else None
-        told = world_event.text if world_event is not None else ""
-        stats.world_event = index
-        played = [self.game.nodes[i].plan for i in path[-opts.played_window:]]
         offered = [p for i in path[-opts.offered_window:] for p in self.game.nodes[i].plans]
         updater = Updater(self._complete, self.vectors, self.game.world, opts, stats,
-                          memory=memory_before, facts=facts_before, plan=req.plan, played_before=played,
-                          offered_before=[*offered, req.plan],
-                          played_path=[self.game.nodes[i].plan for i in path], event=told,
-                          event_choices=world_event.choices if world_event is not None else [])
+                          memory=memory_before, facts=facts_before, plan=req.plan,
+                          played_path=[self.game.nodes[i].plan for i in path],
+                          offered_before=[*offered, req.plan], event=world_event)
         # the last paragraphs, and the older ones the prompt shows as recalls: the 1.5B model, given
         # a plan played before, copied that turn's recalled paragraph (87 % of its 8-word spans)
         recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]
@@ -230,9 +227,9 @@ class Turn:
                 continue
             # a paragraph pieced together from the prompt is written again before any update is asked
             looped = attempt == 0 and COPIED_MOSTLY in repairs
-            if not looped and told:  # the world's event ends the paragraph: the plans answer it
-                paragraph, written = told_event(paragraph, told), told_event(written, told)
-                yield Delta("\n\n" + told)
+            if not looped and world_event is not None:  # the world's event ends the paragraph: the plans answer it
+                paragraph, written = told_event(paragraph, world_event.text), told_event(written, world_event.text)
+                yield Delta("\n\n" + world_event.text)
             if not looped:
                 # the paragraph's vector (for the loop guard and long-term memory) is computed while the
                 # model writes the plans; the plans are shown as soon as they are written and checked

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import AsyncGenerator, Awaitable, Callable, Sequence
 
-from ..world.model import World
+from ..world.model import Event, World
 from .events import PlansReady, TurnStats
 from .options import TurnOptions
 from .parsing import Update, parse_update, usable_plans
@@ -139,21 +139,21 @@ class Updater:
     repairs and plan similarity go into `stats`."""
 
     def __init__(self, complete: Complete, vectors: VectorCache, world: World, options: TurnOptions,
-                 stats: TurnStats, *, memory: str, facts: list[str], plan: str, played_before: Sequence[str] = (),
-                 offered_before: Sequence[str] = (), played_path: Sequence[str] = (), event: str = "",
-                 event_choices: Sequence[str] = ()):
-        """`played_before`: the plans played on this path in the last turns before this one (newest last),
-        not offered again in other words either; `played_path`: every plan played on this path, not
-        offered again word for word; `offered_before`: the plans offered in the last turns (one that
-        does the same again is offered only when too few new ones are left: `fresh_first`); `event`:
-        the world event the paragraph ends with (plans that answer it go first: `answering_first`), and
-        `event_choices` the plans its author wrote for it, offered first (`with_choices`)."""
+                 stats: TurnStats, *, memory: str, facts: list[str], plan: str, played_path: Sequence[str] = (),
+                 offered_before: Sequence[str] = (), event: Event | None = None):
+        """`played_path`: the plans played on this path before this turn (newest last): none is offered
+        again word for word, and those of the last `played_window` turns not in other words either;
+        `offered_before`: the plans offered in the last turns (one that does the same again is offered
+        only when too few new ones are left: `fresh_first`); `event`: the world event the paragraph ends
+        with (its own choices are offered first, then the plans that answer it: `_offered`)."""
         self.complete, self.vectors, self.world, self.options, self.stats = complete, vectors, world, options, stats
         self.memory_before, self.facts_before, self.plan = memory, facts, plan
-        self.played_before = list(played_before)
         self.played_path = list(played_path)
-        self.event = event
-        self.event_choices = [c for c in event_choices if normalize(c) not in {normalize(p) for p in played_path}]
+        self.played_before = self.played_path[-options.played_window:]
+        self.event = event.text if event is not None else ""
+        played = {normalize(p) for p in self.played_path}
+        choices = [c for c in (event.choices if event is not None else []) if normalize(c) not in played]
+        self.event_choices = choices[:min(EVENT_CHOICES, options.n_plans - 1)]  # the model's own idea stays
         self.offered_before = list(offered_before)
         self.result: Remembered | None = None
         self._known: set[str] | None = None
@@ -320,5 +320,5 @@ class Updater:
         wrote for it first (two at most, and never all the plans shown: the storyteller's own idea stays), then the
         model's plans that answer it, then the rest. Asked for plans after Lieutenant Okafor's event, the
         1.5B model offered three about Moss, and a reader called the event "dropped completely"."""
-        own = self.event_choices[:min(EVENT_CHOICES, self.options.n_plans - 1)]
-        return own + [p for p in answering_first(plans, self.event) if all(overlap(p, c) <= 0.8 for c in own)]
+        own = self.event_choices
+        return [*own, *(p for p in answering_first(plans, self.event) if all(overlap(p, c) <= 0.8 for c in own))]

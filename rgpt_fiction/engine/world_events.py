@@ -10,10 +10,10 @@ short by it."""
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from .state import Node
+from .text import ends_sentence
 
 
 def due_event(events: Sequence[object], path: Sequence[Node], every: int) -> int | None:
@@ -34,9 +34,6 @@ def told_event(paragraph: str, event: str) -> str:
     """The paragraph with the event told after it, as its own lines (the paragraph's last sentence
     closed first, so the two are never read as one sentence)."""
     paragraph = paragraph.rstrip()
-    if paragraph and not _ENDED.search(paragraph):
+    if paragraph and not ends_sentence(paragraph):
         paragraph += "."
     return paragraph + "\n\n" + event.strip()
-
-
-_ENDED = re.compile(r"[.!?…][\"'”’)\]]*$")
