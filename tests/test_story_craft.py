@@ -288,6 +288,27 @@ def test_a_cut_line_of_speech_takes_its_speaker_with_it():
     assert sentences('"Stop!" she shouts. "Now."') == ['"Stop!" she shouts. ', '"Now."']
 
 
+def test_a_title_ends_no_sentence():
+    """A harrowmere play: the plan "Ask Mrs. Ashdown what happens if the count is wrong" came out as "You
+    ask Mrs. Mrs. Ashdown looks at you", a paragraph line was only '"Mrs."', and a stream stopped at
+    "... at night. Mrs.": the full stop of a title was read as a sentence end."""
+    from rgpt_fiction.engine.parsing import TOLD_AGAIN, kept_paragraph
+    from rgpt_fiction.engine.text import clip_words, long_enough, sentences
+
+    assert sentences("You ask Mrs. Ashdown what happens if the count is wrong. Dr. Lorne laughs.") == [
+        "You ask Mrs. Ashdown what happens if the count is wrong. ", "Dr. Lorne laughs."]
+    assert not long_enough("You count the rooms, one by one, and turn at the stair. At night. Mrs.", 5)
+    assert clip_words("You climb the stair to the top. Then you ask Mrs. Ashdown", 8) == "You climb the stair to the top."
+    earlier = "Mrs. Ashdown looks at you with a grim expression and says nothing about the count at all."
+    text = ("You ask Mrs. Ashdown what happens if the count is wrong. Mrs. Ashdown looks at you with a grim "
+            "expression and says nothing about the count at all. You count the rooms again, candle held high, "
+            "and this time there are twenty-four.")
+    kept, repairs = kept_paragraph(text, [earlier])
+    assert kept == ("You ask Mrs. Ashdown what happens if the count is wrong. You count the rooms again, candle "
+                    "held high, and this time there are twenty-four.")
+    assert repairs == [TOLD_AGAIN]
+
+
 def test_the_prompt_shows_the_last_paragraph_by_its_ending():
     """Shown whole, the 1.5B model copied half or more of the last paragraph in 7 of 20 turns."""
     from rgpt_fiction.engine.prompts import ending, paragraph_messages

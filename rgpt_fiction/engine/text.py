@@ -10,6 +10,9 @@ _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _SENTENCES = re.compile(r"[^.!?…]+[.!?…]+[\"'”’)]*\s*|[^.!?…]+$")
 _SPEECH_ASKED = re.compile(r"[?!][\"”’]\s*$")  # a line of speech that ends in a question or a cry
+# a title's full stop ends no sentence ("You ask Mrs." was a sentence, a cut kept it, and "Mrs." stood alone in
+# a harrowmere paragraph; a stream was stopped at "... at night. Mrs.")
+_TITLE = re.compile(r"(?:^|[\s\"“(])(?:Mr|Mrs|Ms|Dr|St|Rev|Capt|Lt|Sgt|Col|Prof|Mt)\.\s*$")
 
 
 def clean(text: str) -> str:
@@ -24,11 +27,11 @@ def sentences(text: str) -> list[str]:
     """The sentences of a text, each with its closing punctuation and trailing space, each a piece of
     the text as it stands. A line of speech ending in '?"' or '!"' and the tag after it that starts in
     lower case are one sentence: '"Who is John?" he asks.' (split, a cut took the question and left
-    "he asks." standing alone in a lowtide play)."""
+    "he asks." standing alone in a lowtide play); so is a title's full stop and the name after it."""
     out: list[str] = []
     start = 0
     for m in _SENTENCES.finditer(text):
-        if out and m.group()[:1].islower() and _SPEECH_ASKED.search(out[-1]):
+        if out and (_TITLE.search(out[-1]) or m.group()[:1].islower() and _SPEECH_ASKED.search(out[-1])):
             out[-1] = text[start:m.end()]
         else:
             start = m.start()
@@ -47,7 +50,7 @@ def clip_words(text: str, budget: int) -> str:
         return " ".join(words)
     cut = words[:budget]
     for i in range(len(cut) - 1, max(len(cut) // 2, 0) - 1, -1):
-        if _SENTENCE_END.search(cut[i]):
+        if ends_sentence(cut[i]):
             return " ".join(cut[: i + 1])
     return " ".join(cut).rstrip(",;:") + "…"
 
@@ -71,8 +74,9 @@ def estimate_tokens(text: str) -> int:
 
 
 def ends_sentence(text: str) -> bool:
-    """Whether the text ends with a finished sentence (its closing marks and spaces after it)."""
-    return bool(_SENTENCE_END.search(text))
+    """Whether the text ends with a finished sentence (its closing marks and spaces after it), not
+    with a title such as "Mrs."."""
+    return bool(_SENTENCE_END.search(text)) and not _TITLE.search(text)
 
 
 def long_enough(text: str, words: int) -> bool:
