@@ -309,6 +309,23 @@ def test_a_title_ends_no_sentence():
     assert repairs == [TOLD_AGAIN]
 
 
+def test_the_memory_and_the_paragraph_end_keep_a_title_with_its_name():
+    """The same harrowmere play's memory held "You slip down the stairs and open the kitchen door, hearing
+    Mrs." and "You go looking for Dr.": the sentences of "what happened" were split at every full stop."""
+    from rgpt_fiction.engine.parsing import clean_paragraph
+    from rgpt_fiction.engine.retelling import story_sentences
+
+    assert story_sentences("You slip down the stairs, hearing Mrs. Ashdown. You go looking for Dr. Julian Lorne.") == [
+        "You slip down the stairs, hearing Mrs. Ashdown.", "You go looking for Dr. Julian Lorne."]
+    # a paragraph cut off by the token limit loses its half sentence, not the name after a title
+    assert clean_paragraph("You climb the stairs to the library and knock twice. Dr. Lorne opens the door and") == (
+        "You climb the stairs to the library and knock twice.")
+    assert clean_paragraph("You climb the stairs to the library and knock twice on the door of Dr.") == (
+        "You climb the stairs to the library and knock twice on the door of Dr.")
+    assert clean_paragraph("You knock twice on the library door and wait in the cold corridor. It opens, and there is Mrs.") == (
+        "You knock twice on the library door and wait in the cold corridor.")
+
+
 def test_the_prompt_shows_the_last_paragraph_by_its_ending():
     """Shown whole, the 1.5B model copied half or more of the last paragraph in 7 of 20 turns."""
     from rgpt_fiction.engine.prompts import ending, paragraph_messages

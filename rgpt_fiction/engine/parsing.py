@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .text import clean, clip_words, normalize, overlap, sentences, word_count
+from .text import clean, clip_words, ends_sentence, normalize, overlap, sentences, word_count
 
 _LABELS = {
     "memory": ("memory", "short-term memory", "short term memory", "summary", "updated memory"),
@@ -203,16 +203,13 @@ def cut_copies(paragraph: str, sources: Sequence[str], n: int = 8) -> tuple[str,
 
 
 def _end_at_sentence(text: str) -> str:
-    """Drop a trailing half sentence (a reply cut by the token limit), when a full one ends late enough."""
-    if not text or text[-1] in ".!?…\"'”’)":
+    """Drop a trailing half sentence (a reply cut by the token limit), when a full one ends late
+    enough. A title's full stop ends none: cut after "hearing Mrs.", a sentence lost its name."""
+    parts = sentences(text)
+    if not parts or ends_sentence(parts[-1]):
         return text
-    last = max(text.rfind(c) for c in ".!?…")
-    if last >= len(text) // 2:
-        end = last + 1
-        while end < len(text) and text[end] in "\"'”’)":
-            end += 1
-        return text[:end]
-    return text
+    kept = "".join(parts[:-1]).rstrip()
+    return kept if kept and len(kept) >= len(text) // 2 else text
 
 
 def _strip_item(line: str) -> str:

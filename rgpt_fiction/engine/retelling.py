@@ -8,19 +8,22 @@ strange shimmering pattern"), so it is seen sentence by sentence, by meaning (th
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 import numpy as np
 
+from .text import sentences
+
 RETOLD = 0.8  # cosine (all-MiniLM-L6-v2) at which a sentence tells again what an earlier one told
 MIN_WORDS = 4  # shorter sentences ("You nod.") are not events
-_SENTENCE = re.compile(r"[^\s.!?…][^.!?…]*[.!?…]*[\"'”’)]*")
 
 
 def story_sentences(text: str) -> list[str]:
-    """The sentences of a paragraph that can tell an event (four words or more)."""
-    return [s for s in _SENTENCE.findall(text or "") if len(s.split()) >= MIN_WORDS]
+    """The sentences of a paragraph that can tell an event (four words or more), each stripped. Split
+    as `sentences` splits (a split of its own at every full stop put "You slip down the stairs,
+    hearing Mrs." and "You go looking for Dr." in a harrowmere play's memory, the next prompt's
+    story so far)."""
+    return [s.strip() for s in sentences(text or "") if len(s.split()) >= MIN_WORDS]
 
 
 def retold_rate(paragraph: str, earlier: list[str], embed: Callable[[list[str]], np.ndarray],
