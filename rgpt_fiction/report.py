@@ -157,6 +157,7 @@ def quality_summary(played: list[dict]) -> dict:
         "plan_problems": Counter(re.sub(r"^plan \d+: ", "", p) for x in q for p in x["plan_problems"]),
         "model_plans": round(1 - filled / len(played), 3),
         "event_turns": sum(1 for r in played if r.get("world_event") is not None),
+        "authored_openings": sum(1 for r in played if r.get("authored_opening")),
         "plan_followed": _mean(typed),
         "typed": len(typed),
         "prose_or_plans_below_097": sum(min(x["english"]["paragraph"], x["english"]["plans"]) < 0.97 for x in q),
@@ -194,7 +195,8 @@ def quality_section(played: list[dict]) -> list[str]:
         f"{dict(s['plan_problems']) or 'none'}",
         f"- Turns with all plans from the model (none filled by the game): {100 * s['model_plans']:.0f} %; "
         f"turns ending with a world event, whose own choices (by the world's author) are offered first: "
-        f"{s['event_turns']}",
+        f"{s['event_turns']}; paragraphs opening with the author's outcome of the choice taken: "
+        f"{s['authored_openings']}",
         "- Typed plans taken up (share of their content words in the next paragraph): "
         + (f"{s['plan_followed']:.2f} over {s['typed']} typed plans" if s["typed"] else "no typed plans"),
         "- Retold (sentences that tell again what the last three paragraphs told, by meaning): "

@@ -164,3 +164,64 @@ async def test_two_of_an_events_choices_at_most_and_the_model_fills_the_rest(ope
     _, done = await drain(story.play("Climb the bell tower"))
     assert done.node.event == 0
     assert done.node.plans == [*three[:2], "Signal back with the lamp", "Climb down to the rocks"]
+
+
+OUTCOME = ("You unfold the note under the lamp. It is a tide table torn from an almanac, and one low tide, "
+           "tonight's, is ringed in red.")
+
+
+async def test_a_choice_of_the_event_opens_the_next_paragraph_with_its_authors_outcome(open_game, world):
+    """Given an event's choice as the paragraph's first words, the 1.5B model echoed it and drifted ("You ask
+    Okafor why he is telling you this now" was answered by Okafor asking it himself): the world's author can
+    write what happens first, and the storyteller writes on from there. Another plan, a model that cannot
+    continue an answer, and a choice with no outcome are played as before."""
+    from rgpt_fiction.engine.events import Delta
+
+    eventful = World.model_validate({**world.snapshot(), "events": [
+        {"text": EVENTS[0], "choices": CHOICES[0], "outcomes": [OUTCOME]}]})
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model, the_world=eventful, paragraph_words=30)
+    await drain(story.start())
+    await play_scenes(story, model, SCENES[:2], story.plans[0])
+    event_turn = story.node
+    assert event_turn.event == 0 and event_turn.plans[:2] == CHOICES[0]
+    rest = " Below it, in pencil, someone has written your name and the words: come alone."
+    model.push(rest, upd(["Go down to the water at low tide", "Show the note to the lamplighter", "Burn the note in the lamp flame"]))
+    events = [e async for e in story.play(CHOICES[0][0])]
+    assert model.calls[-2]["messages"][-1] == {"role": "assistant", "content": OUTCOME}
+    assert [e.text for e in events if isinstance(e, Delta)][0] == OUTCOME  # shown at once, before the model's words
+    done = events[-1]
+    assert done.node.paragraph == OUTCOME + rest
+    assert done.stats.authored_opening
+    # the other choice has no outcome: the plan is the paragraph's first words, as for any plan
+    story.goto(event_turn.id)
+    model.push(", and the fog takes him at the corner." + REST, upd(["Turn back toward the lighthouse", "Call after the boy into the fog", "Wait on the quay for the bell"]))
+    _, done = await drain(story.play(CHOICES[0][1]))
+    assert done.node.paragraph.startswith("You run after the boy before the fog takes him, and the fog")
+    assert not done.stats.authored_opening
+    # a model that cannot continue an answer writes the whole paragraph itself
+    plain = ScriptedModel(improvise=False)
+    story2, _ = open_game(plain, name="s2", the_world=eventful, paragraph_words=30)
+    await drain(story2.start())
+    await play_scenes(story2, plain, SCENES[:2], story2.plans[0])
+    plain.push("You unfold the note. Inside, a child has drawn the lighthouse with its lamp out." + REST,
+               upd(["Climb the stairs to the lamp room", "Ask the lamplighter about the boy", "Keep the note in your coat"]))
+    _, done = await drain(story2.play(CHOICES[0][0]))
+    assert plain.calls[-2]["messages"][-1]["role"] == "user"
+    assert done.node.paragraph.startswith("You unfold the note. Inside") and not done.stats.authored_opening
+
+
+REST = ("The lamplighter does not look up from his ladder, and the fog rolls in over the quay, thick and "
+        "grey, until the harbour lights are only smudges.")
+
+
+def test_more_outcomes_than_choices_is_an_authors_error_that_names_the_field_and_line(tmp_path):
+    from rgpt_fiction.world.load import WorldError, load_world
+
+    path = tmp_path / "w.toml"
+    path.write_text('schema = 1\ntitle = "T"\nsummary = "S"\npremise = "P"\n\n[[events]]\ntext = "A bell rings."\n'
+                    'choices = ["Count the rings"]\noutcomes = ["You count nine.", "You count ten."]\n')
+    with pytest.raises(WorldError) as err:
+        load_world(path)
+    assert str(err.value) == (f"{path}:9: events[0].outcomes: 2 outcomes for 1 choice: each outcome belongs to "
+                              "the choice at the same place in `choices`")

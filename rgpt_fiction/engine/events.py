@@ -84,6 +84,7 @@ class TurnStats:
     prompt_tokens_prewarmed: int = 0  # evaluated ahead of the pick, while the reader read
     tokens_per_s: float | None = None
     world_event: int | None = None  # the world event told at the end of the paragraph (its index)
+    authored_opening: bool = False  # the paragraph opened with the outcome the world's author wrote for the choice taken
 
 
 @dataclass

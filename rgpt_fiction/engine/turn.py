@@ -42,7 +42,7 @@ from .repair import fallback_memory
 from .request import TurnRequest, parent_plan_taken
 from .state import Game, Node
 from .text import long_enough, word_count
-from .world_events import due_event, told_event
+from .world_events import chosen_outcome, due_event, told_event
 from .trace import ModelCall, record_turn
 from .update import Remembered, Updater
 from .usage import ModelUsage
@@ -177,8 +177,11 @@ class Turn:
             yield Delta(paragraph)
         move_on = False
         remembered: Remembered | None = None
-        # the reader's plan as the paragraph's first words, where the model can continue an answer
-        opening = opening_words(req.plan) if self.model.prefill and parent_plan_taken(req.plan) else ""
+        # the reader's plan as the paragraph's first words, where the model can continue an answer; after
+        # a world event, the outcome its author wrote for the choice taken
+        outcome = chosen_outcome(self.game.world.events, parent, req.plan) if self.model.prefill else ""
+        stats.authored_opening = bool(outcome)
+        opening = outcome or (opening_words(req.plan) if self.model.prefill and parent_plan_taken(req.plan) else "")
         for attempt in range(3):
             if paragraph:
                 break

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from .state import Node
-from .text import ends_sentence
+from .text import ends_sentence, normalize
 
 
 def due_event(events: Sequence[object], path: Sequence[Node], every: int) -> int | None:
@@ -37,3 +37,18 @@ def told_event(paragraph: str, event: str) -> str:
     if paragraph and not ends_sentence(paragraph):
         paragraph += "."
     return paragraph + "\n\n" + event.strip()
+
+
+def chosen_outcome(events: Sequence[object], parent: Node | None, plan: str) -> str:
+    """The outcome the world's author wrote for the event choice the reader just took ("" when the
+    plan is not one of the choices of the event the last paragraph ended with, or has none): the
+    next paragraph opens with it. Given the plan alone, the 1.5B model echoed the choice and drifted
+    ("You ask Okafor why he is telling you this now" was answered by Okafor asking it himself)."""
+    if parent is None or parent.event is None or not 0 <= parent.event < len(events):
+        return ""
+    event = events[parent.event]
+    wanted = normalize(plan)
+    for choice, outcome in zip(getattr(event, "choices", []), getattr(event, "outcomes", [])):
+        if normalize(choice) == wanted:
+            return outcome.strip()
+    return ""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = 1
 PLACEHOLDER = "{player}"
@@ -52,6 +53,20 @@ class Event(_Strict):
     text: str = Field(min_length=1, description="what happens, wherever the hero is, in the second person (required)")
     choices: list[Item] = Field([], description="plans that answer it, offered after it (two at most are shown; "
                                                 "the storyteller's plans fill the rest)")
+    outcomes: list[Item] = Field([], description="what happens first when the reader takes the choice at the same "
+                                                 "place: the next paragraph opens with it, and the storyteller "
+                                                 "writes on from there")
+
+    @field_validator("outcomes")
+    @classmethod
+    def _one_outcome_a_choice(cls, outcomes: list[str], info: ValidationInfo) -> list[str]:
+        choices = info.data.get("choices")
+        if choices is not None and len(outcomes) > len(choices):
+            raise PydanticCustomError(
+                "outcomes_without_choices",
+                "{outcomes} outcomes for {choices}: each outcome belongs to the choice at the same place in `choices`",
+                {"outcomes": len(outcomes), "choices": f"{len(choices)} choice" + ("" if len(choices) == 1 else "s")})
+        return outcomes
 
 
 class Content(_Strict):
