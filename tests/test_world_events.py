@@ -185,13 +185,14 @@ async def test_a_choice_of_the_event_opens_the_next_paragraph_with_its_authors_o
     await play_scenes(story, model, SCENES[:2], story.plans[0])
     event_turn = story.node
     assert event_turn.event == 0 and event_turn.plans[:2] == CHOICES[0]
-    rest = " Below it, in pencil, someone has written your name and the words: come alone."
+    rest = "Below it, in pencil, someone has written your name and the words: come alone."
     model.push(rest, upd(["Go down to the water at low tide", "Show the note to the lamplighter", "Burn the note in the lamp flame"]))
     events = [e async for e in story.play(CHOICES[0][0])]
-    assert model.calls[-2]["messages"][-1] == {"role": "assistant", "content": OUTCOME}
-    assert [e.text for e in events if isinstance(e, Delta)][0] == OUTCOME  # shown at once, before the model's words
+    # the model writes on after a paragraph break (with none, the 1.5B model often ended its answer there)
+    assert model.calls[-2]["messages"][-1] == {"role": "assistant", "content": OUTCOME + "\n\n"}
+    assert [e.text for e in events if isinstance(e, Delta)][0] == OUTCOME + "\n\n"  # shown at once, before the model's
     done = events[-1]
-    assert done.node.paragraph == OUTCOME + rest
+    assert done.node.paragraph == OUTCOME + "\n\n" + rest
     assert done.stats.authored_opening
     # the other choice has no outcome: the plan is the paragraph's first words, as for any plan
     story.goto(event_turn.id)

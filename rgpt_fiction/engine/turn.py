@@ -178,10 +178,13 @@ class Turn:
         move_on = False
         remembered: Remembered | None = None
         # the reader's plan as the paragraph's first words, where the model can continue an answer; after
-        # a world event, the outcome its author wrote for the choice taken
+        # a world event, the outcome its author wrote for the choice taken, and a paragraph break: given the
+        # outcome alone, the 1.5B model wrote on 11 and 34 words in a lowtide play, and 30 to 83 words in six
+        # samples of those two turns; after a break, 76 to 90 words in six
         outcome = chosen_outcome(self.game.world.events, parent, req.plan) if self.model.prefill else ""
         stats.authored_opening = bool(outcome)
-        opening = outcome or (opening_words(req.plan) if self.model.prefill and parent_plan_taken(req.plan) else "")
+        opening = outcome + "\n\n" if outcome else (
+            opening_words(req.plan) if self.model.prefill and parent_plan_taken(req.plan) else "")
         for attempt in range(3):
             if paragraph:
                 break
