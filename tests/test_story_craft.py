@@ -324,6 +324,11 @@ def test_the_memory_and_the_paragraph_end_keep_a_title_with_its_name():
         "You climb the stairs to the library and knock twice on the door of Dr.")
     assert clean_paragraph("You knock twice on the library door and wait in the cold corridor. It opens, and there is Mrs.") == (
         "You knock twice on the library door and wait in the cold corridor.")
+    # what is kept is the text as it stands: a spaced ellipsis keeps its stops
+    assert clean_paragraph("It feels like an hour . . . and then the door opens. She steps out and") == (
+        "It feels like an hour . . . and then the door opens.")
+    # no line opens with a space, and one blank line at most is left between two
+    assert clean_paragraph("The light goes out.\n\n\n\n The fog rolls in.") == "The light goes out.\n\nThe fog rolls in."
 
 
 def test_the_prompt_shows_the_last_paragraph_by_its_ending():

@@ -194,6 +194,10 @@ async def test_a_choice_of_the_event_opens_the_next_paragraph_with_its_authors_o
     done = events[-1]
     assert done.node.paragraph == OUTCOME + "\n\n" + rest
     assert done.stats.authored_opening
+    # the reader's own rewrite of that paragraph is not the author's opening
+    model.push(upd(["Climb the lighthouse stair in the dark", "Ask the fishwife about the tide", "Sleep on the quay"]))
+    _, edited = await drain(story.edit(done.node.id, "You fold the note away unread and walk back along the quay."))
+    assert edited.node.paragraph.startswith("You fold the note away") and not edited.stats.authored_opening
     # the other choice has no outcome: the plan is the paragraph's first words, as for any plan
     story.goto(event_turn.id)
     model.push(", and the fog takes him at the corner." + REST, upd(["Turn back toward the lighthouse", "Call after the boy into the fog", "Wait on the quay for the bell"]))
@@ -226,3 +230,25 @@ def test_more_outcomes_than_choices_is_an_authors_error_that_names_the_field_and
         load_world(path)
     assert str(err.value) == (f"{path}:9: events[0].outcomes: 2 outcomes for 1 choice: each outcome belongs to "
                               "the choice at the same place in `choices`")
+
+
+async def test_a_model_that_stops_at_once_after_the_outcome_writes_on_after_its_break(open_game, world):
+    """From the outcome's last full stop, the 1.5B model stopped again: the write-on starts after the break."""
+    eventful = World.model_validate({**world.snapshot(), "events": [
+        {"text": EVENTS[0], "choices": CHOICES[0], "outcomes": [OUTCOME]}]})
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model, the_world=eventful, paragraph_words=60)
+    await drain(story.start())
+    more = [REST, "Down on the shingle an old woman is gathering driftwood into a sack, and she counts each piece "
+                  "aloud as she picks it up, as if somebody had asked her for a tally."]
+    long = [(p + " " + m, plans) for (p, plans), m in zip(SCENES[:2], more)]  # past the length that is written on
+    await play_scenes(story, model, long, story.plans[0])
+    assert story.node.event == 0
+    other = "A gull screams over the harbour wall, and the lamplighter on his ladder stops to watch you read."
+    model.push("", other, upd(["Wade out to the sandbar at low tide", "Knock at the harbourmaster's door",
+                              "Hide the tide table in your boot"]))
+    _, done = await drain(story.play(CHOICES[0][0]))
+    paragraph_call, write_on = [c["messages"][-1] for c in model.calls if c["messages"][-1]["role"] == "assistant"][-2:]
+    assert paragraph_call == write_on == {"role": "assistant", "content": OUTCOME + "\n\n"}
+    assert done.node.paragraph == OUTCOME + "\n\n" + other
+    assert done.stats.authored_opening

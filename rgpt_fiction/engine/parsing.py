@@ -48,6 +48,9 @@ def clean_paragraph(text: str) -> str:
     text = _unwrapped(text.strip())
     text = re.sub(r"^```\w*|```$", "", text).strip()
     text = re.sub(r"[ \t]+", " ", text)
+    # no space opening a line, and one blank line at most between two (after an author's outcome and its
+    # break, a model may add a space or a break of its own)
+    text = re.sub(r"\n{3,}", "\n\n", re.sub(r"\n ", "\n", text))
     return _end_at_sentence(text)
 
 
@@ -208,7 +211,7 @@ def _end_at_sentence(text: str) -> str:
     parts = sentences(text)
     if not parts or ends_sentence(parts[-1]):
         return text
-    kept = "".join(parts[:-1]).rstrip()
+    kept = text[:text.rindex(parts[-1])].rstrip()  # a slice: the pieces skip a stop after a space (". . .")
     return kept if kept and len(kept) >= len(text) // 2 else text
 
 

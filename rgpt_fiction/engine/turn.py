@@ -181,7 +181,7 @@ class Turn:
         # a world event, the outcome its author wrote for the choice taken, and a paragraph break: given the
         # outcome alone, the 1.5B model wrote on 11 and 34 words in a lowtide play, and 30 to 83 words in six
         # samples of those two turns; after a break, 76 to 90 words in six
-        outcome = chosen_outcome(self.game.world.events, parent, req.plan) if self.model.prefill else ""
+        outcome = chosen_outcome(self.game.world.events, parent, req.plan) if self.model.prefill and not req.seed else ""
         stats.authored_opening = bool(outcome)
         opening = outcome + "\n\n" if outcome else (
             opening_words(req.plan) if self.model.prefill and parent_plan_taken(req.plan) else "")
@@ -217,8 +217,11 @@ class Turn:
                 # of options, which the stop cut): it writes on once from what it wrote (a model that
                 # continues answers reuses its cache: only the new words cost)
                 stats.repairs.append(WROTE_ON)
-                parts = [written.rstrip()[len(opening):]]
-                async for piece in self._write_on(messages, written, opts.paragraph_words):
+                start = written.rstrip()
+                if opening.endswith("\n\n") and start == opening.rstrip():  # nothing after the author's outcome:
+                    start = opening  # written on after its paragraph break, where the model goes on
+                parts = [start[len(opening):]]
+                async for piece in self._write_on(messages, start, opts.paragraph_words):
                     parts.append(piece)
                     yield Delta(piece)
                 written = opening + "".join(parts)
@@ -278,9 +281,8 @@ class Turn:
         yield Phase("saving")
         await self._finish(node)
 
-    async def _write_on(self, messages: list[dict], written: str, words: int) -> AsyncGenerator[str, None]:
-        """The paragraph continued from what is written so far (given as the answer's start)."""
-        start = written.rstrip()
+    async def _write_on(self, messages: list[dict], start: str, words: int) -> AsyncGenerator[str, None]:
+        """The paragraph continued from what is written so far (`start`, given as the answer's start)."""
         asked = messages[:-1] if messages[-1]["role"] == "assistant" else messages
         more = [*asked, {"role": "assistant", "content": start}]
         async for item in self._stream(more, int(words * 1.6) + 30, None,

@@ -47,6 +47,10 @@ class Lore(_Strict):
     always: bool = Field(False, description="bring this entry in every turn")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 class Event(_Strict):
     """Something that happens to the hero, told by the game at the end of a paragraph."""
 
@@ -64,8 +68,8 @@ class Event(_Strict):
         if choices is not None and len(outcomes) > len(choices):
             raise PydanticCustomError(
                 "outcomes_without_choices",
-                "{outcomes} outcomes for {choices}: each outcome belongs to the choice at the same place in `choices`",
-                {"outcomes": len(outcomes), "choices": f"{len(choices)} choice" + ("" if len(choices) == 1 else "s")})
+                "{outcomes} for {choices}: each outcome belongs to the choice at the same place in `choices`",
+                {"outcomes": _count(len(outcomes), "outcome"), "choices": _count(len(choices), "choice")})
         return outcomes
 
 
