@@ -99,6 +99,15 @@ def test_a_plan_about_the_writing_is_dropped():
     assert problems == ["plan about the writing, not the story"] * 2
 
 
+def test_a_plan_that_shows_or_tells_nothing_is_dropped():
+    """ "Show Moss Dellacroix" was offered in two lowtide plays; a reader called it "an unfinished sentence"."""
+    plans = ["Show Moss Dellacroix", "Tell Mrs. Ashdown", "Give Vera", "Show Moss Dellacroix the brass key",
+             "Tell Okafor everything", "Ask Vera Castellane about the ledger", "Follow Moss Dellacroix"]
+    kept, problems = usable_plans(plans, "", 7)
+    assert kept == plans[3:]
+    assert problems == ["plan names nothing to give, show or tell"] * 3
+
+
 def test_a_plan_that_copies_a_recall_heading_is_dropped():
     """Shown its recalls as "- Turn 6: …", the 1.5B model offered "Turn 6: The Low Tide Club asks you
     if they can see the ledger under the door." as a plan (a lowtide play's last turn)."""

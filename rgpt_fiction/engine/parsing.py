@@ -96,6 +96,11 @@ _PROMPT_LABEL = re.compile(
     r"(?:^|\n)\s*(?:story|premise|setting|characters?(?: list)?|tone|style|never include|short-term memory"
     r"|facts that must stay true|things remembered from earlier|what the reader does now|world lore|turn \d+"
     r"|last paragraph ended)\s*:", re.I)
+# ...or a plan that gives, shows or tells nothing: its verb wants a thing or words after the person ("Show Moss
+# Dellacroix", offered in two lowtide plays; a reader called it "an unfinished sentence")
+_NOTHING_GIVEN = re.compile(
+    r"^(?i:show|give|hand|offer|bring|lend|tell|ask)\s+(?:(?i:mrs?|ms|dr|miss|lieutenant|lt|marshal|widow|sister|"
+    r"captain|capt|old|young)\.?\s+)?(?:[A-Z][\w'-]*\s*){1,3}$")
 _TEMPLATE_JUNK = re.compile(r"\{\{+[^{}\n]{0,40}\}\}+|\[\[+[^\[\]\n]{0,40}\]\]+")
 MIN_STORY_WORDS = 25  # what must remain for meta sentences to be cut
 
@@ -374,6 +379,9 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
             continue
         if _META.search(plan):  # "Read the paragraph again" (a dustchoir play's turn 5)
             problems.append("plan about the writing, not the story")
+            continue
+        if _NOTHING_GIVEN.match(plan):
+            problems.append("plan names nothing to give, show or tell")
             continue
         if norm in para_norm and len(norm) > 20 or overlap(plan, paragraph) > 0.7:
             problems.append("plan copies the paragraph")
