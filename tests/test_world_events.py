@@ -252,3 +252,37 @@ async def test_a_model_that_stops_at_once_after_the_outcome_writes_on_after_its_
     assert paragraph_call == write_on == {"role": "assistant", "content": OUTCOME + "\n\n"}
     assert done.node.paragraph == OUTCOME + "\n\n" + other
     assert done.stats.authored_opening
+
+
+FIRST = ("You take the lighthouse stair two steps at a time. Halfway up, the lamplighter's ladder lies across the "
+         "steps, and his pole beside it, still warm.")
+
+
+async def test_a_first_choice_opens_the_first_paragraph_with_its_authors_outcome(open_game, world):
+    """Turn 1 is the reader's first impression, and the 1.5B model's own was often its most confused ("Cecily
+    ... asleep on the floor in her own bed ... 'Good morning'" at night): the author can write what happens
+    first after each of the opening's choices, as after an event's."""
+    firsts = World.model_validate({**world.snapshot(), "first_outcomes": [FIRST]})
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model, the_world=firsts, paragraph_words=30)
+    await drain(story.start())
+    opening = story.node
+    assert story.plans[0] == firsts.first_choices[0]
+    rest = "Above you the lamp room door bangs in the wind, open and shut, open and shut."
+    model.push(rest, upd(["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]))
+    _, done = await drain(story.play(story.plans[0]))
+    assert model.calls[-2]["messages"][-1] == {"role": "assistant", "content": FIRST + "\n\n"}
+    assert done.node.paragraph == FIRST + "\n\n" + rest and done.stats.authored_opening
+    # the second first choice has no outcome: played like any plan
+    story.goto(opening.id)
+    model.push(REST, upd(["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]))
+    _, done = await drain(story.play(story.plans[1]))
+    assert not done.stats.authored_opening and not done.node.paragraph.startswith(FIRST)
+
+
+def test_more_first_outcomes_than_first_choices_is_an_authors_error(world):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"2 outcomes for 1 choice: each outcome belongs to the choice at the "
+                                              r"same place in `first_choices`"):
+        World.model_validate({**world.snapshot(), "first_choices": ["Go up"], "first_outcomes": ["You go.", "You do."]})

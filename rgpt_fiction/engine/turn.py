@@ -181,7 +181,7 @@ class Turn:
         # a world event, the outcome its author wrote for the choice taken, and a paragraph break: given the
         # outcome alone, the 1.5B model wrote on 11 and 34 words in a lowtide play, and 30 to 83 words in six
         # samples of those two turns; after a break, 76 to 90 words in six
-        outcome = chosen_outcome(self.game.world.events, parent, req.plan) if self.model.prefill and not req.seed else ""
+        outcome = chosen_outcome(self.game.world, parent, req.plan) if self.model.prefill and not req.seed else ""
         stats.authored_opening = bool(outcome)
         opening = outcome + "\n\n" if outcome else (
             opening_words(req.plan) if self.model.prefill and parent_plan_taken(req.plan) else "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ..world.model import World
 from .state import Node
 from .text import ends_sentence, normalize
 
@@ -39,16 +40,19 @@ def told_event(paragraph: str, event: str) -> str:
     return paragraph + "\n\n" + event.strip()
 
 
-def chosen_outcome(events: Sequence[object], parent: Node | None, plan: str) -> str:
-    """The outcome the world's author wrote for the event choice the reader just took ("" when the
-    plan is not one of the choices of the event the last paragraph ended with, or has none): the
-    next paragraph opens with it. Given the plan alone, the 1.5B model echoed the choice and drifted
-    ("You ask Okafor why he is telling you this now" was answered by Okafor asking it himself)."""
-    if parent is None or parent.event is None or not 0 <= parent.event < len(events):
+def chosen_outcome(world: World, parent: Node | None, plan: str) -> str:
+    """The outcome the world's author wrote for the choice the reader just took: one of the choices of
+    the event the last paragraph ended with, or one of the first choices after the world's opening
+    ("" when the plan is not such a choice, or it has none). The next paragraph opens with it. Given
+    the plan alone, the 1.5B model echoed the choice and drifted ("You ask Okafor why he is telling you
+    this now" was answered by Okafor asking it himself)."""
+    if parent is None:
         return ""
-    event = events[parent.event]
+    if parent.event is not None and 0 <= parent.event < len(world.events):
+        choices, outcomes = world.events[parent.event].choices, world.events[parent.event].outcomes
+    elif parent.parent is None:  # the story's opening
+        choices, outcomes = world.first_choices, world.first_outcomes
+    else:
+        return ""
     wanted = normalize(plan)
-    for choice, outcome in zip(getattr(event, "choices", []), getattr(event, "outcomes", [])):
-        if normalize(choice) == wanted:
-            return outcome.strip()
-    return ""
+    return next((outcome.strip() for choice, outcome in zip(choices, outcomes) if normalize(choice) == wanted), "")

@@ -51,6 +51,16 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def _one_each(outcomes: list[str], choices: list[str] | None, field: str) -> list[str]:
+    """Outcomes, at most one for each choice of `field` (None: the choices were not valid themselves)."""
+    if choices is not None and len(outcomes) > len(choices):
+        raise PydanticCustomError(
+            "outcomes_without_choices",
+            "{outcomes} for {choices}: each outcome belongs to the choice at the same place in `{field}`",
+            {"outcomes": _count(len(outcomes), "outcome"), "choices": _count(len(choices), "choice"), "field": field})
+    return outcomes
+
+
 class Event(_Strict):
     """Something that happens to the hero, told by the game at the end of a paragraph."""
 
@@ -64,13 +74,7 @@ class Event(_Strict):
     @field_validator("outcomes")
     @classmethod
     def _one_outcome_a_choice(cls, outcomes: list[str], info: ValidationInfo) -> list[str]:
-        choices = info.data.get("choices")
-        if choices is not None and len(outcomes) > len(choices):
-            raise PydanticCustomError(
-                "outcomes_without_choices",
-                "{outcomes} for {choices}: each outcome belongs to the choice at the same place in `choices`",
-                {"outcomes": _count(len(outcomes), "outcome"), "choices": _count(len(choices), "choice")})
-        return outcomes
+        return _one_each(outcomes, info.data.get("choices"), "choices")
 
 
 class Content(_Strict):
@@ -92,6 +96,8 @@ class World(_Strict):
     style: str = Field("", description="voice, person, tense, paragraph length")
     opening: str = Field("", description="the first paragraph; written by the model when absent")
     first_choices: list[Item] = Field([], description="the plans offered after the opening")
+    first_outcomes: list[Item] = Field([], description="what happens first when the reader takes the first choice at "
+                                                       "the same place: the first paragraph opens with it")
     events: list[Event] = Field([], description="things that happen to the hero, in order, one every third turn")
     player: Player = Field(default_factory=Player, description="the default persona")
     characters: list[Character] = Field([], description="the people of the world")
@@ -101,6 +107,11 @@ class World(_Strict):
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, populate_by_name=True, strict=True,
     )
+
+    @field_validator("first_outcomes")
+    @classmethod
+    def _one_outcome_a_first_choice(cls, outcomes: list[str], info: ValidationInfo) -> list[str]:
+        return _one_each(outcomes, info.data.get("first_choices"), "first_choices")
 
     def snapshot(self) -> dict:
         """The world as plain data, for a save slot."""
