@@ -262,6 +262,8 @@ async def test_a_first_choice_opens_the_first_paragraph_with_its_authors_outcome
     """Turn 1 is the reader's first impression, and the 1.5B model's own was often its most confused ("Cecily
     ... asleep on the floor in her own bed ... 'Good morning'" at night): the author can write what happens
     first after each of the opening's choices, as after an event's."""
+    from rgpt_fiction.engine.events import Delta
+
     firsts = World.model_validate({**world.snapshot(), "first_outcomes": [FIRST]})
     model = ScriptedModel(improvise=False, prefill=True)
     story, _ = open_game(model, the_world=firsts, paragraph_words=30)
@@ -269,10 +271,13 @@ async def test_a_first_choice_opens_the_first_paragraph_with_its_authors_outcome
     opening = story.node
     assert story.plans[0] == firsts.first_choices[0]
     rest = "Above you the lamp room door bangs in the wind, open and shut, open and shut."
-    model.push(rest, upd(["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]))
-    _, done = await drain(story.play(story.plans[0]))
+    model.push("\n " + rest, upd(["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]))
+    events = [e async for e in story.play(story.plans[0])]
+    done = events[-1]
     assert model.calls[-2]["messages"][-1] == {"role": "assistant", "content": FIRST + "\n\n"}
     assert done.node.paragraph == FIRST + "\n\n" + rest and done.stats.authored_opening
+    # the model's own break after the outcome's is not shown as a second blank line while it streams
+    assert "".join(e.text for e in events if isinstance(e, Delta)) == FIRST + "\n\n" + rest
     # the second first choice has no outcome: played like any plan
     story.goto(opening.id)
     model.push(REST, upd(["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]))

@@ -205,6 +205,10 @@ class Turn:
                     if opening:
                         yield Delta(opening)
                     continue
+                if not parts and opening.endswith("\n"):  # after the author's outcome and its break, the
+                    item = item.lstrip()  # model's own break or space would show as a second blank line
+                    if not item:
+                        continue
                 if not parts:
                     stats.first_word_s = _s(started)  # the model's first word (not the opening given to it)
                     streaming = time.perf_counter()
