@@ -283,6 +283,16 @@ async def test_a_first_choice_opens_the_first_paragraph_with_its_authors_outcome
     model.push(REST, upd(["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]))
     _, done = await drain(story.play(story.plans[1]))
     assert not done.stats.authored_opening and not done.node.paragraph.startswith(FIRST)
+    # an opening the reader rewrote is not the scene the author's outcome was written for
+    model.push(upd(["Climb the lighthouse stair", "Wait on the quay for the bell", "Ask the fishwife about Mara"]))
+    _, edited = await drain(story.edit(opening.id, "You wake on the quay at dawn. The lighthouse is dark, and the "
+                                                   "lamplighter's ladder lies in the water."))
+    root = story.game.nodes[edited.node.parent]  # the later turns are kept under the new version of the opening
+    assert root.parent is None and root.edited_from == opening.id
+    story.goto(root.id)
+    model.push(REST, upd(["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]))
+    _, done = await drain(story.play(firsts.first_choices[0]))
+    assert not done.stats.authored_opening and not done.node.paragraph.startswith(FIRST)
 
 
 def test_more_first_outcomes_than_first_choices_is_an_authors_error(world):
