@@ -181,10 +181,11 @@ class Turn:
         # a world event, the outcome its author wrote for the choice taken, and a paragraph break: given the
         # outcome alone, the 1.5B model wrote on 11 and 34 words in a lowtide play, and 30 to 83 words in six
         # samples of those two turns; after a break, 76 to 90 words in six
-        outcome = chosen_outcome(self.game.world, parent, req.plan) if self.model.prefill and not req.seed else ""
+        prefill = self.model.prefill and not req.seed
+        outcome = chosen_outcome(self.game.world, parent, req.plan) if prefill else ""
         stats.authored_opening = bool(outcome)
-        opening = outcome + "\n\n" if outcome else (
-            opening_words(req.plan) if self.model.prefill and parent_plan_taken(req.plan) else "")
+        opening = f"{outcome}\n\n" if outcome else (
+            opening_words(req.plan) if prefill and parent_plan_taken(req.plan) else "")
         for attempt in range(3):
             if paragraph:
                 break
@@ -205,7 +206,7 @@ class Turn:
                     if opening:
                         yield Delta(opening)
                     continue
-                if not parts and opening.endswith("\n"):  # after the author's outcome and its break, the
+                if not parts and outcome:  # after the author's outcome and its break, the
                     item = item.lstrip()  # model's own break or space would show as a second blank line
                     if not item:
                         continue
@@ -221,9 +222,8 @@ class Turn:
                 # of options, which the stop cut): it writes on once from what it wrote (a model that
                 # continues answers reuses its cache: only the new words cost)
                 stats.repairs.append(WROTE_ON)
-                start = written.rstrip()
-                if opening.endswith("\n\n") and start == opening.rstrip():  # nothing after the author's outcome:
-                    start = opening  # written on after its paragraph break, where the model goes on
+                # nothing after the author's outcome: written on after its paragraph break, where the model goes on
+                start = opening if outcome and not written[len(opening):].strip() else written.rstrip()
                 parts = [start[len(opening):]]
                 async for piece in self._write_on(messages, start, opts.paragraph_words):
                     parts.append(piece)

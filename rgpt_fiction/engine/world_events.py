@@ -49,7 +49,8 @@ def chosen_outcome(world: World, parent: Node | None, plan: str) -> str:
     if parent is None:
         return ""
     if parent.event is not None and 0 <= parent.event < len(world.events):
-        choices, outcomes = world.events[parent.event].choices, world.events[parent.event].outcomes
+        event = world.events[parent.event]
+        choices, outcomes = event.choices, event.outcomes
     elif parent.parent is None and parent.edited_from is None:  # the world's opening (not one the reader rewrote)
         choices, outcomes = world.first_choices, world.first_outcomes
     else:
