@@ -135,8 +135,13 @@ def second_person(paragraph: str, hero: str) -> bool:
     return not (hero_words & {w.lower() for w, is_name in _words(narration) if w[0].isupper()})
 
 
+def lower_words(text: str) -> list[str]:
+    """The words of a text in lower case, as `spans` counts them."""
+    return [w.lower() for w in _WORD.findall(text or "")]
+
+
 def spans(text: str, n: int = 8) -> list[tuple[str, ...]]:
-    words = [w.lower() for w in _WORD.findall(text or "")]
+    words = lower_words(text)
     return [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
 
 

@@ -376,6 +376,46 @@ def test_sentences_copied_from_the_story_are_cut_and_the_new_ones_kept():
     assert kept_paragraph(TURN_7, [TURN_7.split(". ")[0]])[0] == TURN_7
 
 
+# turn 2 of a ten-turn lowtide play on Qwen (c5cbbc9), the short-term memory before its turn 8, and
+# what turn 8 and turn 10 wrote with them
+SAID = ('You warn someone about the ledger being in Lowtown. "You know about the ledger? I heard it mentioned in the '
+        'papers," he says. "It\'s worth a trip to Lowtown." You shake your head, trying to stay neutral.')
+MEMORY = ("Short-term memory (the story so far):\nMoss tells you that the club has been vacant for years. You show "
+          "the door to Moss Dellacroix. You hide under the table,. You sneak into the office, a small room on the "
+          "first floor of the Alhambra building.")
+
+
+def test_a_short_sentence_or_a_line_of_speech_told_again_word_for_word_is_cut():
+    from rgpt_fiction.engine.parsing import TOLD_AGAIN, kept_paragraph
+
+    echoed = ("You go looking for Moss Dellacroix. You see him standing on the corner of the street, looking at the "
+              "water. You show the door to Moss Dellacroix. You hide under the table. You sneak into the office. He "
+              "turns up his collar and starts down the iron stair without a word, and you follow the sound of his shoes.")
+    kept, repairs = kept_paragraph(echoed, [MEMORY])
+    assert kept == ("You go looking for Moss Dellacroix. You see him standing on the corner of the street, looking at "
+                    "the water. He turns up his collar and starts down the iron stair without a word, and you follow "
+                    "the sound of his shoes.")
+    assert repairs == [TOLD_AGAIN]
+    again = ('You warn Moss about the ledger, and he shows you where he thinks it might be. "It\'s worth a trip to '
+             'Lowtown," he says. "I heard it mentioned in the papers." The lamp gutters, and somewhere under the floor '
+             'the water starts to talk, louder than before, and Moss looks at the trapdoor and then at you.')
+    kept, repairs = kept_paragraph(again, [SAID])
+    assert kept == ("You warn Moss about the ledger, and he shows you where he thinks it might be. The lamp gutters, "
+                    "and somewhere under the floor the water starts to talk, louder than before, and Moss looks at the "
+                    "trapdoor and then at you.")
+    assert repairs == [TOLD_AGAIN]
+
+
+def test_a_short_sentence_or_line_said_for_the_first_time_or_a_four_word_deed_again_is_kept():
+    from rgpt_fiction.engine.parsing import kept_paragraph
+
+    para = ('You go down to the water. You open the door. "Nobody drowns in an office," Moss says. You hide under '
+            'the stair. The lamp hisses, the tide talks under the boards, and the ledger is still somewhere below you.')
+    # "You open the door." (four words) happened before; the line of speech and "You hide under the stair" did not
+    earlier = "You open the door. You hide under the table. \"Nobody drowns in his office,\" she says."
+    assert kept_paragraph(para, [earlier]) == (para, [])
+
+
 def test_a_line_of_the_prompt_woven_into_a_new_sentence_is_cut():
     """Blind readers ranked last the versions that wove a lore line into their own sentences."""
     from rgpt_fiction.engine.parsing import TOLD_AGAIN, kept_paragraph

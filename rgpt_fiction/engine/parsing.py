@@ -188,17 +188,19 @@ def cut_copies(paragraph: str, sources: Sequence[str], n: int = 8) -> tuple[str,
     and left too little in 10 instead of 8 (then written again). Returns (paragraph, repair): TOLD_AGAIN when
     sentences were cut, COPIED_MOSTLY when they were half of its words or more (it is then better
     written again: the turn does that once), "" when nothing was copied. Left whole when too little
-    story would remain."""
-    from ..quality import spans
+    story would remain. Shorter copies are cut too: a sentence of SHORT_COPY words or more, or a line of
+    speech of SPOKEN_COPY words or more, that a source holds word for word (`_said_before`)."""
+    from ..quality import lower_words, spans
 
     seen = {s for src in sources for s in spans(src, n)}
     parts = sentences(paragraph)
-    if not seen or len(parts) < 2:
+    if not any(src.strip() for src in sources) or len(parts) < 2:
         return paragraph, ""
+    told = " " + " | ".join(" ".join(lower_words(src)) for src in sources) + " "  # "|": no run across two sources
     kept = parts[:1]
     for sentence in parts[1:]:
         own = spans(sentence, n)
-        if any(s in seen for s in own):
+        if any(s in seen for s in own) or _said_before(sentence, told, n):
             continue
         kept.append(sentence)
     if len(kept) == len(parts):
@@ -208,6 +210,31 @@ def cut_copies(paragraph: str, sources: Sequence[str], n: int = 8) -> tuple[str,
     if word_count(story) < MIN_STORY_WORDS:
         return paragraph, COPIED_MOSTLY
     return story, COPIED_MOSTLY if mostly else TOLD_AGAIN
+
+
+# Copies shorter than cut_copies' n words: the 1.5B model said a line of an earlier turn again word for
+# word ("It's worth a trip to Lowtown.", three times in ten turns of a lowtide play, by two people) and
+# told the short-term memory's sentences again as its own ("You show the door to Moss Dellacroix. You
+# hide under the table. You sneak into the office."); a fresh reader quoted both. A sentence of four
+# words ("You open the door.") may well happen again.
+SHORT_COPY = 5
+SPOKEN_COPY = 4
+_SPOKEN = re.compile(r'"([^"]+)"|“([^”]+)”')
+
+
+def _said_before(sentence: str, told: str, n: int) -> bool:
+    """The sentence (SHORT_COPY to n - 1 words), or a line of speech in it (SPOKEN_COPY words or more),
+    is in `told` word for word (`told`: the sources' words in lower case, " " on both ends)."""
+    from ..quality import lower_words
+
+    own = lower_words(sentence)
+    if SHORT_COPY <= len(own) < n and f" {' '.join(own)} " in told:
+        return True
+    for m in _SPOKEN.finditer(sentence):
+        said = lower_words(m.group(1) or m.group(2))
+        if len(said) >= SPOKEN_COPY and f" {' '.join(said)} " in told:
+            return True
+    return False
 
 
 def _end_at_sentence(text: str) -> str:
