@@ -202,6 +202,23 @@ def test_an_ending_that_asks_the_reader_to_choose_is_cut():
     assert guard_agency(kept) == (kept, False)
 
 
+def test_the_narrator_deciding_for_the_reader_inside_the_paragraph_ends_it_there():
+    """Turn 6 of a lowtide play on Qwen (c5cbbc9): the reader chose to run down into Lowtown."""
+    from rgpt_fiction.engine.parsing import guard_agency
+
+    story = ("You take the iron stair at the end of Pier Street two steps at a time. Moss Dellacroix, who has been "
+             "standing at the bottom of Lowtown for hours, looks up. \"We have to get out of here,\" he says. The "
+             "water is already talking under them.")
+    took_over = " You decide to stay where you are. You take the stairs back up to the top floor of the Alhambra building."
+    assert guard_agency(story + took_over) == (story, True)
+    # the reader's deed told as a decision is the paragraph's first sentence, and it stays; so does a
+    # decision with too little story before it
+    deed = "You decide to run for the stair before the water comes back."
+    assert guard_agency(f"{deed} {story}") == (f"{deed} {story}", False)
+    short = "You run down the stair. You decide to wait. Moss looks up from the water and shakes his head at you."
+    assert guard_agency(short) == (short, False)
+
+
 async def test_a_copy_of_a_recalled_older_paragraph_is_a_loop(open_game, world):
     """Given a plan played long before, the 1.5B model copied that turn's paragraph, which the
     prompt showed it as a recall, beyond the loop guard's last three paragraphs."""

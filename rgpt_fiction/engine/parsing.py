@@ -72,8 +72,12 @@ _OFFERS = re.compile(r"\b(?:decide|choose) (?:what|whether|where|how|between)\b|
 
 def guard_agency(paragraph: str) -> tuple[str, bool]:
     """The narrator must not choose for the reader, nor ask them to: drop a trailing list of options
-    and last sentences in which "you decide to…" or "you must decide what to do next". Returns
-    (paragraph, whether anything was removed)."""
+    and last sentences in which "you decide to…" or "you must decide what to do next". A "you decide
+    to…" inside the paragraph (after its first sentence, the reader's deed) ends it, with what the hero
+    then did: the reader of a lowtide play chose to run down into Lowtown and read "You decide to stay
+    where you are. You take the stairs back up to the top floor of the Alhambra building.", and quit.
+    Kept whole when less than MIN_STORY_WORDS would remain. Returns (paragraph, whether anything was
+    removed)."""
     text = _LIST_TAIL.sub("", paragraph).rstrip()
     changed = text != paragraph.rstrip()
     parts = sentences(text)
@@ -81,6 +85,9 @@ def guard_agency(paragraph: str) -> tuple[str, bool]:
         parts = parts[:-1]
         text = "".join(parts).rstrip()
         changed = True
+    chosen = next((i for i, s in enumerate(parts) if i and _CHOOSES.search(s)), None)
+    if chosen is not None and word_count("".join(parts[:chosen])) >= MIN_STORY_WORDS:
+        text, changed = "".join(parts[:chosen]).rstrip(), True
     return text, changed
 
 
