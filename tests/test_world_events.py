@@ -170,11 +170,12 @@ OUTCOME = ("You unfold the note under the lamp. It is a tide table torn from an 
            "tonight's, is ringed in red.")
 
 
-async def test_a_choice_of_the_event_opens_the_next_paragraph_with_its_authors_outcome(open_game, world):
+async def test_a_choice_of_the_event_is_told_by_its_authors_outcome(open_game, world):
     """Given an event's choice as the paragraph's first words, the 1.5B model echoed it and drifted ("You ask
-    Okafor why he is telling you this now" was answered by Okafor asking it himself): the world's author can
-    write what happens first, and the storyteller writes on from there. Another plan, a model that cannot
-    continue an answer, and a choice with no outcome are played as before."""
+    Okafor why he is telling you this now" was answered by Okafor asking it himself); writing on after the
+    author's outcome, it spoiled it (8 of 8 such turns in three 30-turn plays). The outcome is the paragraph,
+    on any model; the model writes the plans for it. Another plan, a choice with no outcome, and the turn
+    written again (the reader asked for another version) are the model's."""
     from rgpt_fiction.engine.events import Delta
 
     eventful = World.model_validate({**world.snapshot(), "events": [
@@ -185,16 +186,24 @@ async def test_a_choice_of_the_event_opens_the_next_paragraph_with_its_authors_o
     await play_scenes(story, model, SCENES[:2], story.plans[0])
     event_turn = story.node
     assert event_turn.event == 0 and event_turn.plans[:2] == CHOICES[0]
-    rest = "Below it, in pencil, someone has written your name and the words: come alone."
-    model.push(rest, upd(["Go down to the water at low tide", "Show the note to the lamplighter", "Burn the note in the lamp flame"]))
+    calls = len(model.calls)
+    model.push(upd(["Go down to the water at low tide", "Show the note to the lamplighter", "Burn the note in the lamp flame"]))
     events = [e async for e in story.play(CHOICES[0][0])]
-    # the model writes on after a paragraph break (with none, the 1.5B model often ended its answer there)
-    assert model.calls[-2]["messages"][-1] == {"role": "assistant", "content": OUTCOME + "\n\n"}
-    assert [e.text for e in events if isinstance(e, Delta)][0] == OUTCOME + "\n\n"  # shown at once, before the model's
     done = events[-1]
-    assert done.node.paragraph == OUTCOME + "\n\n" + rest
-    assert done.stats.authored_opening
-    # the reader's own rewrite of that paragraph is not the author's opening
+    assert done.node.paragraph == OUTCOME and done.stats.authored_opening
+    assert [e.text for e in events if isinstance(e, Delta)] == [OUTCOME]
+    # one call, for the plans: it reads the outcome as the paragraph written
+    assert len(model.calls) == calls + 1 and model.calls[-1]["messages"][-2] == {"role": "assistant", "content": OUTCOME}
+    assert done.node.plans == ["Go down to the water at low tide", "Show the note to the lamplighter",
+                               "Burn the note in the lamp flame"]
+    # written again, the turn is the model's, from the choice
+    model.push(". Below the tide table, in pencil, someone has written your name. " + REST,
+               upd(["Go down to the water at low tide", "Show the note to the lamplighter", "Burn the note in the lamp flame"]))
+    _, again = await drain(story.retry())
+    assert again.node.paragraph.startswith("You unfold the note under the nearest lamp. Below the tide table")
+    assert not again.stats.authored_opening and again.node.parent == event_turn.id
+    # the reader's own rewrite of that paragraph is not the author's outcome
+    story.goto(done.node.id)
     model.push(upd(["Climb the lighthouse stair in the dark", "Ask the fishwife about the tide", "Sleep on the quay"]))
     _, edited = await drain(story.edit(done.node.id, "You fold the note away unread and walk back along the quay."))
     assert edited.node.paragraph.startswith("You fold the note away") and not edited.stats.authored_opening
@@ -204,16 +213,14 @@ async def test_a_choice_of_the_event_opens_the_next_paragraph_with_its_authors_o
     _, done = await drain(story.play(CHOICES[0][1]))
     assert done.node.paragraph.startswith("You run after the boy before the fog takes him, and the fog")
     assert not done.stats.authored_opening
-    # a model that cannot continue an answer writes the whole paragraph itself
+    # a model that cannot continue an answer tells the author's outcome too
     plain = ScriptedModel(improvise=False)
     story2, _ = open_game(plain, name="s2", the_world=eventful, paragraph_words=30)
     await drain(story2.start())
     await play_scenes(story2, plain, SCENES[:2], story2.plans[0])
-    plain.push("You unfold the note. Inside, a child has drawn the lighthouse with its lamp out." + REST,
-               upd(["Climb the stairs to the lamp room", "Ask the lamplighter about the boy", "Keep the note in your coat"]))
+    plain.push(upd(["Climb the stairs to the lamp room", "Ask the lamplighter about the boy", "Keep the note in your coat"]))
     _, done = await drain(story2.play(CHOICES[0][0]))
-    assert plain.calls[-2]["messages"][-1]["role"] == "user"
-    assert done.node.paragraph.startswith("You unfold the note. Inside") and not done.stats.authored_opening
+    assert done.node.paragraph == OUTCOME and done.stats.authored_opening
 
 
 REST = ("The lamplighter does not look up from his ladder, and the fog rolls in over the quay, thick and "
@@ -232,36 +239,14 @@ def test_more_outcomes_than_choices_is_an_authors_error_that_names_the_field_and
                               "the choice at the same place in `choices`")
 
 
-async def test_a_model_that_stops_at_once_after_the_outcome_writes_on_after_its_break(open_game, world):
-    """From the outcome's last full stop, the 1.5B model stopped again: the write-on starts after the break."""
-    eventful = World.model_validate({**world.snapshot(), "events": [
-        {"text": EVENTS[0], "choices": CHOICES[0], "outcomes": [OUTCOME]}]})
-    model = ScriptedModel(improvise=False, prefill=True)
-    story, _ = open_game(model, the_world=eventful, paragraph_words=60)
-    await drain(story.start())
-    more = [REST, "Down on the shingle an old woman is gathering driftwood into a sack, and she counts each piece "
-                  "aloud as she picks it up, as if somebody had asked her for a tally."]
-    long = [(p + " " + m, plans) for (p, plans), m in zip(SCENES[:2], more)]  # past the length that is written on
-    await play_scenes(story, model, long, story.plans[0])
-    assert story.node.event == 0
-    other = "A gull screams over the harbour wall, and the lamplighter on his ladder stops to watch you read."
-    model.push("", other, upd(["Wade out to the sandbar at low tide", "Knock at the harbourmaster's door",
-                              "Hide the tide table in your boot"]))
-    _, done = await drain(story.play(CHOICES[0][0]))
-    paragraph_call, write_on = [c["messages"][-1] for c in model.calls if c["messages"][-1]["role"] == "assistant"][-2:]
-    assert paragraph_call == write_on == {"role": "assistant", "content": OUTCOME + "\n\n"}
-    assert done.node.paragraph == OUTCOME + "\n\n" + other
-    assert done.stats.authored_opening
-
-
 FIRST = ("You take the lighthouse stair two steps at a time. Halfway up, the lamplighter's ladder lies across the "
          "steps, and his pole beside it, still warm.")
 
 
-async def test_a_first_choice_opens_the_first_paragraph_with_its_authors_outcome(open_game, world):
+async def test_a_first_choice_is_told_by_its_authors_outcome(open_game, world):
     """Turn 1 is the reader's first impression, and the 1.5B model's own was often its most confused ("Cecily
     ... asleep on the floor in her own bed ... 'Good morning'" at night): the author can write what happens
-    first after each of the opening's choices, as after an event's."""
+    after each of the opening's choices, as after an event's."""
     from rgpt_fiction.engine.events import Delta
 
     firsts = World.model_validate({**world.snapshot(), "first_outcomes": [FIRST]})
@@ -270,14 +255,12 @@ async def test_a_first_choice_opens_the_first_paragraph_with_its_authors_outcome
     await drain(story.start())
     opening = story.node
     assert story.plans[0] == firsts.first_choices[0]
-    rest = "Above you the lamp room door bangs in the wind, open and shut, open and shut."
-    model.push("\n " + rest, upd(["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]))
+    model.push(upd(["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]))
     events = [e async for e in story.play(story.plans[0])]
     done = events[-1]
-    assert model.calls[-2]["messages"][-1] == {"role": "assistant", "content": FIRST + "\n\n"}
-    assert done.node.paragraph == FIRST + "\n\n" + rest and done.stats.authored_opening
-    # the model's own break after the outcome's is not shown as a second blank line while it streams
-    assert "".join(e.text for e in events if isinstance(e, Delta)) == FIRST + "\n\n" + rest
+    assert done.node.paragraph == FIRST and done.stats.authored_opening
+    assert "".join(e.text for e in events if isinstance(e, Delta)) == FIRST
+    assert done.node.plans == ["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]
     # the second first choice has no outcome: played like any plan
     story.goto(opening.id)
     model.push(REST, upd(["Climb on to the lamp room", "Call up the stair for the lamplighter", "Pick up the warm pole"]))

@@ -45,6 +45,9 @@ class TurnRequest:
     recalls: tuple[Recall, ...] | None = None  # recalled before the reader chose (for the plans offered)
     pinned: tuple[str, ...] | None = None
     edited_from: int | None = None
+    # the world author's outcome for the choice taken is the paragraph (`world_events.chosen_outcome`);
+    # False when the reader asks for the turn again: the model writes it
+    authored: bool = True
 
     @classmethod
     def opening(cls, world: World, lore: Sequence[MemoryRow], n_plans: int) -> TurnRequest:

@@ -140,7 +140,8 @@ class Story(CoAuthor):
         if node.parent is None:
             raise TurnError("the opening cannot be retried")
         # the facts pinned on the turn being written again are in its new version's prompt
-        request = TurnRequest(node.parent, node.plan, own=node.own_plan, pinned=tuple(node.pinned))
+        # (a turn the world's author wrote is written by the model: the author's words would come back unchanged)
+        request = TurnRequest(node.parent, node.plan, own=node.own_plan, pinned=tuple(node.pinned), authored=False)
         async with contextlib.aclosing(self.run(request)) as events:
             async for event in events:
                 yield event

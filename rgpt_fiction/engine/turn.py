@@ -177,15 +177,16 @@ class Turn:
             yield Delta(paragraph)
         move_on = False
         remembered: Remembered | None = None
-        # the reader's plan as the paragraph's first words, where the model can continue an answer; after
-        # a world event, the outcome its author wrote for the choice taken, and a paragraph break: given the
-        # outcome alone, the 1.5B model wrote on 11 and 34 words in a lowtide play, and 30 to 83 words in six
-        # samples of those two turns; after a break, 76 to 90 words in six
-        prefill = self.model.prefill and not req.seed
-        outcome = chosen_outcome(self.game.world, parent, req.plan) if prefill else ""
+        # the reader's plan as the paragraph's first words, where the model can continue an answer. After a
+        # world event, the outcome its author wrote for the choice taken is the whole paragraph, on any model:
+        # the 1.5B model, writing on after it, spoiled it in 8 of 8 such turns of three 30-turn plays ("Nadia
+        # looks at you", to the hero Nadia; "You hold... You hold..."; people who were not in the scene), and
+        # a blind reader, given two of those plays with and without its words, would keep playing without
+        # (clearly for lowtide, strongly for perihelion); "Write again" has the model write the turn
+        outcome = chosen_outcome(self.game.world, parent, req.plan) if req.authored and not req.seed else ""
         stats.authored_opening = bool(outcome)
-        opening = f"{outcome}\n\n" if outcome else (
-            opening_words(req.plan) if prefill and parent_plan_taken(req.plan) else "")
+        opening = "" if outcome or req.seed or not self.model.prefill or not parent_plan_taken(req.plan) \
+            else opening_words(req.plan)
         for attempt in range(3):
             if paragraph:
                 break
@@ -196,39 +197,38 @@ class Turn:
             self.prompt = messages
             parts: list[str] = []
             streaming = started
-            if opening:
-                yield Delta(opening)
-            async for item in self._stream(messages, int(opts.paragraph_words * 1.6) + 30, None,
-                                           until=lambda text: long_enough(opening + text, opts.paragraph_words)):
-                if isinstance(item, ModelRestart):
-                    parts.clear()
-                    yield Restart(item.reason)
-                    if opening:
-                        yield Delta(opening)
-                    continue
-                if not parts and outcome:  # after the author's outcome and its break, the
-                    item = item.lstrip()  # model's own break or space would show as a second blank line
-                    if not item:
+            if outcome:  # the author's words, with no model call
+                written = outcome
+                yield Delta(outcome)
+            else:
+                if opening:
+                    yield Delta(opening)
+                async for item in self._stream(messages, int(opts.paragraph_words * 1.6) + 30, None,
+                                               until=lambda text: long_enough(opening + text, opts.paragraph_words)):
+                    if isinstance(item, ModelRestart):
+                        parts.clear()
+                        yield Restart(item.reason)
+                        if opening:
+                            yield Delta(opening)
                         continue
-                if not parts:
-                    stats.first_word_s = _s(started)  # the model's first word (not the opening given to it)
-                    streaming = time.perf_counter()
-                parts.append(item)
-                yield Delta(item)
-                failpoints.hit("generating")
-            written = opening + "".join(parts)
-            if self.model.prefill and written.strip() and word_count(written) < opts.paragraph_words * WRITE_ON_BELOW:
-                # the model stopped well short of the length (at the reader's deed, or it began a list
-                # of options, which the stop cut): it writes on once from what it wrote (a model that
-                # continues answers reuses its cache: only the new words cost)
-                stats.repairs.append(WROTE_ON)
-                # nothing after the author's outcome: written on after its paragraph break, where the model goes on
-                start = opening if outcome and not written[len(opening):].strip() else written.rstrip()
-                parts = [start[len(opening):]]
-                async for piece in self._write_on(messages, start, opts.paragraph_words):
-                    parts.append(piece)
-                    yield Delta(piece)
+                    if not parts:
+                        stats.first_word_s = _s(started)  # the model's first word (not the opening given to it)
+                        streaming = time.perf_counter()
+                    parts.append(item)
+                    yield Delta(item)
+                    failpoints.hit("generating")
                 written = opening + "".join(parts)
+                if self.model.prefill and written.strip() and word_count(written) < opts.paragraph_words * WRITE_ON_BELOW:
+                    # the model stopped well short of the length (at the reader's deed, or it began a list
+                    # of options, which the stop cut): it writes on once from what it wrote (a model that
+                    # continues answers reuses its cache: only the new words cost)
+                    stats.repairs.append(WROTE_ON)
+                    start = written.rstrip()
+                    parts = [start[len(opening):]]
+                    async for piece in self._write_on(messages, start, opts.paragraph_words):
+                        parts.append(piece)
+                        yield Delta(piece)
+                    written = opening + "".join(parts)
             if parts:
                 stats.stream_s = _s(streaming)
             # what the prompt showed and the last paragraphs: a sentence copied from them is cut
@@ -239,7 +239,7 @@ class Turn:
                 yield Restart("the model wrote nothing; asking again")
                 continue
             # a paragraph pieced together from the prompt is written again before any update is asked
-            looped = attempt == 0 and COPIED_MOSTLY in repairs
+            looped = attempt == 0 and COPIED_MOSTLY in repairs and not outcome
             if not looped and world_event is not None:  # the world's event ends the paragraph: the plans answer it
                 paragraph, written = told_event(paragraph, world_event.text), told_event(written, world_event.text)
                 yield Delta("\n\n" + world_event.text)
@@ -248,7 +248,7 @@ class Turn:
                 # model writes the plans; the plans are shown as soon as they are written and checked
                 yield Phase("remembering")
                 loop_check = asyncio.ensure_future(asyncio.to_thread(
-                    loops, self.vectors, paragraph, recent, recalled, opts.loop_similarity, opts.retold_loop)) if attempt == 0 else None
+                    loops, self.vectors, paragraph, recent, recalled, opts.loop_similarity, opts.retold_loop)) if attempt == 0 and not outcome else None
                 async with contextlib.aclosing(
                         updater.remember(messages, written.strip(), paragraph, started, loop_check)) as events:
                     async for event in events:

@@ -43,7 +43,7 @@ def told_event(paragraph: str, event: str) -> str:
 def chosen_outcome(world: World, parent: Node | None, plan: str) -> str:
     """The outcome the world's author wrote for the choice the reader just took: one of the choices of
     the event the last paragraph ended with, or one of the first choices after the world's opening
-    ("" when the plan is not such a choice, or it has none). The next paragraph opens with it. Given
+    ("" when the plan is not such a choice, or it has none). It is the next paragraph. Given
     the plan alone, the 1.5B model echoed the choice and drifted ("You ask Okafor why he is telling you
     this now" was answered by Okafor asking it himself)."""
     if parent is None:
