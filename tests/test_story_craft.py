@@ -163,6 +163,10 @@ def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
              "to walk away. You can tell the story moves forward from this point, with Moss Dellacroix's actions and "
              "reactions shaping the next chapter.")
     assert cut_meta(moves) == (moves[:moves.index(" You can tell")], True)  # the task, told as a sentence of the story
+    memory = ("Halvard then tells you more about the mission and the risks involved, the jets and the tether and the "
+              "comet's slow turn towards the Sun, which will bring the sunrise to Ines. He also mentions that you have a short-term memory problem, which might be affecting your "
+              "ability to communicate with the captain.")
+    assert cut_meta(memory) == (memory[:memory.index(" He also")], True)  # the memory's heading (a perihelion play)
     legend = ("The story goes that Amos Hale kept the light for thirty years and never once let it fail, and the "
               "fishermen still raise their caps when they pass the rock at dusk. You climb the last of the stairs.")
     assert cut_meta(legend) == (legend, False)  # a story told in the story is not talk about the task
@@ -324,6 +328,26 @@ def test_a_title_ends_no_sentence():
     assert kept == ("You ask Mrs. Ashdown what happens if the count is wrong. You count the rooms again, candle "
                     "held high, and this time there are twenty-four.")
     assert repairs == [TOLD_AGAIN]
+
+
+def test_a_decimal_point_ends_no_sentence_and_a_spaced_one_is_closed():
+    """A perihelion play: "The gauge reads 2.1 kilometres per second" was two sentences ("...reads 2." and "1
+    kilometres..."), and the 1.5B model wrote "It reads 38. 4 minutes"; a cut of the first half left "4
+    minutes, as expected." standing alone, four times in one story."""
+    from rgpt_fiction.engine.parsing import TOLD_AGAIN, clean_paragraph, kept_paragraph
+    from rgpt_fiction.engine.text import sentences
+
+    assert sentences("The gauge reads 2.1 kilometres per second. The burn home needs 1.7.") == [
+        "The gauge reads 2.1 kilometres per second. ", "The burn home needs 1.7."]
+    assert clean_paragraph("You check the gauge. It reads 38. 4 minutes, as expected.") == (
+        "You check the gauge. It reads 38.4 minutes, as expected.")
+    # a year that ends a sentence is not a number's whole part
+    assert clean_paragraph("It was built in 1949. 3 men died on the stair.") == "It was built in 1949. 3 men died on the stair."
+    earlier = "Halvard takes your oxygen readings again, confirming that they are indeed 36.4 minutes, as expected."
+    rest = "He looks around the flight deck, at the dead screens and the frost on the glass, and says nothing for a while."
+    kept, repairs = kept_paragraph("You keep moving through the hub. Halvard takes your oxygen readings again, confirming "
+                                   "that they are indeed 36. 4 minutes, as expected. " + rest, [earlier])
+    assert kept == "You keep moving through the hub. " + rest and repairs == [TOLD_AGAIN]
 
 
 def test_the_memory_and_the_paragraph_end_keep_a_title_with_its_name():

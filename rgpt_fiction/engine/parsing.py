@@ -51,7 +51,12 @@ def clean_paragraph(text: str) -> str:
     # no space opening a line, and one blank line at most between two (after an author's outcome and its
     # break, a model may add a space or a break of its own)
     text = re.sub(r"\n{3,}", "\n\n", re.sub(r"\n ", "\n", text))
-    return _end_at_sentence(text)
+    return _end_at_sentence(_SPLIT_DECIMAL.sub(r"\1.\2", text))
+
+
+# a number with a space after its decimal point, as the 1.5B model wrote it ("It reads 38. 4 minutes"), then
+# a word in lower case or a unit ("1949. 3 men" would not be one: four figures before the point)
+_SPLIT_DECIMAL = re.compile(r"\b(\d{1,3})\. (\d{1,3})(?= ?(?:[a-z%°]|per\b))")
 
 
 # Repair causes of the cuts below, as TurnStats.repairs names them (the reports and line mode read them).
@@ -94,10 +99,11 @@ def guard_agency(paragraph: str) -> tuple[str, bool]:
 # Sentences about the writing task rather than the story: a small model echoes its
 # instructions ("Write the next paragraph, about 120 words…", "This is the last action…").
 # ("You then tell them about the story's lore": the recalls are headed "World lore"; "You can tell the story
-# moves forward from this point, with Moss Dellacroix's actions and reactions shaping the next chapter")
+# moves forward from this point, with Moss Dellacroix's actions and reactions shaping the next chapter"; "He
+# also mentions that you have a short-term memory problem": the memory is headed "Short-term memory")
 _META = re.compile(r"\bparagraphs?\b|\b\d+\s*words\b|\bthe (?:reader|narrator)\b|\bnext action\b"
                    r"|\bthe story's lore\b|\bworld lore\b|\bthe story (?:moves|continues) (?:forward|on)\b"
-                   r"|\bnext chapter\b", re.I)
+                   r"|\bnext chapter\b|\bshort-term memory\b", re.I)
 # ...or the prompt's own section labels ("Premise: …", "Characters: …", "Tone: …"; the recalls' "Turn 6: …").
 _PROMPT_LABEL = re.compile(
     r"(?:^|\n)\s*(?:story|premise|setting|characters?(?: list)?|tone|style|never include|short-term memory"

@@ -13,6 +13,7 @@ _SPEECH_ASKED = re.compile(r"[?!][\"”’]\s*$")  # a line of speech that ends 
 # a title's full stop ends no sentence ("You ask Mrs." was a sentence, a cut kept it, and "Mrs." stood alone in
 # a harrowmere paragraph; a stream was stopped at "... at night. Mrs.")
 _TITLE = re.compile(r"(?:^|[\s\"“(])(?:Mr|Mrs|Ms|Dr|St|Rev|Capt|Lt|Sgt|Col|Prof|Mt)\.\s*$")
+_DECIMAL_POINT = re.compile(r"\d\.$")  # "2." of "2.1 kilometres per second", whose "1" follows at once
 
 
 def clean(text: str) -> str:
@@ -27,11 +28,14 @@ def sentences(text: str) -> list[str]:
     """The sentences of a text, each with its closing punctuation and trailing space, each a piece of
     the text as it stands. A line of speech ending in '?"' or '!"' and the tag after it that starts in
     lower case are one sentence: '"Who is John?" he asks.' (split, a cut took the question and left
-    "he asks." standing alone in a lowtide play); so is a title's full stop and the name after it."""
+    "he asks." standing alone in a lowtide play); so is a title's full stop and the name after it, and a
+    number's decimal point and its decimals (split, a cut of a perihelion paragraph left "4 minutes, as
+    expected." standing alone)."""
     out: list[str] = []
     start = 0
     for m in _SENTENCES.finditer(text):
-        if out and (_TITLE.search(out[-1]) or m.group()[:1].islower() and _SPEECH_ASKED.search(out[-1])):
+        if out and (_TITLE.search(out[-1]) or m.group()[:1].islower() and _SPEECH_ASKED.search(out[-1])
+                    or m.group()[:1].isdigit() and _DECIMAL_POINT.search(out[-1])):
             out[-1] = text[start:m.end()]
         else:
             start = m.start()
