@@ -167,6 +167,8 @@ def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
               "comet's slow turn towards the Sun, which will bring the sunrise to Ines. He also mentions that you have a short-term memory problem, which might be affecting your "
               "ability to communicate with the captain.")
     assert cut_meta(memory) == (memory[:memory.index(" He also")], True)  # the memory's heading (a perihelion play)
+    heading = memory[:memory.index(" He also")] + ' "Facts that must stay true: the people around you are wary," Halvard says.'
+    assert cut_meta(heading) == (memory[:memory.index(" He also")], True)  # a heading spoken (a lowtide resample)
     legend = ("The story goes that Amos Hale kept the light for thirty years and never once let it fail, and the "
               "fishermen still raise their caps when they pass the rock at dusk. You climb the last of the stairs.")
     assert cut_meta(legend) == (legend, False)  # a story told in the story is not talk about the task

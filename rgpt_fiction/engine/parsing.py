@@ -100,10 +100,12 @@ def guard_agency(paragraph: str) -> tuple[str, bool]:
 # instructions ("Write the next paragraph, about 120 words…", "This is the last action…").
 # ("You then tell them about the story's lore": the recalls are headed "World lore"; "You can tell the story
 # moves forward from this point, with Moss Dellacroix's actions and reactions shaping the next chapter"; "He
-# also mentions that you have a short-term memory problem": the memory is headed "Short-term memory")
+# also mentions that you have a short-term memory problem": the memory is headed "Short-term memory"; the
+# prompt's headings inside a line of speech: '"Facts that must stay true: the people around you are wary"')
 _META = re.compile(r"\bparagraphs?\b|\b\d+\s*words\b|\bthe (?:reader|narrator)\b|\bnext action\b"
                    r"|\bthe story's lore\b|\bworld lore\b|\bthe story (?:moves|continues) (?:forward|on)\b"
-                   r"|\bnext chapter\b|\bshort-term memory\b", re.I)
+                   r"|\bnext chapter\b|\bshort-term memory\b|\bfacts that must stay true\b"
+                   r"|\bthings remembered from earlier\b", re.I)
 # ...or the prompt's own section labels ("Premise: …", "Characters: …", "Tone: …"; the recalls' "Turn 6: …").
 _PROMPT_LABEL = re.compile(
     r"(?:^|\n)\s*(?:story|premise|setting|characters?(?: list)?|tone|style|never include|short-term memory"
