@@ -131,8 +131,14 @@ def second_person(paragraph: str, hero: str) -> bool:
     words = {w.lower() for w in _WORD.findall(narration)}
     if not words & {"you", "your", "yours", "yourself"}:
         return False
+    return not names_hero(paragraph, hero)
+
+
+def names_hero(text: str, hero: str) -> bool:
+    """Whether the text names the hero (a word of `hero`'s name, capitalised) outside quoted speech."""
+    narration = _QUOTED.sub(" ", text or "")
     hero_words = {w.lower() for w in _WORD.findall(hero or "") if len(w) > 2}
-    return not (hero_words & {w.lower() for w, is_name in _words(narration) if w[0].isupper()})
+    return bool(hero_words & {w.lower() for w, _ in _words(narration) if w[0].isupper()})
 
 
 def lower_words(text: str) -> list[str]:

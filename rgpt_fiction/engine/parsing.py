@@ -65,6 +65,9 @@ ECHOED_INSTRUCTIONS = "instructions echoed"
 REPEATED_ITSELF = "paragraph repeated itself"
 TOLD_AGAIN = "sentences copied from the story or the prompt"
 COPIED_MOSTLY = "paragraph copied for the most part"
+HERO_NAMED = "the hero named as someone else"
+_TITLES = {"miss", "mrs", "mr", "ms", "dr", "sir", "lady", "lord", "captain", "capt", "lieutenant", "sister", "brother",
+           "father", "mother", "professor", "prof", "doctor", "detective", "inspector", "marshal", "the"}
 WROTE_ON = "paragraph stopped at its first words: written on"
 
 _LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
@@ -148,14 +151,18 @@ def close_speech(paragraph: str) -> str:
     return paragraph
 
 
-def kept_paragraph(written: str, sources: Sequence[str] = ()) -> tuple[str, list[str]]:
+def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "") -> tuple[str, list[str]]:
     """The paragraph as the story keeps it, with the repairs made: no labels or option lists, no
     sentences about the writing task, no sentences told twice, none copied from the `sources` (the
-    prompt, the last paragraphs), and no ending in which the narrator chose for the reader."""
+    prompt, the last paragraphs), none naming the `hero` ("you") as someone else, and no ending in
+    which the narrator chose for the reader."""
     repairs: list[str] = []
     paragraph, meta = cut_meta(clean_paragraph(written))
     if meta:
         repairs.append(ECHOED_INSTRUCTIONS)
+    paragraph, named = cut_hero_named(paragraph, hero)
+    if named:
+        repairs.append(HERO_NAMED)
     paragraph, repeated = cut_self_repeats(paragraph)
     if repeated:
         repairs.append(REPEATED_ITSELF)
@@ -166,6 +173,26 @@ def kept_paragraph(written: str, sources: Sequence[str] = ()) -> tuple[str, list
     if overreached:
         repairs.append(CHOSE_FOR_READER)
     return close_speech(paragraph), repairs
+
+
+def cut_hero_named(paragraph: str, hero: str) -> tuple[str, bool]:
+    """The paragraph without the sentences (after the first, which carries the reader's deed) whose
+    narration names the hero, who is "you": the 1.5B model wrote "Nadia looks at you, her face serious" to
+    the hero Nadia, and "You hear Miss Eliza Crane's voice calling your name" to Eliza; a fresh reader
+    quoted both ("the player is split in two"). Speech may name the hero ("Hey, Jack"). Left whole when too
+    little story would remain."""
+    from ..quality import names_hero
+
+    # the given name only: the hero's family name is also their family's ("your father, Thomas Crane")
+    given = next((w for w in re.findall(r"[A-Za-z'-]+", hero) if len(w) > 2 and w.lower() not in _TITLES), "")
+    parts = sentences(paragraph)
+    if not given or len(parts) < 2:
+        return paragraph, False
+    kept = parts[:1] + [s for s in parts[1:] if not names_hero(s, given)]
+    story = re.sub(r"[ \t]+", " ", "".join(kept)).strip()
+    if len(kept) == len(parts) or word_count(story) < MIN_STORY_WORDS:
+        return paragraph, False
+    return story, True
 
 
 def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6, n: int = 8) -> tuple[str, bool]:
