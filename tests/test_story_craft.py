@@ -546,6 +546,26 @@ async def test_the_second_update_is_told_which_plans_not_to_offer_again(open_gam
     assert "Search the tavern cellar" not in note.split("none of these")[1]  # a plan kept is not named
 
 
+async def test_the_plans_of_both_update_answers_are_pooled_before_any_is_filled(open_game):
+    """A 30-turn dustchoir play: asked again, the 1.5B model offered the played plans again and one new
+    plan, and the game filled a plan from its template although the first answer had two good ones."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    played = "Follow the lamplighter into the fog"
+    model.push(PARA, upd(_PLAN_SETS[1]))
+    await drain(story.play(played))
+    first = [played, "Follow the lamplighter into the fog now", "Search the tavern cellar for clues",
+             "Wait for the bell on the quay", "Ask the fishwife about Mara"]
+    second = [played, "Follow the lamplighter into the fog now", "Climb to the lamp room", "Wait for the bell on the quay",
+              "Ask the fishwife about Mara"]
+    model.push(NEW, upd(first), upd(second))
+    _, done = await drain(story.play("Wait for the bell on the quay"))
+    assert sorted(done.node.plans) == ["Ask the fishwife about Mara", "Climb to the lamp room",
+                                       "Search the tavern cellar for clues"]
+    assert not any("filled" in r for r in done.stats.repairs)
+
+
 async def test_the_facts_ledger_keeps_old_facts_adds_new_ones_and_skips_what_the_prompt_told(open_game):
     """The update names only new facts; restating the ledger, the 1.5B model spent a third of its
     tokens on facts it had written before, a lore sentence among them word for word."""
@@ -621,3 +641,32 @@ async def test_a_fact_the_paragraph_does_not_tell_is_not_kept(open_game):
     model.push(para, upd(_PLAN_SETS[1], facts=["Old Hesketh holds the brass key", "The police arrested the ferryman"]))
     await drain(story.play(_PLAN_SETS[0][0]))
     assert story.node.facts == ["Old Hesketh holds the brass key"]
+
+
+async def test_a_sentence_naming_the_hero_as_someone_else_is_cut(open_game):
+    """The 1.5B model wrote "Nadia looks at you, her face serious" to the hero Nadia, and "You hear Miss Eliza
+    Crane's voice calling your name" to Eliza: a fresh reader quoted both ("the player is split in two").
+    Such a sentence is cut (never the first); speech may call the hero by name, and the hero's family
+    name is also their family's."""
+    from rgpt_fiction.engine.parsing import HERO_NAMED, kept_paragraph
+
+    deed = "You key the suit channel and warn Ines to get behind the ridge before the plume reaches her."
+    rest = ' "Going, Nadia," she says, and her blue beacon starts to creep toward the ridge, one ice screw at a time.'
+    assert kept_paragraph(deed + " Nadia looks at you, her face serious." + rest, hero="Nadia Oduya") == (
+        deed + rest, [HERO_NAMED])
+    assert kept_paragraph(deed + " You hear Miss Nadia Oduya's voice calling your name." + rest, hero="Nadia Oduya") == (
+        deed + rest, [HERO_NAMED])
+    father = deed + " The letter is signed Thomas Oduya, your father, in a hand that shakes." + rest
+    assert kept_paragraph(father, hero="Nadia Oduya") == (father, [])
+    assert kept_paragraph(deed + " Nadia looks at you, her face serious." + rest) == (
+        deed + " Nadia looks at you, her face serious." + rest, [])  # no hero given: nothing to cut
+    # in a turn: the persona's name (the test world's hero is Wren)
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push("You walk down to the quay. Wren watches the boats knock against the steps. The lamplighter looks "
+               "down at you from his ladder, and the fog comes in over the harbour wall, thick and grey.", upd())
+    _, done = await drain(story.play(story.plans[0]))
+    assert done.node.paragraph == ("You walk down to the quay. The lamplighter looks down at you from his ladder, and "
+                                   "the fog comes in over the harbour wall, thick and grey.")
+    assert HERO_NAMED in done.stats.repairs

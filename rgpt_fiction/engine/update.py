@@ -194,6 +194,7 @@ class Updater:
         asked = n + 2
         note = ""
         plans: list[str] = []
+        carried: list[str] = []  # the first answer's usable plans: the second answer adds to them
         up: Update | None = None
         for attempt in range(2):
             messages = update_messages(
@@ -207,6 +208,9 @@ class Updater:
             up = parse_update(text)
             kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan, played=self.played_path)
             kept, foreign = await asyncio.to_thread(self._english, kept)
+            # (asked again, the 1.5B model offered two played plans again and only one new one: with the
+            # two good plans of its first answer dropped, the game filled a plan, in a 30-turn dustchoir play)
+            kept = [*carried, *(p for p in kept if normalize(p) not in {normalize(c) for c in carried})]
             kept, near, sims = await asyncio.to_thread(distinct_plans, self.vectors, kept, opts.plan_similarity,
                                                        self._played)
             problems += foreign
@@ -218,6 +222,7 @@ class Updater:
                 problems = []
             stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
             plans = self._offered(fresh_first(kept, self.offered_before))[:n]
+            carried = kept
             if len(plans) >= n:  # a missing memory is derived below; only too few plans are worth a second call
                 break
             # named, the plans left out are not offered a second time (told only why, the 1.5B model
