@@ -7,7 +7,8 @@ side in one run: a fresh game played by a simulated reader who reads each paragr
 `READING_WPM` words a minute before picking (`autoplay --reading-wpm`). Per turn, from
 `TurnStats`: `first_word_s` (pick -> first word), `plans_shown_s` minus the paragraph's own
 streaming time, `turn_s` (pick -> stored), `prompt_tokens_evaluated` (after cache reuse, from
-llama.cpp's own prefix match), `tokens_per_s`, paragraph words.
+llama.cpp's own prefix match), `tokens_per_s`, paragraph words (of the turns the model wrote: a turn
+that takes an author's outcome has it as its whole paragraph, with no first word to wait for).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def _row(model: str, cache_layout: bool, played: list[dict]) -> dict:
         "prompt_tokens_prewarmed": _median([r["prompt_tokens_prewarmed"] for r in played]),
         "prompt_tokens": _median([r["prompt_tokens"] for r in played]),
         "tokens_per_s": _median([r["tokens_per_s"] for r in played]),
-        "paragraph_words": _median([r["paragraph_words"] for r in played]),
+        # the model's own paragraphs: an author's outcome is a turn's whole paragraph, with no model call
+        "paragraph_words": _median([r["paragraph_words"] for r in played if not r.get("authored_opening")]),
     }
 
 
