@@ -88,11 +88,12 @@ def glued_words(text: str, names: set[str] = frozenset()) -> list[str]:
     """Words that two words make when the space between them is lost: an unknown word that splits
     into two common ones ("brasskey", "fromJack"), or a rare one that splits into a common word and
     one of the commonest ("oneof", "tothe", "holdingthe"). Real compounds ("lamplight",
-    "floorboards", "oneself", "washes") are known words and pass, and so do misspelt names."""
+    "floorboards", "oneself", "washes") are known words and pass, and so do misspelt names and a new
+    name written capitalised inside a sentence ("Go to Yuzhu village": not "yu" and "zhu" run together)."""
     out = []
-    for w, _ in _words(text):
+    for w, is_name in _words(text):
         low = w.lower()
-        if len(low) < 5 or low in names or "'" in low:
+        if len(low) < 5 or low in names or "'" in low or is_name and w[1:].islower():
             continue
         zipf = _zipf(low)
         if zipf >= 2.5 or (w[0].isupper() and _near_name(low, names)):
@@ -340,9 +341,10 @@ def turn_quality(game, node, prompt: list[dict], stats, embed=None) -> Quality:
     # the plans the engine held new ones against (`TurnOptions.offered_window`)
     offered = [p for i in path[-TurnOptions.offered_window:] for p in game.nodes[i].plans] + [node.plan]
     templated = sum(int(m.group(1)) for r in stats.repairs if (m := re.match(r"filled (\d+) plan", r)))
+    world = game.world.snapshot()
     q = measure(
         node.paragraph, node.plans, node.memory, node.facts, hero=game.persona.name,
-        known=story_names(game.world.snapshot(), game.persona.name, earlier),
+        known=story_names(world, game.persona.name, earlier) | world_words(world),
         sources=[m.get("content") or "" for m in prompt if m.get("role") != "assistant"] + earlier,
         plan=node.plan, own_plan=node.own_plan, templated=templated, recent=earlier[-RECENT:], embed=embed,
         earlier=earlier, offered=offered,

@@ -120,6 +120,31 @@ def test_misspelt_names_and_plain_words_are_not_glued():
     names = NAMES | {"castellane"}
     assert q.glued_words("Vera Castelane washes the glass and the tide washes over the steps.", names) == []
     assert q.glued_words("You walk tothe quay andthe boat.", names) == ["tothe", "andthe"]
+    # a name the story has not told before, capitalised inside a sentence, is a name (a ninetybells play)
+    assert q.glued_words("You go to Yuzhu village, and Yuzhu looks up.", names) == []
+    assert q.glued_words("You walk along the quay fromJack to Vera.", names) == ["fromJack"]
+
+
+def test_the_words_of_the_world_count_as_known_in_every_measure_of_a_turn():
+    """A ninetybells play: "ingot" and "paiza", words of the world's own events and lore, were counted as
+    glued words in 9 turns."""
+    from types import SimpleNamespace
+
+    from rgpt_fiction.engine.events import TurnStats
+    from rgpt_fiction.engine.state import Node, Persona
+    from rgpt_fiction.world.model import World
+
+    world = World.model_validate({"schema": 1, "title": "Ninety Bells", "summary": "s", "premise": "A caravan.",
+                                  "lore": [{"text": "A paiza is a brass plate that lets a rider pass.", "keys": ["paiza"]}],
+                                  "events": [{"text": "A man offers you a silver ingot for your horse."}]})
+    node = Node(id=1, parent=0, plan="Show the paiza", paragraph="You show the paiza and weigh the ingot in your hand.",
+                plans=["Sell the ingot at the market", "Hide the paiza in your boot", "Ride on to the relay station"],
+                memory="You showed the paiza.", facts=[])
+    game = SimpleNamespace(world=world, persona=Persona("Temulun"), nodes={0: node, 1: node},
+                           path_ids=lambda node_id: [1])
+    quality = q.turn_quality(game, node, [], TurnStats(turn=1, node=1))
+    assert quality.glued_words == [] and quality.english_rate == 1.0
+    assert q.glued_words(node.paragraph) == ["paiza", "ingot"]  # without the world's words: both
 
 
 def test_speech_left_open_at_the_end_is_still_speech_and_world_names_after_abbreviations_count():
