@@ -34,6 +34,8 @@ def test_a_plan_is_told_as_the_hero_doing_it(plan, told):
     "What is behind the door?",  # a question
     'Open the door and say "hello"',  # speech: the reader's words are theirs to write
     "The stranger attacks me",  # not a deed of the hero's
+    "Show me the location of Temür Noyan",  # asks the storyteller ("You show you the location", a ninetybells play)
+    "Tell us what the bell means",
     "Let's run",
     "NASA calls",
     "2 go",

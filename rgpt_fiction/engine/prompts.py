@@ -228,6 +228,8 @@ def opening_words(plan: str) -> str:
     first = words[0]
     if not first.replace("'", "").isalpha() or first.lower() in _NOT_A_DEED or (first.isupper() and first != "I"):
         return ""
+    if first.lower() != "i" and len(words) > 1 and words[1].lower() in ("me", "us"):
+        return ""  # "Show me the way" asks the storyteller, not a deed of the hero's ("You show you the way")
     told: list[str] = []
     for token in _TOKENS.findall(plan):
         low = token.lower()
