@@ -670,3 +670,26 @@ async def test_a_sentence_naming_the_hero_as_someone_else_is_cut(open_game):
     assert done.node.paragraph == ("You walk down to the quay. The lamplighter looks down at you from his ladder, and "
                                    "the fog comes in over the harbour wall, thick and grey.")
     assert HERO_NAMED in done.stats.repairs
+
+
+def test_a_cut_inside_a_line_of_speech_leaves_its_quotation_marks_whole():
+    """A wending play: the copy cut took 'I thought you were going to come look for the Silver Spoon at the
+    church."' out of '"Oh, Robin! I thought...", and the paragraph ended inside speech that never closed;
+    a fresh reader counted such stray marks in three stories."""
+    from rgpt_fiction.engine.parsing import TOLD_AGAIN, kept_paragraph
+
+    said = "I thought you were going to come look for the Silver Spoon at the church."
+    text = ('You ask Mrs. Hettie Bramble for the key, and she looks surprised but friendly. "Oh, Robin! ' + said +
+            '" She holds out her hand, and the marmalade jar in the other. "I found it right where I hid it. It is '
+            'inside the trophy cabinet in the hall." You see the man with a clipboard looking at you.')
+    kept, repairs = kept_paragraph(text, ["Earlier: " + said])
+    assert kept == ('You ask Mrs. Hettie Bramble for the key, and she looks surprised but friendly. "Oh, Robin!" She '
+                    'holds out her hand, and the marmalade jar in the other. "I found it right where I hid it. It is '
+                    'inside the trophy cabinet in the hall." You see the man with a clipboard looking at you.')
+    assert repairs == [TOLD_AGAIN]
+    # the other way: the sentence that opened the speech is cut, and the speech is opened again
+    opened = 'Mrs. Bramble shakes her head. "' + said + ' I found it right where I hid it, dear." You nod.'
+    kept, _ = kept_paragraph("You ask Mrs. Hettie Bramble for the key, and she looks at you over the marmalade jar. " + opened,
+                             ['Mrs. Bramble shakes her head. "' + said])
+    assert kept == ('You ask Mrs. Hettie Bramble for the key, and she looks at you over the marmalade jar. '
+                    '"I found it right where I hid it, dear." You nod.')

@@ -123,12 +123,33 @@ _TEMPLATE_JUNK = re.compile(r"\{\{+[^{}\n]{0,40}\}\}+|\[\[+[^\[\]\n]{0,40}\]\]+"
 MIN_STORY_WORDS = 25  # what must remain for meta sentences to be cut
 
 
+def kept_sentences(parts: Sequence[str], keep: Sequence[bool]) -> str:
+    """The sentences of `parts` marked in `keep`, joined, with their quotation marks mended: a sentence
+    cut from a line of speech can take its opening or closing mark with it (a wending paragraph lost
+    'I thought you were going to the church."' after '"Oh, Robin!', and all that followed read as
+    speech). Where the kept text would be inside speech and the story was not, the speech is closed
+    before the sentence; where the story was inside speech and the kept text is not, it is opened."""
+    out: list[str] = []
+    story_inside = kept_inside = False
+    for part, wanted in zip(parts, keep):
+        before, story_inside = story_inside, story_inside ^ (part.count('"') % 2 == 1)
+        if not wanted:
+            continue
+        if kept_inside and not before and out:
+            out[-1] = out[-1].rstrip() + '" '
+        elif before and not kept_inside:
+            part = '"' + part.lstrip()
+        out.append(part)
+        kept_inside = story_inside
+    return re.sub(r"[ \t]+", " ", "".join(out)).strip()
+
+
 def cut_meta(paragraph: str) -> tuple[str, bool]:
     """The paragraph without template junk ({{{2}}}) and sentences that talk about the writing
     task instead of telling the story. Left whole when too little story would remain."""
     text = _TEMPLATE_JUNK.sub("", paragraph)
-    kept = [s for s in sentences(text) if not (_META.search(s) or _PROMPT_LABEL.search(s))]
-    story = re.sub(r"[ \t]+", " ", "".join(kept)).strip()
+    parts = sentences(text)
+    story = kept_sentences(parts, [not (_META.search(s) or _PROMPT_LABEL.search(s)) for s in parts])
     if len(story.split()) < MIN_STORY_WORDS:
         return paragraph, False
     return story, story != paragraph.strip()
@@ -188,9 +209,9 @@ def cut_hero_named(paragraph: str, hero: str) -> tuple[str, bool]:
     parts = sentences(paragraph)
     if not given or len(parts) < 2:
         return paragraph, False
-    kept = parts[:1] + [s for s in parts[1:] if not names_hero(s, given)]
-    story = re.sub(r"[ \t]+", " ", "".join(kept)).strip()
-    if len(kept) == len(parts) or word_count(story) < MIN_STORY_WORDS:
+    keep = [True] + [not names_hero(s, given) for s in parts[1:]]
+    story = kept_sentences(parts, keep)
+    if all(keep) or word_count(story) < MIN_STORY_WORDS:
         return paragraph, False
     return story, True
 
@@ -239,15 +260,11 @@ def cut_copies(paragraph: str, sources: Sequence[str], n: int = 8) -> tuple[str,
     if not any(src.strip() for src in sources) or len(parts) < 2:
         return paragraph, ""
     told = " " + " | ".join(" ".join(lower_words(src)) for src in sources) + " "  # "|": no run across two sources
-    kept = parts[:1]
-    for sentence in parts[1:]:
-        own = spans(sentence, n)
-        if any(s in seen for s in own) or _said_before(sentence, told, n):
-            continue
-        kept.append(sentence)
-    if len(kept) == len(parts):
+    keep = [True] + [not (any(s in seen for s in spans(sentence, n)) or _said_before(sentence, told, n))
+                     for sentence in parts[1:]]
+    if all(keep):
         return paragraph, ""
-    story = re.sub(r"[ \t]+", " ", "".join(kept)).strip()
+    story = kept_sentences(parts, keep)
     mostly = word_count(story) < word_count(paragraph) / 2
     if word_count(story) < MIN_STORY_WORDS:
         return paragraph, COPIED_MOSTLY
