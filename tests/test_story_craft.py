@@ -387,6 +387,11 @@ def test_the_prompt_shows_the_last_paragraph_by_its_ending():
     one = "You wait " + "and wait " * 40 + "until dawn."  # one long sentence: its words up to the budget
     shown = paragraph_messages("brief", "memory", [], [], one, "Wait", 120)[1]["content"].split("ended:\n")[1].split("\n")[0]
     assert shown and len(shown.split()) <= 45
+    # an ending that begins inside a line of speech shows it as speech (a wending play's showed
+    # 'It's the St. Ethelburga's flower rota," you explain', its opening mark left behind)
+    spoken = ('Marjorie Quill sets her pen down and looks at you over her glasses for a long, long moment. "You are '
+              'not supposed to be here. It is the flower rota," you hear her say, and the ladies turn to stare.')
+    assert ending(spoken, 16) == '"It is the flower rota," you hear her say, and the ladies turn to stare.'
 
 
 def test_short_repeated_lines_and_a_paragraph_without_repeats_are_left_whole():
@@ -693,3 +698,20 @@ def test_a_cut_inside_a_line_of_speech_leaves_its_quotation_marks_whole():
                              ['Mrs. Bramble shakes her head. "' + said])
     assert kept == ('You ask Mrs. Hettie Bramble for the key, and she looks at you over the marmalade jar. '
                     '"I found it right where I hid it, dear." You nod.')
+
+
+def test_a_sentence_in_a_script_the_story_never_uses_is_cut():
+    """The 1.5B model wrote "you search for线索" in a lanternfall play. A world that uses a script keeps
+    it, and an author's outcome keeps every letter it has."""
+    from rgpt_fiction.engine.parsing import FOREIGN_SCRIPT, kept_paragraph
+
+    first = "You walk into the lantern market at dusk, the paper lights swaying over the stalls."
+    last = " The old seller watches you with narrow eyes and says nothing at all for a long while."
+    text = first + " You search for线索 among the red ribbons." + last
+    assert kept_paragraph(text, ["Story: Lanternfall"]) == (first + last, [FOREIGN_SCRIPT])
+    assert kept_paragraph(text, ["Characters: the seller 线索, who keeps the lanterns"]) == (text, [])
+    assert kept_paragraph(text, ["Story: Lanternfall"], authored=True) == (text, [])
+    accents = first + " The seller, Noyan Tömür, bows to you." + last  # Latin letters with marks are Latin
+    assert kept_paragraph(accents, ["Story"]) == (accents, [])
+    short = "You search for线索 here. It is dark."  # too little would be left: kept whole
+    assert kept_paragraph(short, ["Story"]) == (short, [])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -66,6 +67,7 @@ REPEATED_ITSELF = "paragraph repeated itself"
 TOLD_AGAIN = "sentences copied from the story or the prompt"
 COPIED_MOSTLY = "paragraph copied for the most part"
 HERO_NAMED = "the hero named as someone else"
+FOREIGN_SCRIPT = "a script the story does not use"
 _TITLES = {"miss", "mrs", "mr", "ms", "dr", "sir", "lady", "lord", "captain", "capt", "lieutenant", "sister", "brother",
            "father", "mother", "professor", "prof", "doctor", "detective", "inspector", "marshal", "the"}
 WROTE_ON = "paragraph stopped at its first words: written on"
@@ -172,15 +174,20 @@ def close_speech(paragraph: str) -> str:
     return paragraph
 
 
-def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "") -> tuple[str, list[str]]:
+def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "",
+                   authored: bool = False) -> tuple[str, list[str]]:
     """The paragraph as the story keeps it, with the repairs made: no labels or option lists, no
-    sentences about the writing task, no sentences told twice, none copied from the `sources` (the
-    prompt, the last paragraphs), none naming the `hero` ("you") as someone else, and no ending in
-    which the narrator chose for the reader."""
+    sentences about the writing task, none in a script the `sources` (the prompt, the last paragraphs)
+    never use, no sentences told twice, none copied from the sources, none naming the `hero` ("you")
+    as someone else, and no ending in which the narrator chose for the reader. An `authored` text (an
+    author's outcome) keeps its every script."""
     repairs: list[str] = []
     paragraph, meta = cut_meta(clean_paragraph(written))
     if meta:
         repairs.append(ECHOED_INSTRUCTIONS)
+    paragraph, foreign = (paragraph, False) if authored else cut_foreign_script(paragraph, sources)
+    if foreign:
+        repairs.append(FOREIGN_SCRIPT)
     paragraph, named = cut_hero_named(paragraph, hero)
     if named:
         repairs.append(HERO_NAMED)
@@ -194,6 +201,25 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "") ->
     if overreached:
         repairs.append(CHOSE_FOR_READER)
     return close_speech(paragraph), repairs
+
+
+def cut_foreign_script(paragraph: str, sources: Sequence[str]) -> tuple[str, bool]:
+    """The paragraph without the sentences that hold a letter of a script other than Latin which
+    none of the `sources` holds: the 1.5B model, trained on Chinese as much as English, wrote "you
+    search for线索" in a lanternfall play (about once in 200 turns). A world that writes in another
+    script (its names, its lore) keeps it. Left whole when too little story would remain."""
+    letters = {ch for ch in paragraph if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")}
+    if not letters:
+        return paragraph, False
+    known = {ch for ch in letters if any(ch in source for source in sources)}
+    strange = letters - known
+    if not strange:
+        return paragraph, False
+    parts = sentences(paragraph)
+    story = kept_sentences(parts, [not any(ch in strange for ch in s) for s in parts])
+    if word_count(story) < MIN_STORY_WORDS:
+        return paragraph, False
+    return story, True
 
 
 def cut_hero_named(paragraph: str, hero: str) -> tuple[str, bool]:

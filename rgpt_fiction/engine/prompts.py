@@ -10,6 +10,7 @@ from typing import Sequence
 from ..memory.rows import Recall
 from .pins import MAX_PINNED, PIN_WORDS, PINNED_WORDS
 from .state import Persona
+from .parsing import kept_sentences
 from .text import clip_words, sentences, word_count
 
 # The facts ledger: the update names only what its paragraph made true (restating the whole ledger
@@ -173,12 +174,14 @@ def pinned_part(pinned: Sequence[str]) -> str:
 
 
 def ending(paragraph: str, words: int) -> str:
-    """The paragraph's last sentences within `words` words (its last sentence at least)."""
-    told = [x.strip() for x in sentences(paragraph.strip()) if x.strip()]
-    kept = told[-1:]
-    while len(told) > len(kept) and word_count(" ".join([told[-len(kept) - 1], *kept])) <= words:
-        kept.insert(0, told[-len(kept) - 1])
-    return " ".join(kept)
+    """The paragraph's last sentences within `words` words (its last sentence at least), a line of
+    speech they begin inside opened again (shown '...flower rota," you explain', the model is
+    not told who is speaking nor that it is speech)."""
+    parts = [x for x in sentences(paragraph.strip()) if x.strip()]
+    start = max(len(parts) - 1, 0)
+    while start > 0 and word_count("".join(parts[start - 1:])) <= words:
+        start -= 1
+    return kept_sentences(parts, [i >= start for i in range(len(parts))])
 
 
 def known_prefix(memory: str, facts: list[str], last: str, move_on: bool = False, pinned: Sequence[str] = ()) -> str:

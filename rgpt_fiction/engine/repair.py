@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..world.model import World
-from .text import clip_words, overlap, sentences, word_count
+from .text import clip_words, overlap, speech_units, word_count
 
 _TEMPLATES = [
     "Press on boldly toward {thing}.",
@@ -60,14 +60,19 @@ def roll_memory(previous: str, happened: str, budget: int) -> str:
     sentences dropped until it fits the budget. The model is asked only for the one new sentence
     (rewriting the whole memory, the 1.5B model copied the old one out unchanged, turn after turn,
     and the story circled back to the scene it was stuck on)."""
-    kept = [s.strip() for s in sentences(previous) if s.strip()]
-    told = [_ended(s.strip()) for s in sentences(happened) if s.strip()][:HAPPENED_SENTENCES]
+    kept = [s.strip() for s in speech_units(previous) if s.strip()]  # a line of speech is kept or dropped whole
+    told = [_ended(s.strip()) for s in speech_units(happened) if s.strip()][:HAPPENED_SENTENCES]
     # what the memory already says is not said twice (the model copied memory sentences into its answer)
     told = [s for s in told if all(overlap(s, k) <= SAME_SENTENCE for k in kept)]
-    new = _ended(clip_words(" ".join(told), min(budget, HAPPENED_MAX_WORDS))) if told else ""
+    new = _speech_closed(_ended(clip_words(" ".join(told), min(budget, HAPPENED_MAX_WORDS)))) if told else ""
     while kept and word_count(" ".join(kept)) + word_count(new) > budget:
         kept.pop(0)
     return " ".join([*kept, new]) if new else " ".join(kept)
+
+
+def _speech_closed(text: str) -> str:
+    """The text with a line of speech that the word budget cut short closed."""
+    return text.rstrip() + '"' if text.count('"') % 2 == 1 else text
 
 
 def _ended(sentence: str) -> str:

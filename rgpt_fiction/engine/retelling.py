@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from .text import sentences
+from .text import sentences, speech_units
 
 RETOLD = 0.8  # cosine (all-MiniLM-L6-v2) at which a sentence tells again what an earlier one told
 MIN_WORDS = 4  # shorter sentences ("You nod.") are not events
@@ -24,6 +24,12 @@ def story_sentences(text: str) -> list[str]:
     hearing Mrs." and "You go looking for Dr." in a harrowmere play's memory, the next prompt's
     story so far)."""
     return [s.strip() for s in sentences(text or "") if len(s.split()) >= MIN_WORDS]
+
+
+def story_units(text: str) -> list[str]:
+    """As `story_sentences`, with a line of speech kept whole (`speech_units`): what the memory takes
+    from a paragraph in its own words."""
+    return [s.strip() for s in speech_units(text or "") if len(s.split()) >= MIN_WORDS]
 
 
 def retold_rate(paragraph: str, earlier: list[str], embed: Callable[[list[str]], np.ndarray],

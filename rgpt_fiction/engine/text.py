@@ -43,6 +43,23 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def speech_units(text: str) -> list[str]:
+    """The sentences of a text, those of one line of speech joined into one: a unit never begins or
+    ends inside a quotation. Taken one sentence at a time, a paragraph's ending put '"It's the St.
+    Ethelburga's flower rota," you explain' (its opening words of speech left behind) in a wending
+    play's short-term memory, and the memory dropped sentences until the quotation marks of what
+    was left no longer paired."""
+    out: list[str] = []
+    inside = False
+    for part in sentences(text):
+        if inside and out:
+            out[-1] += part
+        else:
+            out.append(part)
+        inside = out[-1].count('"') % 2 == 1
+    return out
+
+
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 

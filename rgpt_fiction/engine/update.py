@@ -23,7 +23,7 @@ from .plan_warmer import PlanWarmer
 from .prompts import HAPPENED_WORDS, LEDGER_FACTS, NEW_FACTS, update_messages, update_schema
 from .repair import fallback_memory, fallback_plans, roll_memory
 from .request import parent_plan_taken
-from .retelling import retold_rate, story_sentences
+from .retelling import retold_rate, story_sentences, story_units
 from .text import clean, clip_words, normalize, overlap
 from .vectors import VectorCache
 
@@ -285,12 +285,12 @@ class Updater:
 
     @staticmethod
     def _deed_and_end(paragraph: str) -> str:
-        told = story_sentences(paragraph) or [paragraph]
+        told = story_units(paragraph) or [paragraph]
         return " ".join(dict.fromkeys([told[0], told[-1]]))
 
     @staticmethod
     def _first_sentence(paragraph: str) -> str:
-        first = story_sentences(paragraph)
+        first = story_units(paragraph)
         return first[0] if first else paragraph
 
     def _not_yet_remembered(self, happened: str) -> str:
