@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     model: str = Field(DEFAULT_MODEL, description="litellm model string, e.g. openai/gpt-4o-mini")
     api_base: str | None = Field(None, description="base URL of an OpenAI-compatible server")
     temperature: float = Field(0.8, ge=0.0, le=2.0)
-    paragraph_words: int = Field(120, ge=30, le=400)
+    paragraph_words: int = Field(70, ge=30, le=400)  # engine/options.py says why
     n_plans: int = Field(3, ge=2, le=9)
     embedding_model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers model name or path")
     # How long to wait for a model server, in seconds. A hung server ends in a clear message
