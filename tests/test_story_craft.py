@@ -648,6 +648,16 @@ async def test_a_fact_the_paragraph_does_not_tell_is_not_kept(open_game):
     assert story.node.facts == ["Old Hesketh holds the brass key"]
 
 
+async def first_turn(open_game, paragraph: str, **game):
+    """The first turn played with the first plan offered, the model writing `paragraph`: the turn as done."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model, **game)
+    await drain(story.start())
+    model.push(paragraph, upd())
+    _, done = await drain(story.play(story.plans[0]))
+    return done
+
+
 async def test_a_sentence_naming_the_hero_as_someone_else_is_cut(open_game):
     """The 1.5B model wrote "Nadia looks at you, her face serious" to the hero Nadia, and "You hear Miss Eliza
     Crane's voice calling your name" to Eliza: a fresh reader quoted both ("the player is split in two").
@@ -666,12 +676,9 @@ async def test_a_sentence_naming_the_hero_as_someone_else_is_cut(open_game):
     assert kept_paragraph(deed + " Nadia looks at you, her face serious." + rest) == (
         deed + " Nadia looks at you, her face serious." + rest, [])  # no hero given: nothing to cut
     # in a turn: the persona's name (the test world's hero is Wren)
-    model = ScriptedModel(improvise=False)
-    story, _ = open_game(model)
-    await drain(story.start())
-    model.push("You walk down to the quay. Wren watches the boats knock against the steps. The lamplighter looks "
-               "down at you from his ladder, and the fog comes in over the harbour wall, thick and grey.", upd())
-    _, done = await drain(story.play(story.plans[0]))
+    done = await first_turn(open_game, "You walk down to the quay. Wren watches the boats knock against the steps. The "
+                            "lamplighter looks down at you from his ladder, and the fog comes in over the harbour wall, "
+                            "thick and grey.")
     assert done.node.paragraph == ("You walk down to the quay. The lamplighter looks down at you from his ladder, and "
                                    "the fog comes in over the harbour wall, thick and grey.")
     assert HERO_NAMED in done.stats.repairs
@@ -715,3 +722,34 @@ def test_a_sentence_in_a_script_the_story_never_uses_is_cut():
     assert kept_paragraph(accents, ["Story"]) == (accents, [])
     short = "You search for线索 here. It is dark."  # too little would be left: kept whole
     assert kept_paragraph(short, ["Story"]) == (short, [])
+
+
+async def test_a_sentence_naming_what_the_world_has_not_got_is_cut(open_game, world):
+    """The 1.5B model gave a private eye of 1949 "his computer monitor" and a Victorian "flashlight"; the
+    world's author lists such words (`[content] not_in_world`), and a sentence of the model's naming one is
+    cut: a whole word, in any case, or its plural. Never the first sentence (the reader's deed), never in an
+    author's outcome, and never when too little would remain."""
+    from rgpt_fiction.engine.parsing import NOT_IN_WORLD, kept_paragraph
+    from rgpt_fiction.world.model import World
+
+    words = ["computer", "motor car"]
+    deed = "You climb the stairs to the office and knock twice on the frosted glass of the door."
+    rest = " Nobody answers, and somewhere below a tram bell rings through the rain for a long while."
+    for odd in (" He looks up from his Computer monitor.", " Two Motor  Cars idle at the curb.",
+                " He reads the computers' print-out."):
+        assert kept_paragraph(deed + odd + rest, not_in_world=words) == (deed + rest, [NOT_IN_WORLD])
+    plain = deed + " The computation of the tide tables lies on his desk, with a car-less map." + rest
+    assert kept_paragraph(plain, not_in_world=words) == (plain, [])  # other words that begin the same stay
+    odd = deed + " He looks up from his computer." + rest
+    assert kept_paragraph(odd, not_in_world=words, authored=True) == (odd, [])
+    assert kept_paragraph(odd) == (odd, [])  # a world that lists nothing
+    short = "You knock. The computer hums. Rain."
+    assert kept_paragraph(short, not_in_world=words) == (short, [])
+    # in a turn, from the world file
+    modest = World.model_validate({**world.snapshot(), "content": {"not_in_world": ["flashlight"]}})
+    done = await first_turn(open_game, "You walk down to the quay. The lamplighter hands you a flashlight. He looks down at "
+                            "you from his ladder, and the fog comes in over the harbour wall, thick and grey, and the "
+                            "boats knock at the steps.", the_world=modest)
+    assert done.node.paragraph == ("You walk down to the quay. He looks down at you from his ladder, and the fog comes "
+                                   "in over the harbour wall, thick and grey, and the boats knock at the steps.")
+    assert NOT_IN_WORLD in done.stats.repairs

@@ -177,11 +177,14 @@ def test_all_errors_reported_at_once_in_line_order():
 
 def test_blank_list_items_are_errors():
     text = 'schema = 1\ntitle = "t"\nsummary = "s"\npremise = "p"\nfirst_choices = ["a", "  "]\n' \
-           '[[lore]]\nkeys = ["ok", ""]\ntext = "t"\n[content]\navoid = [""]\n'
+           '[[lore]]\nkeys = ["ok", ""]\ntext = "t"\n[content]\navoid = [""]\nnot_in_world = ["radio", " "]\n'
     with pytest.raises(WorldError) as info:
         parse_world(text, "b.toml")
     got = {p.field: p.line for p in info.value.problems}
-    assert got == {"first_choices[1]": 5, "lore[0].keys[1]": 7, "content.avoid[0]": 10}
+    assert got == {"first_choices[1]": 5, "lore[0].keys[1]": 7, "content.avoid[0]": 10, "content.not_in_world[1]": 11}
+    good = parse_world(text.replace('avoid = [""]', 'avoid = []').replace('" "]', '"motor car"]')
+                       .replace('"a", "  "', '"a"').replace('"ok", ""', '"ok"'), "b.toml")
+    assert good.content.not_in_world == ["radio", "motor car"]
 
 
 def test_lore_written_as_a_table_instead_of_array_of_tables():

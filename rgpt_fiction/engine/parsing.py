@@ -68,6 +68,7 @@ TOLD_AGAIN = "sentences copied from the story or the prompt"
 COPIED_MOSTLY = "paragraph copied for the most part"
 HERO_NAMED = "the hero named as someone else"
 FOREIGN_SCRIPT = "a script the story does not use"
+NOT_IN_WORLD = "a thing the world has not got"
 _TITLES = {"miss", "mrs", "mr", "ms", "dr", "sir", "lady", "lord", "captain", "capt", "lieutenant", "sister", "brother",
            "father", "mother", "professor", "prof", "doctor", "detective", "inspector", "marshal", "the"}
 WROTE_ON = "paragraph stopped at its first words: written on"
@@ -175,12 +176,13 @@ def close_speech(paragraph: str) -> str:
 
 
 def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "",
-                   authored: bool = False) -> tuple[str, list[str]]:
+                   authored: bool = False, not_in_world: Sequence[str] = ()) -> tuple[str, list[str]]:
     """The paragraph as the story keeps it, with the repairs made: no labels or option lists, no
     sentences about the writing task, none in a script the `sources` (the prompt, the last paragraphs)
     never use, no sentences told twice, none copied from the sources, none naming the `hero` ("you")
-    as someone else, and no ending in which the narrator chose for the reader. An `authored` text (an
-    author's outcome) keeps its every script."""
+    as someone else, none naming what the world has not got (`not_in_world`), and no ending in which
+    the narrator chose for the reader. An `authored` text (an author's outcome) keeps its every script
+    and word."""
     repairs: list[str] = []
     paragraph, meta = cut_meta(clean_paragraph(written))
     if meta:
@@ -188,6 +190,9 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "",
     paragraph, foreign = (paragraph, False) if authored else cut_foreign_script(paragraph, sources)
     if foreign:
         repairs.append(FOREIGN_SCRIPT)
+    paragraph, misplaced = (paragraph, False) if authored else cut_not_in_world(paragraph, not_in_world)
+    if misplaced:
+        repairs.append(NOT_IN_WORLD)
     paragraph, named = cut_hero_named(paragraph, hero)
     if named:
         repairs.append(HERO_NAMED)
@@ -218,6 +223,25 @@ def cut_foreign_script(paragraph: str, sources: Sequence[str]) -> tuple[str, boo
     parts = sentences(paragraph)
     story = kept_sentences(parts, [not any(ch in strange for ch in s) for s in parts])
     if word_count(story) < MIN_STORY_WORDS:
+        return paragraph, False
+    return story, True
+
+
+def cut_not_in_world(paragraph: str, words: Sequence[str]) -> tuple[str, bool]:
+    """The paragraph without the sentences (after the first, which carries the reader's deed) that name
+    one of the `words` the world's author listed as things the world has not got (`[content]
+    not_in_world`), as a whole word, in any case, or with a plural's "s" or "es": the 1.5B model gave a
+    private eye of 1949 "his computer monitor" and found Moss Dellacroix "watching the television" in a
+    white T-shirt and jeans. Left whole when too little story would remain."""
+    if not words:
+        return paragraph, False
+    named = re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")(?:e?s)?\b", re.I)
+    parts = sentences(paragraph)
+    if len(parts) < 2:
+        return paragraph, False
+    keep = [True] + [not named.search(s) for s in parts[1:]]
+    story = kept_sentences(parts, keep)
+    if all(keep) or word_count(story) < MIN_STORY_WORDS:
         return paragraph, False
     return story, True
 

@@ -82,6 +82,8 @@ class Content(_Strict):
 
     tone: str = Field("", description="the feel of the story, e.g. 'wry, warm, low peril'")
     avoid: list[Item] = Field([], description="things the narrator must not write about")
+    not_in_world: list[Item] = Field([], description="words for things this world has not got (such as "
+                                                     "'television' in 1893): a sentence of the model's naming one is cut")
 
 
 class World(_Strict):
