@@ -106,6 +106,13 @@ def test_a_plan_that_shows_or_tells_nothing_is_dropped():
     kept, problems = usable_plans(plans, "", 7)
     assert kept == plans[3:]
     assert problems == ["plan names nothing to give, show or tell"] * 3
+    # ...nor a thing shown or given to no one ("Show the causeway", "Show Augustus Vail's face": nonsense to readers)
+    plans = ["Show the causeway", "Show Augustus Vail's face", "Give a ring", "Hand the brass key",
+             "Show the hymnal to the boy", "Show the captain the propellant gauge", "Give money to the families",
+             "Give the star its silver sword", "Offer the hymnal to a mine worker", "Show the brass key and the metal key"]
+    kept, problems = usable_plans(plans, "", 10)
+    assert kept == plans[4:]
+    assert problems == ["plan names nothing to give, show or tell"] * 4
 
 
 def test_a_plan_that_copies_a_recall_heading_is_dropped():

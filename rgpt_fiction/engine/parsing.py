@@ -122,6 +122,11 @@ _PROMPT_LABEL = re.compile(
 _NOTHING_GIVEN = re.compile(
     r"^(?i:show|give|hand|offer|bring|lend|tell|ask)\s+(?:(?i:mrs?|ms|dr|miss|lieutenant|lt|marshal|widow|sister|"
     r"captain|capt|old|young)\.?\s+)?(?:[A-Z][\w'-]*\s*){1,3}$")
+# ...or a thing shown or given to no one, the hero's own face or a place among them ("Show the causeway", "Show the
+# alley", "Show Augustus Vail's face", "Give a ring": readers of 30-turn plays called them nonsense, about 4 a story)
+_SHOWN_TO_NO_ONE = re.compile(
+    r"^(?i:show|give|hand|lend)\s+(?:(?i:the|a|an|your|his|her|their)|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?'s)"
+    r"(?:\s+[\w'-]+){1,3}$")
 _TEMPLATE_JUNK = re.compile(r"\{\{+[^{}\n]{0,40}\}\}+|\[\[+[^\[\]\n]{0,40}\]\]+")
 MIN_STORY_WORDS = 25  # what must remain for meta sentences to be cut
 
@@ -516,7 +521,7 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
         if _META.search(plan):  # "Read the paragraph again" (a dustchoir play's turn 5)
             problems.append("plan about the writing, not the story")
             continue
-        if _NOTHING_GIVEN.match(plan):
+        if _NOTHING_GIVEN.match(plan) or _SHOWN_TO_NO_ONE.match(plan):
             problems.append("plan names nothing to give, show or tell")
             continue
         if norm in para_norm and len(norm) > 20 or overlap(plan, paragraph) > 0.7:
