@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .text import clean, clip_words, ends_sentence, normalize, overlap, sentences, word_count
@@ -152,6 +152,20 @@ def kept_sentences(parts: Sequence[str], keep: Sequence[bool]) -> str:
     return re.sub(r"[ \t]+", " ", "".join(out)).strip()
 
 
+def cut_sentences(paragraph: str, drop: Callable[[str], bool], spare_first: bool = True) -> tuple[str, bool]:
+    """The paragraph without the sentences `drop` marks (never the first with `spare_first`: it carries
+    the reader's deed), joined by `kept_sentences`; left whole when nothing is marked or too little
+    story (MIN_STORY_WORDS) would remain. Returns (paragraph, whether anything was cut)."""
+    parts = sentences(paragraph)
+    keep = [spare_first and i == 0 or not drop(s) for i, s in enumerate(parts)]
+    if all(keep):
+        return paragraph, False
+    story = kept_sentences(parts, keep)
+    if word_count(story) < MIN_STORY_WORDS:
+        return paragraph, False
+    return story, True
+
+
 def cut_meta(paragraph: str) -> tuple[str, bool]:
     """The paragraph without template junk ({{{2}}}) and sentences that talk about the writing
     task instead of telling the story. Left whole when too little story would remain."""
@@ -187,7 +201,7 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "",
     never use, no sentences told twice, none copied from the sources, none naming the `hero` ("you")
     as someone else, none naming what the world has not got (`not_in_world`), and no ending in which
     the narrator chose for the reader. An `authored` text (an author's outcome) keeps its every script
-    and word."""
+    and word, and may name the hero."""
     repairs: list[str] = []
     paragraph, meta = cut_meta(clean_paragraph(written))
     if meta:
@@ -198,7 +212,7 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "",
     paragraph, misplaced = (paragraph, False) if authored else cut_not_in_world(paragraph, not_in_world)
     if misplaced:
         repairs.append(NOT_IN_WORLD)
-    paragraph, named = cut_hero_named(paragraph, hero)
+    paragraph, named = (paragraph, False) if authored else cut_hero_named(paragraph, hero)
     if named:
         repairs.append(HERO_NAMED)
     paragraph, repeated = cut_self_repeats(paragraph)
@@ -219,17 +233,10 @@ def cut_foreign_script(paragraph: str, sources: Sequence[str]) -> tuple[str, boo
     search for线索" in a lanternfall play (about once in 200 turns). A world that writes in another
     script (its names, its lore) keeps it. Left whole when too little story would remain."""
     letters = {ch for ch in paragraph if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")}
-    if not letters:
-        return paragraph, False
-    known = {ch for ch in letters if any(ch in source for source in sources)}
-    strange = letters - known
+    strange = {ch for ch in letters if not any(ch in source for source in sources)}
     if not strange:
         return paragraph, False
-    parts = sentences(paragraph)
-    story = kept_sentences(parts, [not any(ch in strange for ch in s) for s in parts])
-    if word_count(story) < MIN_STORY_WORDS:
-        return paragraph, False
-    return story, True
+    return cut_sentences(paragraph, lambda s: any(ch in strange for ch in s), spare_first=False)
 
 
 def cut_not_in_world(paragraph: str, words: Sequence[str]) -> tuple[str, bool]:
@@ -241,14 +248,7 @@ def cut_not_in_world(paragraph: str, words: Sequence[str]) -> tuple[str, bool]:
     if not words:
         return paragraph, False
     named = re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")(?:e?s)?\b", re.I)
-    parts = sentences(paragraph)
-    if len(parts) < 2:
-        return paragraph, False
-    keep = [True] + [not named.search(s) for s in parts[1:]]
-    story = kept_sentences(parts, keep)
-    if all(keep) or word_count(story) < MIN_STORY_WORDS:
-        return paragraph, False
-    return story, True
+    return cut_sentences(paragraph, lambda s: bool(named.search(s)))
 
 
 def cut_hero_named(paragraph: str, hero: str) -> tuple[str, bool]:
@@ -261,14 +261,9 @@ def cut_hero_named(paragraph: str, hero: str) -> tuple[str, bool]:
 
     # the given name only: the hero's family name is also their family's ("your father, Thomas Crane")
     given = next((w for w in re.findall(r"[A-Za-z'-]+", hero) if len(w) > 2 and w.lower() not in _TITLES), "")
-    parts = sentences(paragraph)
-    if not given or len(parts) < 2:
+    if not given:
         return paragraph, False
-    keep = [True] + [not names_hero(s, given) for s in parts[1:]]
-    story = kept_sentences(parts, keep)
-    if all(keep) or word_count(story) < MIN_STORY_WORDS:
-        return paragraph, False
-    return story, True
+    return cut_sentences(paragraph, lambda s: names_hero(s, given))
 
 
 def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6, n: int = 8) -> tuple[str, bool]:

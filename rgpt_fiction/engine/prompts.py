@@ -8,9 +8,9 @@ import re
 from typing import Sequence
 
 from ..memory.rows import Recall
+from .parsing import kept_sentences
 from .pins import MAX_PINNED, PIN_WORDS, PINNED_WORDS
 from .state import Persona
-from .parsing import kept_sentences
 from .text import clip_words, sentences, word_count
 
 # The facts ledger: the update names only what its paragraph made true (restating the whole ledger

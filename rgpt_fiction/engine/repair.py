@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..world.model import World
+from .parsing import close_speech
 from .text import clip_words, overlap, speech_units, word_count
 
 _TEMPLATES = [
@@ -64,15 +65,10 @@ def roll_memory(previous: str, happened: str, budget: int) -> str:
     told = [_ended(s.strip()) for s in speech_units(happened) if s.strip()][:HAPPENED_SENTENCES]
     # what the memory already says is not said twice (the model copied memory sentences into its answer)
     told = [s for s in told if all(overlap(s, k) <= SAME_SENTENCE for k in kept)]
-    new = _speech_closed(_ended(clip_words(" ".join(told), min(budget, HAPPENED_MAX_WORDS)))) if told else ""
+    new = close_speech(_ended(clip_words(" ".join(told), min(budget, HAPPENED_MAX_WORDS)))) if told else ""
     while kept and word_count(" ".join(kept)) + word_count(new) > budget:
         kept.pop(0)
     return " ".join([*kept, new]) if new else " ".join(kept)
-
-
-def _speech_closed(text: str) -> str:
-    """The text with a line of speech that the word budget cut short closed."""
-    return text.rstrip() + '"' if text.count('"') % 2 == 1 else text
 
 
 def _ended(sentence: str) -> str:

@@ -232,9 +232,9 @@ class Turn:
             if parts:
                 stats.stream_s = _s(streaming)
             # what the prompt showed and the last paragraphs: a sentence copied from them is cut
-            # (and one naming the hero as someone else: not in an author's outcome, which may name them)
+            # (and one naming the hero as someone else, or what the world has not got: never in an author's outcome)
             paragraph, repairs = kept_paragraph(written, [m["content"] for m in messages if m["role"] != "assistant"] + recent,
-                                                hero="" if outcome else self.game.persona.name, authored=bool(outcome),
+                                                hero=self.game.persona.name, authored=bool(outcome),
                                                 not_in_world=self.game.world.content.not_in_world)
             stats.repairs += repairs
             if not paragraph:
