@@ -4,7 +4,8 @@ the facts ledger and a prompt whose static part comes first and never changes.""
 import json
 
 from engine_helpers import drain
-from rgpt_fiction.engine.events import Restart
+from rgpt_fiction.engine.events import Delta, Restart
+from rgpt_fiction.engine.parsing import WROTE_ON
 from rgpt_fiction.llm.scripted import ScriptedModel
 
 PARA = "The lamplighter lowers his pole and studies you for a long moment before he speaks of the lighthouse."
@@ -503,6 +504,27 @@ async def test_a_paragraph_pieced_together_from_earlier_ones_is_written_again(op
     assert story.node.paragraph == NEW and done.stats.loop_regenerations == 1
     assert [bool(c["json_schema"]) for c in model.calls[-3:]] == [False, False, True]  # no update for the copy
     assert "Do not repeat earlier events" in model.calls[-2]["messages"][1]["content"]
+
+
+async def test_a_paragraph_that_copies_again_when_written_again_is_written_on_from_what_is_new(open_game):
+    """Four turns of a 30-turn perihelion play were written again and copied again, and kept 56-97 %
+    of their words from earlier turns: a model that continues answers writes on from what is its own."""
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model)
+    await drain(story.start())
+    model.push(TURN_6, upd(_PLAN_SETS[1]))
+    await drain(story.play("Go looking for Moss Dellacroix"))
+    copied = " and wait. " + TURN_6.split(". ", 1)[1]  # after the opening words "You row out to the wreck at low water"
+    model.push(copied, copied, " " + NEW, upd(_PLAN_SETS[0]))
+    events = await collect(story.play(_PLAN_SETS[1][0]))
+    done, paragraph = events[-1], story.node.paragraph
+    assert paragraph == "You row out to the wreck at low water and wait. " + NEW
+    assert done.stats.loop_regenerations == 1 and WROTE_ON in done.stats.repairs
+    write_on = model.calls[-2]["messages"]
+    assert write_on[-1] == {"role": "assistant", "content": "You row out to the wreck at low water and wait."}
+    assert "Do not repeat earlier events" in write_on[1]["content"]  # the second try's prompt, written on
+    shown = "".join(e.text if isinstance(e, Delta) else "|" for e in events if isinstance(e, (Delta, Restart)))
+    assert shown.endswith("|You row out to the wreck at low water and wait. " + NEW)  # the copy taken back
 
 
 async def test_a_turn_keeps_its_paragraph_without_what_it_copied_from_the_last_one(open_game, world):

@@ -194,14 +194,15 @@ def close_speech(paragraph: str) -> str:
     return paragraph
 
 
-def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "",
-                   authored: bool = False, not_in_world: Sequence[str] = ()) -> tuple[str, list[str]]:
+def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", authored: bool = False,
+                   not_in_world: Sequence[str] = (), keep_short: bool = False) -> tuple[str, list[str]]:
     """The paragraph as the story keeps it, with the repairs made: no labels or option lists, no
     sentences about the writing task, none in a script the `sources` (the prompt, the last paragraphs)
     never use, no sentences told twice, none copied from the sources, none naming the `hero` ("you")
     as someone else, none naming what the world has not got (`not_in_world`), and no ending in which
     the narrator chose for the reader. An `authored` text (an author's outcome) keeps its every script
-    and word, and may name the hero."""
+    and word, and may name the hero. With `keep_short` the copies are cut even when little is left
+    (for a turn that writes on from what is left: `cut_copies`)."""
     repairs: list[str] = []
     paragraph, meta = cut_meta(clean_paragraph(written))
     if meta:
@@ -218,7 +219,7 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "",
     paragraph, repeated = cut_self_repeats(paragraph)
     if repeated:
         repairs.append(REPEATED_ITSELF)
-    paragraph, copied = cut_copies(paragraph, sources)
+    paragraph, copied = cut_copies(paragraph, sources, keep_short=keep_short)
     if copied:
         repairs.append(copied)
     paragraph, overreached = guard_agency(paragraph)
@@ -290,7 +291,7 @@ def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6, n
     return paragraph, False
 
 
-def cut_copies(paragraph: str, sources: Sequence[str], n: int = 8) -> tuple[str, str]:
+def cut_copies(paragraph: str, sources: Sequence[str], n: int = 8, keep_short: bool = False) -> tuple[str, str]:
     """The paragraph without the sentences (after the first, which carries the reader's deed) that
     copy the sources: `n` words in a row already there. The 1.5B model, without a copy penalty,
     retold a character's line or a lore sentence word for word turn after turn ("I don't know where
@@ -301,7 +302,8 @@ def cut_copies(paragraph: str, sources: Sequence[str], n: int = 8) -> tuple[str,
     and left too little in 10 instead of 8 (then written again). Returns (paragraph, repair): TOLD_AGAIN when
     sentences were cut, COPIED_MOSTLY when they were half of its words or more (it is then better
     written again: the turn does that once), "" when nothing was copied. Left whole when too little
-    story would remain. Shorter copies are cut too: a sentence of SHORT_COPY words or more, or a line of
+    story would remain, unless `keep_short`: a paragraph written again that copied again was kept whole
+    (four perihelion turns kept 56-97 % copied text), and the turn now writes on from what is its own. Shorter copies are cut too: a sentence of SHORT_COPY words or more, or a line of
     speech of SPOKEN_COPY words or more, that a source holds word for word (`_said_before`)."""
     from ..quality import lower_words, spans
 
@@ -317,7 +319,7 @@ def cut_copies(paragraph: str, sources: Sequence[str], n: int = 8) -> tuple[str,
     story = kept_sentences(parts, keep)
     mostly = word_count(story) < word_count(paragraph) / 2
     if word_count(story) < MIN_STORY_WORDS:
-        return paragraph, COPIED_MOSTLY
+        return (story if keep_short else paragraph), COPIED_MOSTLY
     return story, COPIED_MOSTLY if mostly else TOLD_AGAIN
 
 
