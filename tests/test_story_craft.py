@@ -142,6 +142,12 @@ async def test_line_mode_says_what_it_streamed_but_did_not_keep(open_game):
     model.push(NEW, upd())
     await run_turn(story.play(story.plans[0]), Printer(out))
     assert "not kept" not in out.getvalue()
+    out = io.StringIO()
+    model.push("You climb the lighthouse stair to the lamp room, counting the iron steps. \"Then she is alive,\" you say. "
+               "The keeper nods and hangs Mara's wet scarf on the rail of the gallery to dry in the wind.",
+               upd(["Ask the keeper where Mara went", "Search the gallery for footprints", "Light the great lamp"]))
+    await run_turn(story.play(story.plans[0]), Printer(out))
+    assert "(not kept in the story: words the storyteller gave you to say; the story keeps it as:)" in out.getvalue()
 
 
 def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
@@ -704,6 +710,39 @@ async def test_a_sentence_naming_the_hero_as_someone_else_is_cut(open_game):
     assert done.node.paragraph == ("You walk down to the quay. The lamplighter looks down at you from his ladder, and "
                                    "the fog comes in over the harbour wall, thick and grey.")
     assert HERO_NAMED in done.stats.repairs
+
+
+async def test_the_hero_s_lines_the_reader_did_not_give_are_cut(open_game):
+    """The 1.5B model wrote the hero's words in about one model turn in seven ('"Yes, Mrs. Ashdown?" you say to
+    her', greeting Mrs. Ashdown), and readers quoted them among the worst faults. A line the narration gives
+    the hero is cut, and a line with no speaker that goes on from it; not the first sentence, not a line
+    whose words are the reader's plan, not another person's line, and not when too little would remain."""
+    from rgpt_fiction.engine.parsing import HERO_SPOKE, kept_paragraph
+
+    deed = "You tell Mrs. Ashdown about the black door at the end of the east corridor."
+    reply = (' Mrs. Ashdown looks at you in surprise and sets down her keys on the hall table. "The room has always '
+             'been there, miss," she says.')
+    spoken = ' "It\'s a secret room," you say, "the one Silas hid from everyone."'
+    assert kept_paragraph(deed + spoken + reply) == (deed + reply, [HERO_SPOKE])
+    assert kept_paragraph(deed + ' You whisper, "Listen." "Do you hear the humming?"' + reply) == (
+        deed + reply, [HERO_SPOKE])  # a line that goes on from the hero's is the hero's
+    answered = deed + ' "Is it?" you ask.\n"The room has always been there," she says, and you shiver.' + reply
+    assert kept_paragraph(answered) == (deed + ' "The room has always been there," she says, and you shiver.' + reply,
+                                        [HERO_SPOKE])
+    assert kept_paragraph(spoken.strip() + reply) == (spoken.strip() + reply, [])  # the first sentence stays
+    own = deed + ' "I know it is a secret room," you tell her.' + reply
+    assert kept_paragraph(own, plan="Tell her I know it is a secret room") == (own, [])  # the reader's own words
+    assert kept_paragraph(own, plan="Tell her about the door") == (deed + reply, [HERO_SPOKE])
+    short = deed + ' "Why?" you ask.'
+    assert kept_paragraph(short) == (short, [])
+    assert kept_paragraph(deed + spoken + reply, authored=True) == (deed + spoken + reply, [])
+    # in a turn
+    done = await first_turn(open_game, "You walk down to the quay in the fog. \"Where is Mara?\" you ask the "
+                            "lamplighter. He lowers his pole and points at the lighthouse without a word, and the fog "
+                            "comes in over the harbour wall, thick and grey.")
+    assert done.node.paragraph == ("You walk down to the quay in the fog. He lowers his pole and points at the "
+                                   "lighthouse without a word, and the fog comes in over the harbour wall, thick and grey.")
+    assert HERO_SPOKE in done.stats.repairs
 
 
 def test_a_cut_inside_a_line_of_speech_leaves_its_quotation_marks_whole():

@@ -240,7 +240,7 @@ class Turn:
             write_on_copy = attempt > 0 and self.model.prefill and not outcome
             paragraph, repairs = kept_paragraph(written, sources, hero=self.game.persona.name, authored=bool(outcome),
                                                 not_in_world=self.game.world.content.not_in_world,
-                                                keep_short=write_on_copy)
+                                                keep_short=write_on_copy, plan=req.plan)
             stats.repairs += repairs
             if write_on_copy and COPIED_MOSTLY in repairs and paragraph \
                     and word_count(paragraph) < opts.paragraph_words * WRITE_ON_BELOW:
@@ -253,7 +253,8 @@ class Turn:
                     yield Delta(piece)
                 written = "".join(parts)
                 paragraph, repairs = kept_paragraph(written, sources, hero=self.game.persona.name,
-                                                    not_in_world=self.game.world.content.not_in_world, keep_short=True)
+                                                    not_in_world=self.game.world.content.not_in_world, keep_short=True,
+                                                    plan=req.plan)
                 stats.repairs += repairs
             if not paragraph:
                 stats.repairs.append("empty paragraph")
