@@ -676,14 +676,16 @@ async def test_a_fact_the_paragraph_does_not_tell_is_not_kept(open_game):
     assert story.node.facts == ["Old Hesketh holds the brass key"]
 
 
-async def first_turn(open_game, paragraph: str, **game):
-    """The first turn played with the first plan offered, the model writing `paragraph`: the turn as done."""
+async def cut_in_a_turn(open_game, written: str, kept: str, repair: str, **game):
+    """The first turn played with the first plan offered, the model writing `written`: the story keeps
+    `kept`, and the turn's repairs name `repair`."""
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model, **game)
     await drain(story.start())
-    model.push(paragraph, upd())
+    model.push(written, upd())
     _, done = await drain(story.play(story.plans[0]))
-    return done
+    assert done.node.paragraph == kept
+    assert repair in done.stats.repairs
 
 
 async def test_a_sentence_naming_the_hero_as_someone_else_is_cut(open_game):
@@ -704,12 +706,11 @@ async def test_a_sentence_naming_the_hero_as_someone_else_is_cut(open_game):
     assert kept_paragraph(deed + " Nadia looks at you, her face serious." + rest) == (
         deed + " Nadia looks at you, her face serious." + rest, [])  # no hero given: nothing to cut
     # in a turn: the persona's name (the test world's hero is Wren)
-    done = await first_turn(open_game, "You walk down to the quay. Wren watches the boats knock against the steps. The "
-                            "lamplighter looks down at you from his ladder, and the fog comes in over the harbour wall, "
-                            "thick and grey.")
-    assert done.node.paragraph == ("You walk down to the quay. The lamplighter looks down at you from his ladder, and "
-                                   "the fog comes in over the harbour wall, thick and grey.")
-    assert HERO_NAMED in done.stats.repairs
+    await cut_in_a_turn(open_game,
+                        "You walk down to the quay. Wren watches the boats knock against the steps. The lamplighter "
+                        "looks down at you from his ladder, and the fog comes in over the harbour wall, thick and grey.",
+                        "You walk down to the quay. The lamplighter looks down at you from his ladder, and the fog "
+                        "comes in over the harbour wall, thick and grey.", HERO_NAMED)
 
 
 async def test_the_hero_s_lines_the_reader_did_not_give_are_cut(open_game):
@@ -737,12 +738,12 @@ async def test_the_hero_s_lines_the_reader_did_not_give_are_cut(open_game):
     assert kept_paragraph(short) == (short, [])
     assert kept_paragraph(deed + spoken + reply, authored=True) == (deed + spoken + reply, [])
     # in a turn
-    done = await first_turn(open_game, "You walk down to the quay in the fog. \"Where is Mara?\" you ask the "
-                            "lamplighter. He lowers his pole and points at the lighthouse without a word, and the fog "
-                            "comes in over the harbour wall, thick and grey.")
-    assert done.node.paragraph == ("You walk down to the quay in the fog. He lowers his pole and points at the "
-                                   "lighthouse without a word, and the fog comes in over the harbour wall, thick and grey.")
-    assert HERO_SPOKE in done.stats.repairs
+    await cut_in_a_turn(open_game,
+                        "You walk down to the quay in the fog. \"Where is Mara?\" you ask the lamplighter. He lowers "
+                        "his pole and points at the lighthouse without a word, and the fog comes in over the harbour "
+                        "wall, thick and grey.",
+                        "You walk down to the quay in the fog. He lowers his pole and points at the lighthouse without "
+                        "a word, and the fog comes in over the harbour wall, thick and grey.", HERO_SPOKE)
 
 
 def test_a_cut_inside_a_line_of_speech_leaves_its_quotation_marks_whole():
@@ -808,9 +809,10 @@ async def test_a_sentence_naming_what_the_world_has_not_got_is_cut(open_game, wo
     assert kept_paragraph(short, not_in_world=words) == (short, [])
     # in a turn, from the world file
     modest = World.model_validate({**world.snapshot(), "content": {"not_in_world": ["flashlight"]}})
-    done = await first_turn(open_game, "You walk down to the quay. The lamplighter hands you a flashlight. He looks down at "
-                            "you from his ladder, and the fog comes in over the harbour wall, thick and grey, and the "
-                            "boats knock at the steps.", the_world=modest)
-    assert done.node.paragraph == ("You walk down to the quay. He looks down at you from his ladder, and the fog comes "
-                                   "in over the harbour wall, thick and grey, and the boats knock at the steps.")
-    assert NOT_IN_WORLD in done.stats.repairs
+    await cut_in_a_turn(open_game,
+                        "You walk down to the quay. The lamplighter hands you a flashlight. He looks down at you from "
+                        "his ladder, and the fog comes in over the harbour wall, thick and grey, and the boats knock "
+                        "at the steps.",
+                        "You walk down to the quay. He looks down at you from his ladder, and the fog comes in over "
+                        "the harbour wall, thick and grey, and the boats knock at the steps.", NOT_IN_WORLD,
+                        the_world=modest)

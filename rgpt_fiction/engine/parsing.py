@@ -158,7 +158,12 @@ def cut_sentences(paragraph: str, drop: Callable[[str], bool], spare_first: bool
     the reader's deed), joined by `kept_sentences`; left whole when nothing is marked or too little
     story (MIN_STORY_WORDS) would remain. Returns (paragraph, whether anything was cut)."""
     parts = sentences(paragraph)
-    keep = [spare_first and i == 0 or not drop(s) for i, s in enumerate(parts)]
+    return _kept_if_enough(paragraph, parts, [spare_first and i == 0 or not drop(s) for i, s in enumerate(parts)])
+
+
+def _kept_if_enough(paragraph: str, parts: Sequence[str], keep: Sequence[bool]) -> tuple[str, bool]:
+    """The `parts` of `paragraph` marked in `keep`, joined by `kept_sentences`, with True; the paragraph
+    whole and False when nothing is dropped or less than MIN_STORY_WORDS would remain."""
     if all(keep):
         return paragraph, False
     story = kept_sentences(parts, keep)
@@ -298,12 +303,7 @@ def cut_hero_lines(paragraph: str, plan: str = "") -> tuple[str, bool]:
         theirs = bool(given) and len(said & given) * 2 >= len(given)
         goes_on = bool(keep) and not keep[-1] and not units[i - 1].endswith("\n") and _ALL_SPEECH.match(unit)
         keep.append(i == 0 or theirs or not (_HERO_SPEAKS.search(unit) or goes_on))
-    if all(keep):
-        return paragraph, False
-    story = kept_sentences(units, keep)
-    if word_count(story) < MIN_STORY_WORDS:
-        return paragraph, False
-    return story, True
+    return _kept_if_enough(paragraph, units, keep)
 
 
 def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6, n: int = 8) -> tuple[str, bool]:
