@@ -734,6 +734,14 @@ async def test_the_hero_s_lines_the_reader_did_not_give_are_cut(open_game):
     own = deed + ' "I know it is a secret room," you tell her.' + reply
     assert kept_paragraph(own, plan="Tell her I know it is a secret room") == (own, [])  # the reader's own words
     assert kept_paragraph(own, plan="Tell her about the door") == (deed + reply, [HERO_SPOKE])
+    asked = deed + ' "Is it?" you ask. "Since before the flood, miss."' + reply  # a question's answer is not the hero's
+    assert kept_paragraph(asked) == (deed + ' "Since before the flood, miss."' + reply, [HERO_SPOKE])
+    for theirs in ('"You ask too many questions," she snaps.', '"Whatever you say," she mutters.',
+                   '"If you ask me," she says, "the tide turned early."', 'You answer the door, and a boy cries, "Fire!"',
+                   'You begin to walk away: "Wait!" she calls.', '"Mara?" you ask, and the cook answers, "Gone."'):
+        assert kept_paragraph(deed + " " + theirs + reply) == (deed + " " + theirs + reply, [])  # someone else speaks
+    assert kept_paragraph(deed + ' "Yes," you say.' + reply, plan='Say "yes"') == (
+        deed + ' "Yes," you say.' + reply, [])  # the reader gave the hero words to say
     short = deed + ' "Why?" you ask.'
     assert kept_paragraph(short) == (short, [])
     assert kept_paragraph(deed + spoken + reply, authored=True) == (deed + spoken + reply, [])

@@ -277,32 +277,54 @@ def cut_hero_named(paragraph: str, hero: str) -> tuple[str, bool]:
 
 
 _SPEECH_VERBS = (r"(?:say|ask|reply|explain|whisper|tell|call|shout|answer|murmur|add|insist|admit|continue|repeat"
-                 r"|mutter|respond|exclaim|greet|begin|suggest|cry|plead|protest|blurt|interrupt|agree|confess|demand"
-                 r"|inquire|yell|wonder|announce|manage|point out)")
-# a line of speech the hero says: '"Yes, Mrs. Ashdown?" you say to her', 'you whisper, "Go."'
-_HERO_SPEAKS = re.compile(r'["”]\s*,?\s*you\s+(?:\w+ly\s+)?' + _SPEECH_VERBS + r"\b"
-                          r'|\byou\s+(?:\w+ly\s+)?' + _SPEECH_VERBS + r'\b[^"“.!?]{0,40}[,:]\s*["“]', re.I)
-_ALL_SPEECH = re.compile(r'^\s*["“][^"“”]*["”]\s*$')
+                 r"|mutter|respond|exclaim|greet|suggest|cry|plead|protest|blurt|interrupt|agree|confess|demand"
+                 r"|inquire|yell|announce|point out)")
+# the narration's tag that gives a line of speech to the hero: right after the line ('"Yes?" you say to her') or
+# right before it ('You whisper, "Go."', 'you say to Moss: "…"'); never "you say" inside speech ('"Whatever you
+# say," she mutters') nor a deed that runs on to another speaker ('You answer the door, and a boy cries, "Fire!"')
+_TAG_AFTER = re.compile(r"^\s*,?\s*you\s+(?:\w+ly\s+)?" + _SPEECH_VERBS + r"\b", re.I)
+_TAG_BEFORE = re.compile(r"\byou\s+(?:\w+ly\s+)?" + _SPEECH_VERBS + r"(?:\s+[\w'-]+){0,3}\s*[,:]\s*$", re.I)
+# another speaker's tag: a line in which someone else speaks too is not the hero's alone
+_OTHER_TAG = re.compile(r"\b(?!you\b)[\w'-]+\s+(?:\w+ly\s+)?(?:says|asks|replies|answers|whispers|calls|shouts|murmurs"
+                        r"|mutters|adds|cries|snaps|growls|explains|insists|continues|tells|demands|yells|admits|agrees"
+                        r"|laughs|repeats|responds)\b", re.I)
+
+
+def _hero_speaks(unit: str) -> bool:
+    """Whether a unit of `speech_units` (it begins outside speech) holds lines the narration gives the hero,
+    and nobody else's."""
+    narration = unit.split('"')[0::2]
+    if len(narration) < 2:
+        return False
+    tagged = any(i and _TAG_AFTER.match(n) or i < len(narration) - 1 and _TAG_BEFORE.search(n)
+                 for i, n in enumerate(narration))
+    return tagged and not any(_OTHER_TAG.search(n) for n in narration)
 
 
 def cut_hero_lines(paragraph: str, plan: str = "") -> tuple[str, bool]:
     """The paragraph without the lines of speech (after its first sentence, the reader's deed) that the
-    narration gives the hero, and a line of speech with no speaker that goes on from one: the reader
-    says what the hero says. The 1.5B model wrote them in about one model turn in seven of 30-turn plays,
-    and readers quoted them among the worst faults: the hero greeting Mrs. Ashdown with '"Yes, Mrs.
-    Ashdown?" you say to her', asking Moss '"You're looking for Moss Dellacroix?"'. A line whose words are
-    the `plan`'s, for the most part, is the reader's own and stays. Left whole when too little story
-    would remain."""
+    narration gives the hero, and a line of speech with no speaker that goes on from one (not after a
+    question: that line is the answer): the reader says what the hero says. The 1.5B model wrote them in
+    about one model turn in seven of 30-turn plays, and readers quoted them among the worst faults: the hero
+    greeting Mrs. Ashdown with '"Yes, Mrs. Ashdown?" you say to her', asking Moss '"You're looking for Moss
+    Dellacroix?"'. A line whose words are the `plan`'s, for the most part, is the reader's own and stays, and
+    a plan with speech in it keeps every line. Straight quotation marks only, as `speech_units` (the model
+    writes no others). Left whole when too little story would remain."""
     from ..quality import lower_words
 
+    if '"' in plan or "“" in plan:
+        return paragraph, False
     given = {w for w in lower_words(plan) if len(w) > 3}
     units = speech_units(paragraph)
     keep: list[bool] = []
     for i, unit in enumerate(units):
-        said = {w for w in lower_words(" ".join(re.findall(r'["“]([^"“”]*)["”]?', unit))) if len(w) > 3}
-        theirs = bool(given) and len(said & given) * 2 >= len(given)
-        goes_on = bool(keep) and not keep[-1] and not units[i - 1].endswith("\n") and _ALL_SPEECH.match(unit)
-        keep.append(i == 0 or theirs or not (_HERO_SPEAKS.search(unit) or goes_on))
+        said = unit.split('"')[1::2]
+        theirs = bool(given) and len({w for w in lower_words(" ".join(said)) if len(w) > 3} & given) * 2 >= len(given)
+        before = units[i - 1].split('"')[1::2] if i else []
+        goes_on = (bool(keep) and not keep[-1] and not units[i - 1].endswith("\n") and before
+                   and not before[-1].rstrip().endswith("?") and unit.strip().startswith('"')
+                   and unit.strip().endswith('"') and unit.count('"') == 2)
+        keep.append(i == 0 or theirs or not (_hero_speaks(unit) or goes_on))
     return _kept_if_enough(paragraph, units, keep)
 
 
