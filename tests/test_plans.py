@@ -25,6 +25,17 @@ def test_a_plan_that_is_only_noise_is_dropped():
     assert problems == ["empty plan"]
 
 
+def test_a_list_of_deeds_run_together_is_not_a_plan():
+    """A lowtide play's last update offered "Check the weather, Follow Mr. Donnelly's radio, Ask the Harbour
+    Syndicate what's happening, Check for anyone who knows where the ledger is located, Ask…", clipped, and the
+    reader took it; an author's long choice of 18 words is a plan."""
+    listed = ("Check the weather, Follow Mr. Donnelly's radio, Ask the Harbour Syndicate what's happening, Check for "
+              "anyone who knows where the ledger is located, Ask Vera Castellane")
+    long_choice = "Back away, mark the door in your ledger, and go down to check that Cecily is in her bed."
+    kept, problems = usable_plans([listed, long_choice, "Wait for the tide"], "", 3)
+    assert kept == [long_choice, "Wait for the tide"] and problems == ["plan too long"]
+
+
 @pytest.mark.parametrize("plan", ["Go to the station at 6.15 and wait.", "Ask the old man about room 12; he knows.",
                                   "Follow the well-dressed stranger!"])
 def test_the_embedded_plan_grammar_admits_digits_and_sentences(plan):

@@ -716,8 +716,8 @@ async def test_a_sentence_naming_the_hero_as_someone_else_is_cut(open_game):
 async def test_the_hero_s_lines_the_reader_did_not_give_are_cut(open_game):
     """The 1.5B model wrote the hero's words in about one model turn in seven ('"Yes, Mrs. Ashdown?" you say to
     her', greeting Mrs. Ashdown), and readers quoted them among the worst faults. A line the narration gives
-    the hero is cut, and a line with no speaker that goes on from it; not the first sentence, not a line
-    whose words are the reader's plan, not another person's line, and not when too little would remain."""
+    the hero is cut, and a line with no speaker that goes on from it; not the first sentence, not another
+    person's line, none when the reader's plan gave words to say, and not when too little would remain."""
     from rgpt_fiction.engine.parsing import HERO_SPOKE, kept_paragraph
 
     deed = "You tell Mrs. Ashdown about the black door at the end of the east corridor."
@@ -731,9 +731,12 @@ async def test_the_hero_s_lines_the_reader_did_not_give_are_cut(open_game):
     assert kept_paragraph(answered) == (deed + ' "The room has always been there," she says, and you shiver.' + reply,
                                         [HERO_SPOKE])
     assert kept_paragraph(spoken.strip() + reply) == (spoken.strip() + reply, [])  # the first sentence stays
-    own = deed + ' "I know it is a secret room," you tell her.' + reply
-    assert kept_paragraph(own, plan="Tell her I know it is a secret room") == (own, [])  # the reader's own words
-    assert kept_paragraph(own, plan="Tell her about the door") == (deed + reply, [HERO_SPOKE])
+    echo = deed + ' "You know about the black door?" you ask.' + reply  # the deed, said again as a line: cut too
+    assert kept_paragraph(echo, plan="Tell Mrs. Ashdown about the black door") == (deed + reply, [HERO_SPOKE])
+    alone = deed + ' "Mrs. Ashdown?" You ask, hesitating. "Miss Crane," she replies.' + reply  # the tag a sentence of its own
+    assert kept_paragraph(alone) == (deed + ' "Miss Crane," she replies.' + reply, [HERO_SPOKE])
+    narrated = deed + ' "It is only a cupboard." You ask what she means.' + reply  # her line, then your deed told
+    assert kept_paragraph(narrated) == (narrated, [])
     asked = deed + ' "Is it?" you ask. "Since before the flood, miss."' + reply  # a question's answer is not the hero's
     assert kept_paragraph(asked) == (deed + ' "Since before the flood, miss."' + reply, [HERO_SPOKE])
     for theirs in ('"You ask too many questions," she snaps.', '"Whatever you say," she mutters.',

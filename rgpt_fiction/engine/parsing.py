@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .text import clean, clip_words, ends_sentence, normalize, overlap, sentences, speech_units, word_count
+from .text import clean, ends_sentence, normalize, overlap, sentences, speech_units, word_count
 
 _LABELS = {
     "memory": ("memory", "short-term memory", "short term memory", "summary", "updated memory"),
@@ -284,6 +284,8 @@ _SPEECH_VERBS = (r"(?:say|ask|reply|explain|whisper|tell|call|shout|answer|murmu
 # say," she mutters') nor a deed that runs on to another speaker ('You answer the door, and a boy cries, "Fire!"')
 _TAG_AFTER = re.compile(r"^\s*,?\s*you\s+(?:\w+ly\s+)?" + _SPEECH_VERBS + r"\b", re.I)
 _TAG_BEFORE = re.compile(r"\byou\s+(?:\w+ly\s+)?" + _SPEECH_VERBS + r"(?:\s+[\w'-]+){0,3}\s*[,:]\s*$", re.I)
+# a tag that is a sentence of its own ("You ask, hesitating.", "You ask tentatively.")
+_TAG_ALONE = re.compile(r"^\s*you\s+(?:\w+ly\s+)?" + _SPEECH_VERBS + r"(?:\s+\w+ly)?\s*(?:,[^.!?\"]*)?[.!?]\s*$", re.I)
 # another speaker's tag: a line in which someone else speaks too is not the hero's alone
 _OTHER_TAG = re.compile(r"\b(?!you\b)[\w'-]+\s+(?:\w+ly\s+)?(?:says|asks|replies|answers|whispers|calls|shouts|murmurs"
                         r"|mutters|adds|cries|snaps|growls|explains|insists|continues|tells|demands|yells|admits|agrees"
@@ -307,25 +309,26 @@ def cut_hero_lines(paragraph: str, plan: str = "") -> tuple[str, bool]:
     question: that line is the answer): the reader says what the hero says. The 1.5B model wrote them in
     about one model turn in seven of 30-turn plays, and readers quoted them among the worst faults: the hero
     greeting Mrs. Ashdown with '"Yes, Mrs. Ashdown?" you say to her', asking Moss '"You're looking for Moss
-    Dellacroix?"'. A line whose words are the `plan`'s, for the most part, is the reader's own and stays, and
-    a plan with speech in it keeps every line. Straight quotation marks only, as `speech_units` (the model
-    writes no others). Left whole when too little story would remain."""
-    from ..quality import lower_words
-
+    Dellacroix?"' (in a turn whose plan was "I go looking for Moss Dellacroix": the reader's deed is told
+    by the paragraph's first words, and a line echoing it is cut too). A `plan` with speech in it keeps
+    every line. Straight quotation marks only, as `speech_units` (the model writes no others). Left whole
+    when too little story would remain."""
     if '"' in plan or "“" in plan:
         return paragraph, False
-    given = {w for w in lower_words(plan) if len(w) > 3}
     units = speech_units(paragraph)
-    keep: list[bool] = []
+    drop = [False] * len(units)
     for i, unit in enumerate(units):
-        said = unit.split('"')[1::2]
-        theirs = bool(given) and len({w for w in lower_words(" ".join(said)) if len(w) > 3} & given) * 2 >= len(given)
-        before = units[i - 1].split('"')[1::2] if i else []
-        goes_on = (bool(keep) and not keep[-1] and not units[i - 1].endswith("\n") and before
-                   and not before[-1].rstrip().endswith("?") and unit.strip().startswith('"')
-                   and unit.strip().endswith('"') and unit.count('"') == 2)
-        keep.append(i == 0 or theirs or not (_hero_speaks(unit) or goes_on))
-    return _kept_if_enough(paragraph, units, keep)
+        if not i:
+            continue
+        before = units[i - 1].split('"')[1::2]
+        all_speech = unit.strip().startswith('"') and unit.strip().endswith('"') and unit.count('"') == 2
+        goes_on = (drop[i - 1] and not units[i - 1].endswith("\n") and bool(before)
+                   and not before[-1].rstrip().endswith("?") and all_speech)
+        drop[i] = drop[i] or _hero_speaks(unit) or goes_on
+        # '"Moss?" You ask, hesitating.': a tag after a question or a cry is a sentence of its own
+        if all_speech and unit.rstrip()[-2:] in ('?"', '!"') and i + 1 < len(units) and _TAG_ALONE.match(units[i + 1]):
+            drop[i] = drop[i + 1] = True
+    return _kept_if_enough(paragraph, units, [not d for d in drop])
 
 
 def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6, n: int = 8) -> tuple[str, bool]:
@@ -565,10 +568,13 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
     played_norm = {normalize(p) for p in played if p}
     for plan in plans:
         # without the comma the model leaves after a plan ("Offer to help,": the verbs are shown "such as A, B or C")
-        plan = clip_words(cut_noise(clean(plan).replace("\n", " ").strip()), words).rstrip(",;: ")
+        plan = cut_noise(clean(plan).replace("\n", " ").strip()).rstrip(",;: ")
         norm = normalize(plan)
         if len(norm.split()) < 2:
             problems.append("empty plan")
+            continue
+        if len(plan.split()) > words:  # a list of deeds run together ("Check the weather, Follow Mr. Donnelly's
+            problems.append("plan too long")  # radio, Ask the Harbour Syndicate…", a lowtide play's turn 29), not a plan
             continue
         if any(norm == normalize(k) or overlap(plan, k) > 0.8 for k in kept):
             problems.append("duplicate plan")
