@@ -126,11 +126,16 @@ class TestStoryScreen:
         async def run_before(pilot):
             await pilot.pause()
             await pilot.press("c")
-            for _ in range(300):
+            # the saved game is read in a thread: on a loaded machine (CI beside two model runs) 3 s was too
+            # little and the snapshot caught the screen before it; wait for it as long as a minute
+            for _ in range(6000):
                 await pilot.pause(0.01)
                 if getattr(pilot.app.screen, "saved_game", None) is not None:
                     break
-            await pilot.pause()
+            # (and the story's scroll to its end settled: under that load a scrollbar was caught mid-way)
+            await pilot.wait_for_scheduled_animations()
+            for _ in range(3):
+                await pilot.pause()
 
         import asyncio
 
