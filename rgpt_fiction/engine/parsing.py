@@ -206,9 +206,10 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", au
     sentences about the writing task, none in a script the `sources` (the prompt, the last paragraphs)
     never use, no sentences told twice, none copied from the sources, none naming the `hero` ("you")
     as someone else, none naming what the world has not got (`not_in_world`), no lines of speech the
-    hero says that the reader's `plan` did not give, and no ending in which the narrator chose for the reader. An `authored` text (an author's outcome) keeps its every script
-    and word, and may name the hero. With `keep_short` the copies are cut even when little is left
-    (for a turn that writes on from what is left: `cut_copies`)."""
+    hero says that the reader's `plan` did not give, and no ending in which the narrator chose for the
+    reader. An `authored` text (an author's outcome) keeps its every script and word, and may name the
+    hero. With `keep_short` the copies are cut even when little is left (for a turn that writes on
+    from what is left: `cut_copies`)."""
     repairs: list[str] = []
     paragraph, meta = cut_meta(clean_paragraph(written))
     if meta:
@@ -276,9 +277,21 @@ def cut_hero_named(paragraph: str, hero: str) -> tuple[str, bool]:
     return cut_sentences(paragraph, lambda s: names_hero(s, given))
 
 
-_SPEECH_VERBS = (r"(?:say|ask|reply|explain|whisper|tell|call|shout|answer|murmur|add|insist|admit|continue|repeat"
-                 r"|mutter|respond|exclaim|greet|suggest|cry|plead|protest|blurt|interrupt|agree|confess|demand"
-                 r"|inquire|yell|announce|point out)")
+# verbs that tag a line of speech, as the hero's ("you say") and, in the third person, another's ("she says")
+_SPEECH_VERB_WORDS = ("say", "ask", "reply", "explain", "whisper", "tell", "call", "shout", "answer", "murmur", "add",
+                      "insist", "admit", "continue", "repeat", "mutter", "respond", "exclaim", "greet", "suggest", "cry",
+                      "plead", "protest", "blurt", "interrupt", "agree", "confess", "demand", "inquire", "yell",
+                      "announce", "snap", "growl", "laugh")
+
+
+def _third_person(verb: str) -> str:
+    """'says', 'replies', 'blurts', 'finishes': the verb as another speaker's tag has it."""
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + ("es" if verb.endswith(("sh", "ch", "s", "x")) else "s")
+
+
+_SPEECH_VERBS = "(?:" + "|".join(_SPEECH_VERB_WORDS) + ")"
 # the narration's tag that gives a line of speech to the hero: right after the line ('"Yes?" you say to her') or
 # right before it ('You whisper, "Go."', 'you say to Moss: "…"'); never "you say" inside speech ('"Whatever you
 # say," she mutters') nor a deed that runs on to another speaker ('You answer the door, and a boy cries, "Fire!"')
@@ -287,9 +300,8 @@ _TAG_BEFORE = re.compile(r"\byou\s+(?:\w+ly\s+)?" + _SPEECH_VERBS + r"(?:\s+[\w'
 # a tag that is a sentence of its own ("You ask, hesitating.", "You ask tentatively.")
 _TAG_ALONE = re.compile(r"^\s*you\s+(?:\w+ly\s+)?" + _SPEECH_VERBS + r"(?:\s+\w+ly)?\s*(?:,[^.!?\"]*)?[.!?]\s*$", re.I)
 # another speaker's tag: a line in which someone else speaks too is not the hero's alone
-_OTHER_TAG = re.compile(r"\b(?!you\b)[\w'-]+\s+(?:\w+ly\s+)?(?:says|asks|replies|answers|whispers|calls|shouts|murmurs"
-                        r"|mutters|adds|cries|snaps|growls|explains|insists|continues|tells|demands|yells|admits|agrees"
-                        r"|laughs|repeats|responds)\b", re.I)
+_OTHER_TAG = re.compile(r"\b(?!you\b)[\w'-]+\s+(?:\w+ly\s+)?(?:" + "|".join(map(_third_person, _SPEECH_VERB_WORDS))
+                        + r")\b", re.I)
 
 
 def _hero_speaks(unit: str) -> bool:
@@ -367,8 +379,9 @@ def cut_copies(paragraph: str, sources: Sequence[str], n: int = 8, keep_short: b
     sentences were cut, COPIED_MOSTLY when they were half of its words or more (it is then better
     written again: the turn does that once), "" when nothing was copied. Left whole when too little
     story would remain, unless `keep_short`: a paragraph written again that copied again was kept whole
-    (four perihelion turns kept 56-97 % copied text), and the turn now writes on from what is its own. Shorter copies are cut too: a sentence of SHORT_COPY words or more, or a line of
-    speech of SPOKEN_COPY words or more, that a source holds word for word (`_said_before`)."""
+    (four perihelion turns kept 56-97 % copied text), and the turn now writes on from what is its own.
+    Shorter copies are cut too: a sentence of SHORT_COPY words or more, or a line of speech of
+    SPOKEN_COPY words or more, that a source holds word for word (`_said_before`)."""
     from ..quality import lower_words, spans
 
     seen = {s for src in sources for s in spans(src, n)}

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import Any, AsyncGenerator, Callable
@@ -187,6 +188,9 @@ class Turn:
         stats.authored_opening = bool(outcome)
         opening = "" if outcome or req.seed or not self.model.prefill or not parent_plan_taken(req.plan) \
             else opening_words(req.plan)
+        # the paragraph as the story keeps it (engine/parsing.py), for this turn's hero, world, plan and outcome
+        kept = functools.partial(kept_paragraph, hero=self.game.persona.name, authored=bool(outcome),
+                                 not_in_world=self.game.world.content.not_in_world, plan=req.plan)
         for attempt in range(3):
             if paragraph:
                 break
@@ -238,9 +242,7 @@ class Turn:
             # a model that continues answers writes on from it: the whole copy was kept before (four
             # perihelion turns of 30 kept 56-97 % of their words from earlier turns)
             write_on_copy = attempt > 0 and self.model.prefill and not outcome
-            paragraph, repairs = kept_paragraph(written, sources, hero=self.game.persona.name, authored=bool(outcome),
-                                                not_in_world=self.game.world.content.not_in_world,
-                                                keep_short=write_on_copy, plan=req.plan)
+            paragraph, repairs = kept(written, sources, keep_short=write_on_copy)
             stats.repairs += repairs
             if write_on_copy and COPIED_MOSTLY in repairs and paragraph \
                     and word_count(paragraph) < opts.paragraph_words * WRITE_ON_BELOW:
@@ -252,9 +254,7 @@ class Turn:
                     parts.append(piece)
                     yield Delta(piece)
                 written = "".join(parts)
-                paragraph, repairs = kept_paragraph(written, sources, hero=self.game.persona.name,
-                                                    not_in_world=self.game.world.content.not_in_world, keep_short=True,
-                                                    plan=req.plan)
+                paragraph, repairs = kept(written, sources, keep_short=True)
                 stats.repairs += repairs
             if not paragraph:
                 stats.repairs.append("empty paragraph")
