@@ -136,10 +136,12 @@ def second_person(paragraph: str, hero: str) -> bool:
 
 
 def names_hero(text: str, hero: str) -> bool:
-    """Whether the text names the hero (a word of `hero`'s name, capitalised) outside quoted speech."""
+    """Whether the text names the hero (a word of `hero`'s name, capitalised, or its possessive: "Eliza's
+    father") outside quoted speech."""
     narration = _QUOTED.sub(" ", text or "")
     hero_words = {w.lower() for w in _WORD.findall(hero or "") if len(w) > 2}
-    return bool(hero_words & {w.lower() for w, _ in _words(narration) if w[0].isupper()})
+    named = {re.sub(r"'s?$", "", w.lower()) for w, _ in _words(narration) if w[0].isupper()}
+    return bool(hero_words & named)
 
 
 def lower_words(text: str) -> list[str]:

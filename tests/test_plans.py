@@ -103,6 +103,17 @@ def test_the_plan_just_played_is_not_offered_again():
     assert problems == ["plan repeats the plan just played"]
 
 
+def test_a_plan_naming_the_hero_is_dropped():
+    """The reader is "you": the 1.5B model offered "Tell Eliza Crane to open the door" to the hero Eliza Crane
+    (a ten-turn harrowmere play). The family name is also the family's, and quoted words may name the hero."""
+    plans = ["Tell Eliza Crane to open the door", "Ask Mrs. Ashdown where Eliza's father went",
+             "Ask Mrs. Ashdown about Thomas Crane", 'Answer "Eliza is here" through the door', "Go down to the causeway"]
+    kept, problems = usable_plans(plans, "", 5, hero="Miss Eliza Crane")
+    assert kept == plans[2:]
+    assert problems == ["plan names the hero"] * 2
+    assert usable_plans(plans, "", 5)[0] == plans  # no hero given: nothing to drop
+
+
 def test_a_plan_about_the_writing_is_dropped():
     kept, problems = usable_plans(["Read the paragraph again", "Ask the narrator what comes next",
                                    "Use the silver coin to find the body"], "", 3)

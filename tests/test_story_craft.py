@@ -701,6 +701,8 @@ async def test_a_sentence_naming_the_hero_as_someone_else_is_cut(open_game):
         deed + rest, [HERO_NAMED])
     assert kept_paragraph(deed + " You hear Miss Nadia Oduya's voice calling your name." + rest, hero="Nadia Oduya") == (
         deed + rest, [HERO_NAMED])
+    assert kept_paragraph(deed + " Nadia's hands are shaking on the rope." + rest, hero="Nadia Oduya") == (
+        deed + rest, [HERO_NAMED])  # the possessive too
     father = deed + " The letter is signed Thomas Oduya, your father, in a hand that shakes." + rest
     assert kept_paragraph(father, hero="Nadia Oduya") == (father, [])
     assert kept_paragraph(deed + " Nadia looks at you, her face serious." + rest) == (
@@ -711,6 +713,20 @@ async def test_a_sentence_naming_the_hero_as_someone_else_is_cut(open_game):
                         "looks down at you from his ladder, and the fog comes in over the harbour wall, thick and grey.",
                         "You walk down to the quay. The lamplighter looks down at you from his ladder, and the fog "
                         "comes in over the harbour wall, thick and grey.", HERO_NAMED)
+
+
+async def test_a_plan_naming_the_hero_is_not_offered(open_game):
+    """In a played turn the persona's name is the hero's (the test world's hero is Wren): a plan that names
+    Wren is dropped and a spare one offered in its place."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    plans = ["Tell Wren to wait by the boats", "Follow the lamplighter into the fog", "Search the tavern cellar",
+             "Ask the fishwife about Mara", "Climb the harbour wall"]
+    model.push(PARA, upd(plans=plans))
+    _, done = await drain(story.play(story.plans[0]))
+    assert done.node.plans == plans[1:4]
+    assert not any("Wren" in p for p in story.plans)
 
 
 async def test_the_hero_s_lines_the_reader_did_not_give_are_cut(open_game):

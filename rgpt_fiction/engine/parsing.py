@@ -270,11 +270,16 @@ def cut_hero_named(paragraph: str, hero: str) -> tuple[str, bool]:
     little story would remain."""
     from ..quality import names_hero
 
-    # the given name only: the hero's family name is also their family's ("your father, Thomas Crane")
-    given = next((w for w in re.findall(r"[A-Za-z'-]+", hero) if len(w) > 2 and w.lower() not in _TITLES), "")
+    given = given_name(hero)
     if not given:
         return paragraph, False
     return cut_sentences(paragraph, lambda s: names_hero(s, given))
+
+
+def given_name(hero: str) -> str:
+    """The hero's given name, the word of their name that the narration must not use for "you" (the family
+    name is also their family's: "your father, Thomas Crane"); "" when the name has none."""
+    return next((w for w in re.findall(r"[A-Za-z'-]+", hero) if len(w) > 2 and w.lower() not in _TITLES), "")
 
 
 # verbs that tag a line of speech, as the hero's ("you say") and, in the third person, another's ("she says")
@@ -568,12 +573,16 @@ def cut_noise(plan: str) -> str:
 
 
 def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, taken: str = "",
-                 played: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+                 played: Sequence[str] = (), hero: str = "") -> tuple[list[str], list[str]]:
     """Keep at most n plans that are non-empty, not duplicates of each other, not copies of the
     paragraph or of the prompt's headings, not the plan the reader has just played (`taken`) and not
     word for word a plan played before on this path (`played`: the similarity check looks only at the
     last few, and at turn 10 of a lowtide play the model offered turn 2's "Warn the person who stopped
-    Moss Dellacroix" again, and it was played again). Returns (kept, problems)."""
+    Moss Dellacroix" again, and it was played again), and none naming the `hero` (the reader is "you": the
+    1.5B model offered "Tell Eliza Crane to open the door" to the hero Eliza). Returns (kept, problems)."""
+    from ..quality import names_hero
+
+    given = given_name(hero)
     kept: list[str] = []
     problems: list[str] = []
     para_norm = normalize(paragraph)
@@ -609,6 +618,9 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
             continue
         if norm in played_norm:
             problems.append("plan was played before")
+            continue
+        if given and names_hero(plan, given):
+            problems.append("plan names the hero")
             continue
         kept.append(plan)
         if len(kept) == n:

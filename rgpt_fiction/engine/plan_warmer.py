@@ -34,8 +34,9 @@ class PlanWarmer:
 
     def __init__(self, vectors: VectorCache, paragraph: str, n: int, check: Callable[[list[str]], list[str]] | None = None,
                  on_ready: Callable[[list[str]], None] | None = None, taken: str = "", asked: int = 0,
-                 played: Sequence[str] = ()):
+                 played: Sequence[str] = (), hero: str = ""):
         self.vectors, self.paragraph, self.n, self.taken, self.played = vectors, paragraph, n, taken, played
+        self.hero = hero
         self.asked = max(asked, n)  # plans asked for; `n` are shown
         self.check, self.on_ready = check, on_ready
         self.task: asyncio.Future | None = None
@@ -51,7 +52,8 @@ class PlanWarmer:
             self.task = asyncio.ensure_future(asyncio.to_thread(self._warm, text, loop))
 
     def _warm(self, text: str, loop: asyncio.AbstractEventLoop) -> None:
-        kept, _ = usable_plans(_plans(text), self.paragraph, self.asked, taken=self.taken, played=self.played)
+        kept, _ = usable_plans(_plans(text), self.paragraph, self.asked, taken=self.taken, played=self.played,
+                               hero=self.hero)
         if len(kept) > 1:
             self.vectors.many(kept)
         if self.check is not None:

@@ -167,7 +167,7 @@ class Turn:
         updater = Updater(self._complete, self.vectors, self.game.world, opts, stats,
                           memory=memory_before, facts=facts_before, plan=req.plan,
                           played_path=[self.game.nodes[i].plan for i in path],
-                          offered_before=[*offered, req.plan], event=world_event)
+                          offered_before=[*offered, req.plan], event=world_event, hero=self.game.persona.name)
         # the last paragraphs, and the older ones the prompt shows as recalls: the 1.5B model, given
         # a plan played before, copied that turn's recalled paragraph (87 % of its 8-word spans)
         recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]

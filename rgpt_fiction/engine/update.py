@@ -140,14 +140,15 @@ class Updater:
 
     def __init__(self, complete: Complete, vectors: VectorCache, world: World, options: TurnOptions,
                  stats: TurnStats, *, memory: str, facts: list[str], plan: str, played_path: Sequence[str] = (),
-                 offered_before: Sequence[str] = (), event: Event | None = None):
+                 offered_before: Sequence[str] = (), event: Event | None = None, hero: str = ""):
         """`played_path`: the plans played on this path before this turn (newest last): none is offered
         again word for word, and those of the last `played_window` turns not in other words either;
         `offered_before`: the plans offered in the last turns (one that does the same again is offered
         only when too few new ones are left: `fresh_first`); `event`: the world event the paragraph ends
-        with (its own choices are offered first, then the plans that answer it: `_offered`)."""
+        with (its own choices are offered first, then the plans that answer it: `_offered`); `hero`: the
+        reader's name (no plan names them: the reader is "you")."""
         self.complete, self.vectors, self.world, self.options, self.stats = complete, vectors, world, options, stats
-        self.memory_before, self.facts_before, self.plan = memory, facts, plan
+        self.memory_before, self.facts_before, self.plan, self.hero = memory, facts, plan, hero
         self.played_path = list(played_path)
         self.played_before = self.played_path[-options.played_window:]
         self.event = event.text if event is not None else ""
@@ -202,11 +203,12 @@ class Updater:
                 standalone=None if opts.cache_layout else (self.memory_before, self.facts_before, plan),
                 taken=plan if parent_plan_taken(plan) else "", turn=stats.turn)
             warmer = PlanWarmer(self.vectors, paragraph, n, check=self._distinct_only, on_ready=on_plans, taken=plan,
-                                asked=asked, played=self.played_path)
+                                asked=asked, played=self.played_path, hero=self.hero)
             text = await self.complete(messages, 80 + 2 * HAPPENED_WORDS + 45 * asked + 4 * 30,
                                        update_schema(asked), warmer)
             up = parse_update(text)
-            kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan, played=self.played_path)
+            kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan, played=self.played_path,
+                                           hero=self.hero)
             kept, foreign = await asyncio.to_thread(self._english, kept)
             # (asked again, the 1.5B model offered two played plans again and only one new one: with the
             # two good plans of its first answer dropped, the game filled a plan, in a 30-turn dustchoir play)
