@@ -72,11 +72,14 @@ def test_shipped_world_is_complete(path):
     w = load_world(path)
     assert path.name == path.name.lower() and " " not in path.name
     # short enough to read at one sitting (the events' and first choices' outcomes took it past 150,
-    # twelve events past 160)
-    assert len(path.read_text(encoding="utf-8").splitlines()) <= 200
+    # twelve events past 160, the follow-ups past 200)
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 220
     # every choice the author offers has what happens first when it is taken
     assert len(w.first_outcomes) == len(w.first_choices) == 3
     assert w.events and all(len(e.outcomes) == len(e.choices) == 2 for e in w.events)
+    # ...and the two plans offered first after each outcome
+    assert [len(f) for f in w.first_follow_ups] == [2] * 3
+    assert all([len(f) for f in e.follow_ups] == [2] * 2 for e in w.events)
     # authored beats through turn 35 (one every third turn): after the sixth, at turn 17, a 30-turn
     # lowtide play drifted into "Use your car to get to the nearest store"
     assert len(w.events) == 12

@@ -278,6 +278,66 @@ async def test_a_first_choice_is_told_by_its_authors_outcome(open_game, world):
     assert not done.stats.authored_opening and not done.node.paragraph.startswith(FIRST)
 
 
+FOLLOW_UPS = ["Hold the tide table up to the lamp's flame", "Ask the lamplighter when the red tide falls"]
+
+
+async def test_the_authors_follow_ups_are_offered_first_after_an_outcome(open_game, world):
+    """After an author's outcome, the 1.5B model's plans did not take it up ("Ask the librarian for help"), and
+    readers said the story dropped the author's beats: the follow-ups the author wrote for the outcome are
+    offered first (two at most: the storyteller's own plan is the third), after an event's choice and after a
+    first choice; not after the turn is written again, and not one already played."""
+    authored = World.model_validate({**world.snapshot(), "first_outcomes": [FIRST],
+                                     "first_follow_ups": [["Pick up the lamplighter's warm pole", "Call up the stair"]],
+                                     "events": [{"text": EVENTS[0], "choices": CHOICES[0], "outcomes": [OUTCOME],
+                                                 "follow_ups": [[*FOLLOW_UPS, "Burn the note in the lamp flame"]]}]})
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model, the_world=authored, paragraph_words=30)
+    await drain(story.start())
+    opening = story.node
+    model.push(upd(["Climb on to the lamp room", "Wait on the quay for the bell", "Ask the fishwife about Mara"]))
+    _, done = await drain(story.play(story.plans[0]))
+    assert done.node.paragraph == FIRST
+    assert done.node.plans == ["Pick up the lamplighter's warm pole", "Call up the stair", "Climb on to the lamp room"]
+    # an event's choice: its outcome, then its follow-ups (two of three), then the model's first plan
+    story.goto(opening.id)
+    model.push(REST, upd(["Go back down to the quay", "Climb on to the lamp room", "Look for the lamplighter"]))
+    await drain(story.play(story.plans[1]))
+    await play_scenes(story, model, SCENES[:1], story.plans[0])
+    event_turn = story.node
+    assert event_turn.event == 0
+    model.push(upd(["Go down to the water at low tide", "Show the note to the lamplighter", "Sleep on the quay"]))
+    _, done = await drain(story.play(CHOICES[0][0]))
+    assert done.node.paragraph == OUTCOME
+    assert done.node.plans == [*FOLLOW_UPS, "Go down to the water at low tide"]
+    # a follow-up played, and the model's plans after it
+    after_plans = ["Wade out to the breakwater steps", "Look for the boy in the net sheds", "Wake the harbourmaster"]
+    model.push(", and the paper browns but does not burn: under the ring, in lemon ink, is a time, ten past two.",
+               upd(after_plans))
+    _, after = await drain(story.play(FOLLOW_UPS[0]))
+    assert not after.stats.authored_opening and after.node.plans == after_plans
+    # written again, the outcome's turn is the model's, and so are its plans
+    story.goto(done.node.id)
+    model.push(". Below the tide table, in pencil, someone has written your name, and under it a date three days gone.",
+               upd(["Go down to the water at low tide", "Show the note to the lamplighter", "Sleep on the quay"]))
+    _, again = await drain(story.retry())
+    assert not again.stats.authored_opening
+    assert again.node.plans == ["Go down to the water at low tide", "Show the note to the lamplighter",
+                                "Sleep on the quay"]
+
+
+def test_more_lists_of_follow_ups_than_outcomes_is_an_authors_error_that_names_the_field_and_line(tmp_path):
+    from rgpt_fiction.world.load import WorldError, load_world
+
+    path = tmp_path / "w.toml"
+    path.write_text('schema = 1\ntitle = "T"\nsummary = "S"\npremise = "P"\n\n[[events]]\ntext = "A bell rings."\n'
+                    'choices = ["Count the rings", "Run"]\noutcomes = ["You count nine."]\n'
+                    'follow_ups = [["Count again"], ["Run home"]]\n')
+    with pytest.raises(WorldError) as err:
+        load_world(path)
+    assert str(err.value) == (f"{path}:10: events[0].follow_ups: 2 lists of follow-ups for 1 outcome: each list of "
+                              "follow-ups belongs to the outcome at the same place in `outcomes`")
+
+
 def test_more_first_outcomes_than_first_choices_is_an_authors_error(world):
     from pydantic import ValidationError
 

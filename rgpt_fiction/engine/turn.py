@@ -163,11 +163,21 @@ class Turn:
         index = stats.world_event = due_event(self.game.world.events, [self.game.nodes[i] for i in path],
                                               opts.event_every)
         world_event = self.game.world.events[index] if index is not None else None
+        # after a world event, the outcome its author wrote for the choice taken is the whole paragraph, on any
+        # model: the 1.5B model, writing on after it, spoiled it in 8 of 8 such turns of three 30-turn plays
+        # ("Nadia looks at you", to the hero Nadia; "You hold... You hold..."; people who were not in the scene),
+        # and a blind reader, given two of those plays with and without its words, would keep playing without
+        # (clearly for lowtide, strongly for perihelion); "Write again" has the model write the turn. The
+        # follow-ups the author wrote for it are the first plans offered after it.
+        outcome, follow_ups = chosen_outcome(self.game.world, parent, req.plan) if req.authored and not req.seed \
+            else ("", [])
+        stats.authored_opening = bool(outcome)
         offered = [p for i in path[-opts.offered_window:] for p in self.game.nodes[i].plans]
         updater = Updater(self._complete, self.vectors, self.game.world, opts, stats,
                           memory=memory_before, facts=facts_before, plan=req.plan,
                           played_path=[self.game.nodes[i].plan for i in path],
-                          offered_before=[*offered, req.plan], event=world_event, hero=self.game.persona.name)
+                          offered_before=[*offered, req.plan], event=world_event, follow_ups=follow_ups,
+                          hero=self.game.persona.name)
         # the last paragraphs, and the older ones the prompt shows as recalls: the 1.5B model, given
         # a plan played before, copied that turn's recalled paragraph (87 % of its 8-word spans)
         recent = [self.game.nodes[i].paragraph for i in path[-opts.loop_window:]]
@@ -178,14 +188,7 @@ class Turn:
             yield Delta(paragraph)
         move_on = False
         remembered: Remembered | None = None
-        # the reader's plan as the paragraph's first words, where the model can continue an answer. After a
-        # world event, the outcome its author wrote for the choice taken is the whole paragraph, on any model:
-        # the 1.5B model, writing on after it, spoiled it in 8 of 8 such turns of three 30-turn plays ("Nadia
-        # looks at you", to the hero Nadia; "You hold... You hold..."; people who were not in the scene), and
-        # a blind reader, given two of those plays with and without its words, would keep playing without
-        # (clearly for lowtide, strongly for perihelion); "Write again" has the model write the turn
-        outcome = chosen_outcome(self.game.world, parent, req.plan) if req.authored and not req.seed else ""
-        stats.authored_opening = bool(outcome)
+        # the reader's plan as the paragraph's first words, where the model can continue an answer
         opening = "" if outcome or req.seed or not self.model.prefill or not parent_plan_taken(req.plan) \
             else opening_words(req.plan)
         # the paragraph as the story keeps it (engine/parsing.py), for this turn's hero, world, plan and outcome

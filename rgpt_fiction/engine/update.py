@@ -140,12 +140,15 @@ class Updater:
 
     def __init__(self, complete: Complete, vectors: VectorCache, world: World, options: TurnOptions,
                  stats: TurnStats, *, memory: str, facts: list[str], plan: str, played_path: Sequence[str] = (),
-                 offered_before: Sequence[str] = (), event: Event | None = None, hero: str = ""):
+                 offered_before: Sequence[str] = (), event: Event | None = None, follow_ups: Sequence[str] = (),
+                 hero: str = ""):
         """`played_path`: the plans played on this path before this turn (newest last): none is offered
         again word for word, and those of the last `played_window` turns not in other words either;
         `offered_before`: the plans offered in the last turns (one that does the same again is offered
         only when too few new ones are left: `fresh_first`); `event`: the world event the paragraph ends
-        with (its own choices are offered first, then the plans that answer it: `_offered`); `hero`: the
+        with (its own choices are offered first, then the plans that answer it: `_offered`); `follow_ups`: the
+        plans the world's author wrote for after the outcome the paragraph is (offered first, as an event's
+        choices, when no event's are); `hero`: the
         reader's name (no plan names them: the reader is "you")."""
         self.complete, self.vectors, self.world, self.options, self.stats = complete, vectors, world, options, stats
         self.memory_before, self.facts_before, self.plan, self.hero = memory, facts, plan, hero
@@ -153,7 +156,8 @@ class Updater:
         self.played_before = self.played_path[-options.played_window:]
         self.event = event.text if event is not None else ""
         played = {normalize(p) for p in self.played_path}
-        choices = [c for c in (event.choices if event is not None else []) if normalize(c) not in played]
+        own = event.choices if event is not None and event.choices else follow_ups
+        choices = [c for c in own if normalize(c) not in played]
         self.event_choices = choices[:min(EVENT_CHOICES, options.n_plans - 1)]  # the model's own idea stays
         self.offered_before = list(offered_before)
         self.result: Remembered | None = None

@@ -40,20 +40,25 @@ def told_event(paragraph: str, event: str) -> str:
     return paragraph + "\n\n" + event.strip()
 
 
-def chosen_outcome(world: World, parent: Node | None, plan: str) -> str:
-    """The outcome the world's author wrote for the choice the reader just took: one of the choices of
-    the event the last paragraph ended with, or one of the first choices after the world's opening
-    ("" when the plan is not such a choice, or it has none). It is the next paragraph. Given
-    the plan alone, the 1.5B model echoed the choice and drifted ("You ask Okafor why he is telling you
-    this now" was answered by Okafor asking it himself)."""
+def chosen_outcome(world: World, parent: Node | None, plan: str) -> tuple[str, list[str]]:
+    """The outcome the world's author wrote for the choice the reader just took, with the follow-ups they
+    wrote for it: one of the choices of the event the last paragraph ended with, or one of the first choices
+    after the world's opening (("", []) when the plan is not such a choice, or it has no outcome). The outcome
+    is the next paragraph, and its follow-ups are the first plans offered after it. Given the plan alone,
+    the 1.5B model echoed the choice and drifted ("You ask Okafor why he is telling you this now" was answered
+    by Okafor asking it himself); asked for the plans after an outcome, it offered ones that did not take it
+    up ("Ask the librarian for help"), and readers said the story dropped the author's beats."""
     if parent is None:
-        return ""
+        return "", []
     if parent.event is not None and 0 <= parent.event < len(world.events):
         event = world.events[parent.event]
-        choices, outcomes = event.choices, event.outcomes
+        choices, outcomes, follow_ups = event.choices, event.outcomes, event.follow_ups
     elif parent.parent is None and parent.edited_from is None:  # the world's opening (not one the reader rewrote)
-        choices, outcomes = world.first_choices, world.first_outcomes
+        choices, outcomes, follow_ups = world.first_choices, world.first_outcomes, world.first_follow_ups
     else:
-        return ""
+        return "", []
     wanted = normalize(plan)
-    return next((outcome.strip() for choice, outcome in zip(choices, outcomes) if normalize(choice) == wanted), "")
+    at = next((i for i, choice in enumerate(choices[:len(outcomes)]) if normalize(choice) == wanted), None)
+    if at is None:
+        return "", []
+    return outcomes[at].strip(), list(follow_ups[at]) if at < len(follow_ups) else []

@@ -51,14 +51,22 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _one_each(outcomes: list[str], choices: list[str] | None, field: str) -> list[str]:
-    """Outcomes, at most one for each choice of `field` (None: the choices were not valid themselves)."""
-    if choices is not None and len(outcomes) > len(choices):
+def _one_each(items: list, owners: list[str] | None, field: str, item: str = "outcome", owner: str = "choice",
+              suffix: str = "") -> list:
+    """Items (outcomes, or lists of follow-ups: `item` "list", `suffix` " of follow-ups"), at most one for each
+    of `field` (its owners: None when they were not valid themselves)."""
+    if owners is not None and len(items) > len(owners):
         raise PydanticCustomError(
-            "outcomes_without_choices",
-            "{outcomes} for {choices}: each outcome belongs to the choice at the same place in `{field}`",
-            {"outcomes": _count(len(outcomes), "outcome"), "choices": _count(len(choices), "choice"), "field": field})
-    return outcomes
+            f"{item}s_without_{owner}s",
+            "{items} for {owners}: each {item} belongs to the {owner} at the same place in `{field}`",
+            {"items": _count(len(items), item) + suffix, "owners": _count(len(owners), owner),
+             "item": item + suffix, "owner": owner, "field": field})
+    return items
+
+
+# the plans offered first after each outcome: one list for each, at the same place
+FollowUps = Field([], description="plans offered first after the outcome at the same place, one list of plans for "
+                                  "each outcome (two at most are shown; the storyteller's own plan is the third)")
 
 
 class Event(_Strict):
@@ -71,10 +79,17 @@ class Event(_Strict):
                                                  "place: the next paragraph opens with it, and the storyteller "
                                                  "writes on from there")
 
+    follow_ups: list[list[Item]] = FollowUps
+
     @field_validator("outcomes")
     @classmethod
     def _one_outcome_a_choice(cls, outcomes: list[str], info: ValidationInfo) -> list[str]:
         return _one_each(outcomes, info.data.get("choices"), "choices")
+
+    @field_validator("follow_ups")
+    @classmethod
+    def _one_list_an_outcome(cls, follow_ups: list[list[str]], info: ValidationInfo) -> list[list[str]]:
+        return _one_each(follow_ups, info.data.get("outcomes"), "outcomes", "list", "outcome", " of follow-ups")
 
 
 class Content(_Strict):
@@ -100,6 +115,7 @@ class World(_Strict):
     first_choices: list[Item] = Field([], description="the plans offered after the opening")
     first_outcomes: list[Item] = Field([], description="what happens first when the reader takes the first choice at "
                                                        "the same place: the first paragraph opens with it")
+    first_follow_ups: list[list[Item]] = FollowUps
     events: list[Event] = Field([], description="things that happen to the hero, in order, one every third turn")
     player: Player = Field(default_factory=Player, description="the default persona")
     characters: list[Character] = Field([], description="the people of the world")
@@ -114,6 +130,12 @@ class World(_Strict):
     @classmethod
     def _one_outcome_a_first_choice(cls, outcomes: list[str], info: ValidationInfo) -> list[str]:
         return _one_each(outcomes, info.data.get("first_choices"), "first_choices")
+
+    @field_validator("first_follow_ups")
+    @classmethod
+    def _one_list_a_first_outcome(cls, follow_ups: list[list[str]], info: ValidationInfo) -> list[list[str]]:
+        return _one_each(follow_ups, info.data.get("first_outcomes"), "first_outcomes", "list", "outcome",
+                         " of follow-ups")
 
     def snapshot(self) -> dict:
         """The world as plain data, for a save slot."""
