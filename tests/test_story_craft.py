@@ -3,6 +3,8 @@ the facts ledger and a prompt whose static part comes first and never changes.""
 
 import json
 
+import pytest
+
 from engine_helpers import drain
 from rgpt_fiction.engine.events import Delta, Restart
 from rgpt_fiction.engine.parsing import WROTE_ON
@@ -399,6 +401,19 @@ def test_the_prompt_shows_the_last_paragraph_by_its_ending():
     spoken = ('Marjorie Quill sets her pen down and looks at you over her glasses for a long, long moment. "You are '
               'not supposed to be here. It is the flower rota," you hear her say, and the ladies turn to stare.')
     assert ending(spoken, 16) == '"It is the flower rota," you hear her say, and the ladies turn to stare.'
+
+
+@pytest.mark.parametrize("plan, asked", [("Ask Mrs. Ashdown who slept there last", True),
+                                         ("I question the boy about the car", True), ("Where did Moss go?", True),
+                                         ("Take the brass key from the hook", False), ("Task the crew with the pumps", False)])
+def test_a_plan_that_asks_someone_something_is_written_with_an_answer(plan, asked):
+    """Asked something, the 1.5B model's people gave non-answers ("I'm not sure", "Yes, I can help you") in 9
+    of 16 resampled paragraphs of 8 "Ask" turns, 5 of 16 when the instruction asked for a real answer."""
+    from rgpt_fiction.engine.prompts import ANSWER, paragraph_messages
+
+    user = paragraph_messages("brief", "memory", [], [], "You wait.", plan, 70)[1]["content"]
+    assert (ANSWER in user) == asked
+    assert user.index("What the reader does now:") < user.index("Write the next paragraph")
 
 
 def test_short_repeated_lines_and_a_paragraph_without_repeats_are_left_whole():

@@ -112,6 +112,20 @@ HEADING = {
 }
 
 
+# Asked something, the 1.5B model's people gave non-answers ("I'm not sure", "Yes, I can help you", "I have never
+# heard of such a thing") in 9 of 16 resampled paragraphs of 8 turns that began with "Ask", and 5 of 16 with
+# this sentence added; a blind reader ranked those better (mean rank 2.19 against 2.81 of 4)
+ANSWER = (" When the reader asks someone something, that person answers it with something they know that is new to "
+          "the reader (a name, a place, a time, a thing they saw), never with \"I don't know\" or the question said back.")
+_ASKS = re.compile(r"^(?:i\s+)?(?:ask|question|inquire|enquire|quiz)\b|\?", re.I)
+
+
+def asks(plan: str) -> bool:
+    """Whether the reader's plan asks someone something ("Ask Mrs. Ashdown who slept there", "I question
+    the boy", "Where is Moss?")."""
+    return bool(_ASKS.search(plan.strip()))
+
+
 def paragraph_messages(
     brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
     move_on: bool = False, cache_layout: bool = True, opening: str = "", pinned: Sequence[str] = (),
@@ -139,6 +153,8 @@ def paragraph_messages(
         "and the people and places around them respond with something new. Call the reader 'you'. Leave "
         "the hero's next move to the reader. Write only the paragraph."
     )
+    if asks(plan):
+        user += ANSWER
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."
     messages = [_system(brief), {"role": "user", "content": user}]
