@@ -135,6 +135,12 @@ def test_a_plan_that_shows_or_tells_nothing_is_dropped():
     kept, problems = usable_plans(plans, "", 10)
     assert kept == plans[4:]
     assert problems == ["plan names nothing to give, show or tell"] * 4
+    # ...nor one offered to no one ("Offer the door", in a harrowmere play); a thing given to someone is a plan
+    plans = ["Offer the door", "Offer your oxygen", "Show the key to Moss", "Give the ring to Vera",
+             "Give the boy a coin", "Offer to help", "Offer your help to Ines", "Hand her the lamp"]
+    kept, problems = usable_plans(plans, "", 10)
+    assert kept == plans[2:]
+    assert problems == ["plan names nothing to give, show or tell"] * 2
 
 
 def test_a_plan_that_copies_a_recall_heading_is_dropped():

@@ -125,9 +125,11 @@ _NOTHING_GIVEN = re.compile(
     r"captain|capt|old|young)\.?\s+)?(?:[A-Z][\w'-]*\s*){1,3}$")
 # ...or a thing shown or given to no one, the hero's own face or a place among them ("Show the causeway", "Show the
 # alley", "Show Augustus Vail's face", "Give a ring": readers of 30-turn plays called them nonsense, about 4 a story)
+# ("Offer the door", "Offer your oxygen": a reader of a harrowmere play and a blind judge of perihelion's plans
+# called them nonsense); a thing given to someone ("Show the key to Moss", "Give the boy a coin") is a plan
 _SHOWN_TO_NO_ONE = re.compile(
-    r"^(?i:show|give|hand|lend)\s+(?:(?i:the|a|an|your|his|her|their)|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?'s)"
-    r"(?:\s+[\w'-]+){1,3}$")
+    r"^(?i:show|give|hand|lend|offer)\s+(?:(?i:the|a|an|your|his|her|their)|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?'s)"
+    r"(?:\s+(?!(?i:to|for|with|at|the|a|an|your|his|her|their|its|some|him|them|me)\b)[\w'-]+){1,3}$")
 _TEMPLATE_JUNK = re.compile(r"\{\{+[^{}\n]{0,40}\}\}+|\[\[+[^\[\]\n]{0,40}\]\]+")
 MIN_STORY_WORDS = 25  # what must remain for meta sentences to be cut
 
