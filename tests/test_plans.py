@@ -112,6 +112,13 @@ def test_a_plan_naming_the_hero_is_dropped():
     assert kept == plans[2:]
     assert problems == ["plan names the hero"] * 2
     assert usable_plans(plans, "", 5)[0] == plans  # no hero given: nothing to drop
+    # a verb that is also the hero's name is a verb ("Jack up the car" for Jack Corrigan), and the given name is
+    # the one checked, in any letters (not the family name of a hero whose given name is too short to tell)
+    assert usable_plans(["Jack up the car", "Tell Jack to run"], "", 5, hero="Jack Corrigan") == (
+        ["Jack up the car"], ["plan names the hero"])
+    assert usable_plans(["Ask Zoë where the boat is"], "", 5, hero="Zoë Hart")[0] == []
+    assert usable_plans(["March to the gate", "Ask Mr. March about the letter"], "", 5, hero="Jo March")[0] == [
+        "March to the gate", "Ask Mr. March about the letter"]
 
 
 def test_a_plan_about_the_writing_is_dropped():
@@ -135,10 +142,13 @@ def test_a_plan_that_shows_or_tells_nothing_is_dropped():
     kept, problems = usable_plans(plans, "", 10)
     assert kept == plans[4:]
     assert problems == ["plan names nothing to give, show or tell"] * 4
-    # ...nor one offered to no one ("Offer the door", in a harrowmere play); a thing given to someone is a plan
+    # ...nor one offered to no one ("Offer the door", in a harrowmere play); a thing given to someone is a plan,
+    # and so are help, a deal or a thing given back
     plans = ["Offer the door", "Offer your oxygen", "Show the key to Moss", "Give the ring to Vera",
-             "Give the boy a coin", "Offer to help", "Offer your help to Ines", "Hand her the lamp"]
-    kept, problems = usable_plans(plans, "", 10)
+             "Give the boy a coin", "Offer to help", "Offer your help to Ines", "Hand her the lamp", "Offer your help",
+             "Offer a trade", "Offer the man money", "Give the children bread", "Give the key back",
+             "Hand the lantern over", "Give the constable everything"]
+    kept, problems = usable_plans(plans, "", 20)
     assert kept == plans[2:]
     assert problems == ["plan names nothing to give, show or tell"] * 2
 

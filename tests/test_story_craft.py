@@ -405,7 +405,9 @@ def test_the_prompt_shows_the_last_paragraph_by_its_ending():
 
 @pytest.mark.parametrize("plan, asked", [("Ask Mrs. Ashdown who slept there last", True),
                                          ("I question the boy about the car", True), ("Where did Moss go?", True),
-                                         ("Take the brass key from the hook", False), ("Task the crew with the pumps", False)])
+                                         ("Ask Vera what she paid for the key", True),
+                                         ("Take the brass key from the hook", False), ("Task the crew with the pumps", False),
+                                         ("Ask the boy to fetch the doctor", False), ("Ask Mrs. Ashdown for the key", False)])
 def test_a_plan_that_asks_someone_something_is_written_with_an_answer(plan, asked):
     """Asked something, the 1.5B model's people gave non-answers ("I'm not sure", "Yes, I can help you") in 9
     of 16 resampled paragraphs of 8 "Ask" turns, 5 of 16 when the instruction asked for a real answer."""

@@ -285,11 +285,12 @@ async def test_the_authors_follow_ups_are_offered_first_after_an_outcome(open_ga
     """After an author's outcome, the 1.5B model's plans did not take it up ("Ask the librarian for help"), and
     readers said the story dropped the author's beats: the follow-ups the author wrote for the outcome are
     offered first (two at most: the storyteller's own plan is the third), after an event's choice and after a
-    first choice; not after the turn is written again, and not one already played."""
+    first choice; not after the turn is written again, and not one already played (before, or just now)."""
+    played_before = world.first_choices[1]  # the first turn below plays it
     authored = World.model_validate({**world.snapshot(), "first_outcomes": [FIRST],
                                      "first_follow_ups": [["Pick up the lamplighter's warm pole", "Call up the stair"]],
                                      "events": [{"text": EVENTS[0], "choices": CHOICES[0], "outcomes": [OUTCOME],
-                                                 "follow_ups": [[*FOLLOW_UPS, "Burn the note in the lamp flame"]]}]})
+                                                 "follow_ups": [[played_before, CHOICES[0][0], *FOLLOW_UPS]]}]})
     model = ScriptedModel(improvise=False, prefill=True)
     story, _ = open_game(model, the_world=authored, paragraph_words=30)
     await drain(story.start())
@@ -301,7 +302,8 @@ async def test_the_authors_follow_ups_are_offered_first_after_an_outcome(open_ga
     # an event's choice: its outcome, then its follow-ups (two of three), then the model's first plan
     story.goto(opening.id)
     model.push(REST, upd(["Go back down to the quay", "Climb on to the lamp room", "Look for the lamplighter"]))
-    await drain(story.play(story.plans[1]))
+    assert story.plans[1] == played_before
+    await drain(story.play(played_before))
     await play_scenes(story, model, SCENES[:1], story.plans[0])
     event_turn = story.node
     assert event_turn.event == 0

@@ -124,12 +124,32 @@ _NOTHING_GIVEN = re.compile(
     r"^(?i:show|give|hand|offer|bring|lend|tell|ask)\s+(?:(?i:mrs?|ms|dr|miss|lieutenant|lt|marshal|widow|sister|"
     r"captain|capt|old|young)\.?\s+)?(?:[A-Z][\w'-]*\s*){1,3}$")
 # ...or a thing shown or given to no one, the hero's own face or a place among them ("Show the causeway", "Show the
-# alley", "Show Augustus Vail's face", "Give a ring": readers of 30-turn plays called them nonsense, about 4 a story)
-# ("Offer the door", "Offer your oxygen": a reader of a harrowmere play and a blind judge of perihelion's plans
-# called them nonsense); a thing given to someone ("Show the key to Moss", "Give the boy a coin") is a plan
+# alley", "Show Augustus Vail's face", "Give a ring": readers of 30-turn plays called them nonsense, about 4 a story);
+# a thing given to someone is a plan ("Show the key to Moss", "Give the boy a coin", "Give the children bread")
 _SHOWN_TO_NO_ONE = re.compile(
-    r"^(?i:show|give|hand|lend|offer)\s+(?:(?i:the|a|an|your|his|her|their)|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?'s)"
-    r"(?:\s+(?!(?i:to|for|with|at|the|a|an|your|his|her|their|its|some|him|them|me)\b)[\w'-]+){1,3}$")
+    r"^(?i:show|give|hand|lend)\s+(?:(?i:the|a|an|your|his|her|their)|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?'s)"
+    r"(?:\s+(?!(?i:to|for|with|at|the|a|an|your|his|her|their|its|my|our|this|that|some|him|them|me|us|everything|"
+    r"back|over|around|up|out|\d+|one|two|three)\b)[\w'-]+){1,3}$")
+# ...and one offered to no one: a thing of the hero's or of the scene ("Offer the door", in a harrowmere play; "Offer
+# your oxygen", which a blind judge of perihelion's plans called odd); not help, a hand or a deal ("Offer your help")
+_OFFERED_TO_NO_ONE = re.compile(r"^(?i:offer)\s+(?i:the|your)\s+(?!(?i:help|hand|arm|services?|assistance|"
+                                r"protection|support|condolences|apolog(?:y|ies)|sympath(?:y|ies)|thanks|word|company|"
+                                r"seat|silence|trust|friendship|respects)\b)[\w'-]+$")
+# the people a thing is shown or given to, first after "the": "Give the children bread"
+_PEOPLE = {"man", "men", "woman", "women", "boy", "boys", "girl", "girls", "child", "children", "kid", "kids", "guard",
+           "guards", "widow", "captain", "stranger", "driver", "priest", "doctor", "constable", "sergeant", "old",
+           "crew", "keeper", "landlord", "landlady", "waiter", "innkeeper", "vicar", "sheriff", "marshal", "officer",
+           "clerk", "porter", "servant", "maid", "soldier", "soldiers", "rider", "riders", "king", "queen", "star"}
+
+
+def shown_to_no_one(plan: str) -> bool:
+    """Whether a plan gives, shows or offers a thing to no one (`_SHOWN_TO_NO_ONE`, `_OFFERED_TO_NO_ONE`)."""
+    words = plan.split()
+    if len(words) > 2 and words[1].lower() in ("the", "a", "an") and words[2].lower() in _PEOPLE:
+        return False
+    return bool(_SHOWN_TO_NO_ONE.match(plan) or _OFFERED_TO_NO_ONE.match(plan))
+
+
 _TEMPLATE_JUNK = re.compile(r"\{\{+[^{}\n]{0,40}\}\}+|\[\[+[^\[\]\n]{0,40}\]\]+")
 MIN_STORY_WORDS = 25  # what must remain for meta sentences to be cut
 
@@ -278,10 +298,18 @@ def cut_hero_named(paragraph: str, hero: str) -> tuple[str, bool]:
     return cut_sentences(paragraph, lambda s: names_hero(s, given))
 
 
+def _after_verb(plan: str) -> str:
+    """The plan without its first word, the verb, unless that is a name's possessive ("Eliza's…"): the verb of
+    "Mark the door" is not the hero Mark."""
+    verb, _, rest = plan.partition(" ")
+    return plan if verb.endswith(("'s", "’s", ",")) else rest
+
+
 def given_name(hero: str) -> str:
     """The hero's given name, the word of their name that the narration must not use for "you" (the family
     name is also their family's: "your father, Thomas Crane"); "" when the name has none."""
-    return next((w for w in re.findall(r"[A-Za-z'-]+", hero) if len(w) > 2 and w.lower() not in _TITLES), "")
+    first = next((w for w in re.findall(r"[A-Za-z\u00c0-\u024f'-]+", hero) if w.lower().rstrip(".") not in _TITLES), "")
+    return first if len(first) > 2 else ""  # not the family name of "Jo March" ("March to the gate")
 
 
 # verbs that tag a line of speech, as the hero's ("you say") and, in the third person, another's ("she says")
@@ -609,7 +637,7 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
         if _META.search(plan):  # "Read the paragraph again" (a dustchoir play's turn 5)
             problems.append("plan about the writing, not the story")
             continue
-        if _NOTHING_GIVEN.match(plan) or _SHOWN_TO_NO_ONE.match(plan):
+        if _NOTHING_GIVEN.match(plan) or shown_to_no_one(plan):
             problems.append("plan names nothing to give, show or tell")
             continue
         if norm in para_norm and len(norm) > 20 or overlap(plan, paragraph) > 0.7:
@@ -621,7 +649,7 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
         if norm in played_norm:
             problems.append("plan was played before")
             continue
-        if given and names_hero(plan, given):
+        if given and names_hero(_after_verb(plan), given):
             problems.append("plan names the hero")
             continue
         kept.append(plan)

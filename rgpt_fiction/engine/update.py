@@ -155,7 +155,7 @@ class Updater:
         self.played_path = list(played_path)
         self.played_before = self.played_path[-options.played_window:]
         self.event = event.text if event is not None else ""
-        played = {normalize(p) for p in self.played_path}
+        played = {normalize(p) for p in [*self.played_path, plan]}
         own = event.choices if event is not None and event.choices else follow_ups
         choices = [c for c in own if normalize(c) not in played]
         self.event_choices = choices[:min(EVENT_CHOICES, options.n_plans - 1)]  # the model's own idea stays
