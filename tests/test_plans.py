@@ -160,6 +160,12 @@ def test_a_plan_that_copies_a_recall_heading_is_dropped():
     kept, problems = usable_plans([copied, "World lore: the tide comes back fast", "Go down to the quay"], "", 3)
     assert kept == ["Go down to the quay"]
     assert problems == ["plan copies a prompt label"] * 2
+    # a plan with a recall's label before it is the plan: the model labelled all five of a lanternfall turn's
+    # ("Turn 9: Go to the river"), twice, and the game filled three
+    kept, problems = usable_plans(["Turn 9: Go to the river", "Turn 8: Look for Idris at the Ferrywood", copied],
+                                  "", 3)
+    assert kept == ["Go to the river", "Look for Idris at the Ferrywood"]
+    assert problems == ["plan copies a prompt label"]
 
 
 def test_a_plan_keeps_no_trailing_comma():

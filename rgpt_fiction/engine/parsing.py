@@ -602,6 +602,19 @@ def cut_noise(plan: str) -> str:
     return head + "…" if head else ""
 
 
+_TURN_LABEL = re.compile(r"^\s*turn \d+\s*:\s*", re.I)
+
+
+def _unlabelled(plan: str) -> str:
+    """The plan without a recall's "Turn 9: " before it, when what follows is a deed ("Turn 9: Go to the river":
+    the 1.5B model labelled all five plans of a lanternfall turn so, twice, and the game filled three); a recall
+    copied whole ("Turn 6: The Low Tide Club asks you…") keeps its label, and is dropped for it."""
+    from .prompts import opening_words
+
+    rest = _TURN_LABEL.sub("", plan, count=1)
+    return rest if rest != plan and opening_words(rest) else plan
+
+
 def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, taken: str = "",
                  played: Sequence[str] = (), hero: str = "") -> tuple[list[str], list[str]]:
     """Keep at most n plans that are non-empty, not duplicates of each other, not copies of the
@@ -631,6 +644,7 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
         if any(norm == normalize(k) or overlap(plan, k) > 0.8 for k in kept):
             problems.append("duplicate plan")
             continue
+        plan = _unlabelled(plan)
         if _PROMPT_LABEL.search(plan):  # "Turn 6: The Low Tide Club asks you…", a recall's heading copied
             problems.append("plan copies a prompt label")
             continue
