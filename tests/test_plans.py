@@ -302,3 +302,21 @@ def test_the_plan_instruction_shows_other_example_verbs_each_turn():
     assert plan_verbs(1) in update_instruction(3, 60, turn=1) and plan_verbs(0) not in update_instruction(3, 60, turn=1)
     # shown as "Follow…", the verbs came back as "Search…the Alhambra Ballroom": no dots after them
     assert "…" not in update_instruction(3, 60, turn=1)
+
+
+def test_a_plan_the_game_fills_names_a_thing_of_the_world_or_a_whole_noun():
+    """With too few usable plans after a second answer, the game fills them from templates: a lowtide play's
+    turn 20 offered "Press on boldly toward the councilman kept." (a fresh reader quoted it as garbled)."""
+    from rgpt_fiction.engine.repair import fallback_plans
+    from rgpt_fiction.world.load import load_world
+    from rgpt_fiction.world.model import World
+
+    lowtide = load_world("worlds/lowtide.toml")
+    plans = fallback_plans("You watch the councilman kept by the door.", lowtide, [], 2)
+    assert plans == ["Press on boldly toward the door.", "Hold back and study the door carefully before acting."]
+    # a lore key the paragraph names is the thing (the longest, without its own "the")
+    assert fallback_plans("You read the book by the door.", lowtide, [], 1) == ["Press on boldly toward the book."]
+    assert fallback_plans("Moss shows you Castellane's ledger.", lowtide, [], 1) == ["Press on boldly toward the ledger."]
+    bare = World.model_validate({**lowtide.snapshot(), "lore": []})
+    assert fallback_plans("You wait by the brass key under the councilman kept", bare, [], 1) == [
+        "Press on boldly toward what lies ahead."]

@@ -21,13 +21,22 @@ _TEMPLATES = [
 ]
 
 
+# "the <noun>" where the next word ends the phrase: two words were taken before, and a lowtide play offered
+# "Press on boldly toward the councilman kept." (a fresh reader quoted it as garbled)
+_THE_NOUN = re.compile(r"\bthe ([a-z]{4,})(?=\s+(?:of|in|on|at|to|and|or|with|from|by|for|behind|under|near|into|"
+                       r"across|beside|outside|inside)\b|[^\w\s'-]|\s*$)")
+
+
 def _salient(paragraph: str, world: World) -> tuple[str, str]:
-    """A person and a thing the paragraph mentions, for concrete fallback plans."""
+    """A person and a thing the paragraph mentions, for concrete fallback plans: the thing one of the
+    world's lore keys the paragraph names (the longest), else the last "the <noun>" that ends a phrase."""
     names = [c.name for c in world.characters if c.name]
     person = next((n for n in names if n.split()[0].lower() in paragraph.lower()), None)
     person = person or (names[0] if names else "the nearest person")
-    nouns = re.findall(r"\bthe ([a-z]{4,}(?: [a-z]{4,})?)\b", paragraph.lower())
-    thing = f"the {nouns[-1]}" if nouns else "what lies ahead"
+    keys = sorted({k for entry in world.lore for k in entry.keys
+                   if k[:1].islower() and re.search(rf"\b{re.escape(k)}\b", paragraph, re.I)}, key=len)
+    nouns = _THE_NOUN.findall(paragraph)
+    thing = "the " + re.sub(r"^the\s+", "", keys[-1]) if keys else f"the {nouns[-1]}" if nouns else "what lies ahead"
     return person, thing
 
 
