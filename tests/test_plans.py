@@ -166,6 +166,10 @@ def test_a_plan_that_copies_a_recall_heading_is_dropped():
                                   "", 3)
     assert kept == ["Go to the river", "Look for Idris at the Ferrywood"]
     assert problems == ["plan copies a prompt label"]
+    # ...and checked as the plan it is: one played before, labelled, is still a plan played before
+    kept, problems = usable_plans(["Turn 9: Go to the river", "Wade across at the ford"], "", 3,
+                                  played=["Go to the river"])
+    assert kept == ["Wade across at the ford"] and problems == ["plan was played before"]
 
 
 def test_a_plan_keeps_no_trailing_comma():

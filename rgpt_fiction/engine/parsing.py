@@ -633,7 +633,7 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
     played_norm = {normalize(p) for p in played if p}
     for plan in plans:
         # without the comma the model leaves after a plan ("Offer to help,": the verbs are shown "such as A, B or C")
-        plan = cut_noise(clean(plan).replace("\n", " ").strip()).rstrip(",;: ")
+        plan = _unlabelled(cut_noise(clean(plan).replace("\n", " ").strip()).rstrip(",;: "))
         norm = normalize(plan)
         if len(norm.split()) < 2:
             problems.append("empty plan")
@@ -644,7 +644,6 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
         if any(norm == normalize(k) or overlap(plan, k) > 0.8 for k in kept):
             problems.append("duplicate plan")
             continue
-        plan = _unlabelled(plan)
         if _PROMPT_LABEL.search(plan):  # "Turn 6: The Low Tide Club asks you…", a recall's heading copied
             problems.append("plan copies a prompt label")
             continue
