@@ -693,6 +693,22 @@ async def test_a_fact_the_paragraph_does_not_tell_is_not_kept(open_game):
     assert story.node.facts == ["Old Hesketh holds the brass key"]
 
 
+async def test_a_fact_with_a_word_english_lacks_is_not_kept_and_a_new_name_is(open_game):
+    """A ninetybells play kept "A caravaner named Tamerlane lives in Kashgar" in the ledger for 20 turns
+    (the facts are in every prompt): a fact is checked for English as a plan is; a name the model
+    invents, written capitalised, passes."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    para = ("You knock at the harbourmaster's door. A caravaner named Tamerlane opens it with the brass key "
+            "in his fist, and Old Hesketh tells you Mara sailed with Captain Ysolde Varrick.")
+    model.push(para, upd(_PLAN_SETS[1], facts=["A caravaner named Tamerlane holds the brass key",
+                                              "Mara sailed with Captain Ysolde Varrick"]))
+    _, done = await drain(story.play(_PLAN_SETS[0][0]))
+    assert story.node.facts == ["Mara sailed with Captain Ysolde Varrick"]
+    assert done.stats.repairs.count("fact not in English") == 1
+
+
 async def cut_in_a_turn(open_game, written: str, kept: str, repair: str, **game):
     """The first turn played with the first plan offered, the model writing `written`: the story keeps
     `kept`, and the turn's repairs name `repair`."""

@@ -50,7 +50,7 @@ _NOT_A_STATE = _GUESSES | _SAID
 _FROM_NOW = re.compile(r"\b(?:will|won't|going to|soon|in (?:a few |\w+ )?(?:seconds?|minutes?|hours?|days?))\b", re.I)
 _NO_ONE_NAMED = {"he", "she", "it", "they", "him", "her", "his", "its", "their", "them", "this", "that", "these",
                  "those"}
-PLAN_ENGLISH = 0.97  # a plan with a word English does not have ("Find a weakbox") is not offered
+PLAN_ENGLISH = 0.97  # a plan or fact with a word English does not have ("Find a weakbox") is not kept
 # A sentence of "happened" enters the memory when the paragraph tells at least this share of its
 # content words. Written after the plans, the 1.5B model's "happened" told a plan it had just offered
 # instead of its paragraph ("You decide to give the ledger to Moss") in 7 of 10 turns of a lowtide
@@ -219,7 +219,7 @@ class Updater:
             kept = [*carried, *(p for p in kept if normalize(p) not in {normalize(c) for c in carried})]
             kept, near, sims = await asyncio.to_thread(distinct_plans, self.vectors, kept, opts.plan_similarity,
                                                        self._played)
-            problems += foreign
+            problems += ["plan not in English"] * len(foreign)
             if sims:
                 stats.plan_similarity_max = round(max(sims), 4)
                 stats.plan_similarity_mean = round(sum(sims) / len(sims), 4)
@@ -262,6 +262,10 @@ class Updater:
         # a fact the paragraph does not tell is not kept (the model wrote "Moss Dellacroix has been
         # arrested by the police" after a paragraph with no police in it)
         new_facts = [clip_words(clean(f), 20) for f in (up.facts if up else []) if a_state(f) and self._told_in(f, paragraph)]
+        # nor one with a word English lacks: a ninetybells play kept "A caravaner named Tamerlane lives in
+        # Kashgar" for 20 turns, and the facts are in every prompt
+        new_facts, foreign = await asyncio.to_thread(self._english, new_facts)
+        stats.repairs += ["fact not in English"] * len(foreign)
         facts = await asyncio.to_thread(self._ledger, new_facts[:NEW_FACTS], conversation)
         return Remembered(memory, facts, plans)
 
@@ -311,15 +315,16 @@ class Updater:
         """The plans not to offer again: this turn's and those played before it on the path."""
         return [*self.played_before, self.plan if parent_plan_taken(self.plan) else ""]
 
-    def _english(self, plans: list[str]) -> tuple[list[str], list[str]]:
-        """The plans in English, the world's own names and words counting as English (the 1.5B
-        model, unpenalised, offered "Find a weakbox with an oilcloth cover" beside the strongbox)."""
+    def _english(self, texts: list[str]) -> tuple[list[str], list[str]]:
+        """The plans (or facts) in English, and those left out; the world's own names and words count
+        as English, and so does a name written capitalised (the 1.5B model, unpenalised, offered "Find a
+        weakbox with an oilcloth cover" beside the strongbox)."""
         from ..quality import english_rate, world_words
 
         if self._known is None:
             self._known = world_words(self.world.snapshot())
-        kept = [p for p in plans if english_rate(p, self._known) >= PLAN_ENGLISH]
-        return kept, ["plan not in English"] * (len(plans) - len(kept))
+        kept = [t for t in texts if english_rate(t, self._known) >= PLAN_ENGLISH]
+        return kept, [t for t in texts if t not in kept]
 
     def _distinct_only(self, plans: list[str]) -> list[str]:
         plans = self._english(plans)[0]
