@@ -26,6 +26,17 @@ def typed_plan(world: World, rng: random.Random) -> str:
     return form.format(person=rng.choice(people), thing=rng.choice(things))
 
 
+def authored_plans(world: World) -> set[str]:
+    """The plans the world's author wrote (the opening's and the events' choices, and the follow-ups
+    after each outcome), normalised."""
+    from .engine.text import normalize
+
+    plans = [*world.first_choices, *(p for f in world.first_follow_ups for p in f)]
+    for event in world.events:
+        plans += [*event.choices, *(p for f in event.follow_ups for p in f)]
+    return {normalize(p) for p in plans}
+
+
 def reading_pause(stats, words: int, wpm: float, since: float) -> float:
     """Seconds still to wait, after the turn is stored, before a reader reading at `wpm` words a minute
     picks: they read from the first word on screen and pick once done and the plans are shown.
@@ -38,14 +49,18 @@ def reading_pause(stats, words: int, wpm: float, since: float) -> float:
 
 
 async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, stats_file: TextIO | None = None,
-                   quiet: bool = False, typed_every: int = 0, reading_wpm: float = 0) -> list[dict]:
+                   quiet: bool = False, typed_every: int = 0, reading_wpm: float = 0,
+                   authored_pick: float = 0.0) -> list[dict]:
     """The writer mode: a simulated reader picks a plan each turn (seeded); with `typed_every` N it
-    types a plan of its own every Nth turn; with `reading_wpm` it takes as long to pick as a person
-    reading the paragraph at that speed (the storyteller works ahead meanwhile). Each turn's stats
-    carry its quality measures."""
+    types a plan of its own every Nth turn; with `authored_pick` P, when the plans shown hold some the
+    world's author wrote, it takes one of those with probability P (readers drawn to the author's beats);
+    with `reading_wpm` it takes as long to pick as a person reading the paragraph at that speed (the
+    storyteller works ahead meanwhile). Each turn's stats carry its quality measures."""
+    from .engine.text import normalize
     from .quality import turn_quality
 
     rng = random.Random(seed)
+    by_author = authored_plans(story.game.world) if authored_pick else set()
     rows: list[dict] = []
 
     def record(done):
@@ -67,7 +82,11 @@ async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, st
             plan, own = typed_plan(story.game.world, rng), True
             label = "(typed)"
         else:
-            choice = rng.randrange(len(story.plans))
+            authored = [i for i, p in enumerate(story.plans) if normalize(p) in by_author]
+            if authored and rng.random() < authored_pick:
+                choice = rng.choice(authored)
+            else:
+                choice = rng.randrange(len(story.plans))
             plan, own = story.plans[choice], False
             label = f"{choice + 1}."
         if not quiet:

@@ -102,6 +102,8 @@ def build_parser(with_worlds: bool = True) -> argparse.ArgumentParser:
                       help="the simulated reader picks only after reading the paragraph at this speed")
     auto.add_argument("--typed-every", type=int, default=0, metavar="N",
                       help="every Nth turn the simulated reader types a plan of its own (measures plan_followed)")
+    auto.add_argument("--authored-pick", type=float, default=0.0, metavar="P",
+                      help="with probability P the simulated reader takes a plan the world's author wrote, when one is shown")
 
     saves = sub.add_parser("saves", help="save slots")
     saves_sub = saves.add_subparsers(dest="saves_command")
@@ -195,11 +197,14 @@ def cmd_autoplay(args) -> int:
     settings = _settings(args)
     if args.turns < 0:
         raise CliError("--turns must be 0 or more")
+    if not 0 <= args.authored_pick <= 1:
+        raise CliError(f"--authored-pick must be between 0 and 1, not {args.authored_pick}")
     slot, story = _open(args, settings)
     stats_file = open(args.stats_json, "w", encoding="utf-8") if args.stats_json else None
     try:
         rows = asyncio.run(autoplay(story, args.turns, Printer(sys.stdout), args.seed, stats_file, args.quiet,
-                                    typed_every=args.typed_every, reading_wpm=args.reading_wpm))
+                                    typed_every=args.typed_every, reading_wpm=args.reading_wpm,
+                                    authored_pick=args.authored_pick))
     finally:
         slot.close()
         if stats_file:

@@ -58,6 +58,8 @@ def test_clear_errors_not_tracebacks(tmp_path):
     assert res.returncode == 1 and "path separators" in res.stderr and "Traceback" not in res.stderr
     res = run("play", "--headless", "--slot", "nothing", "--saves-dir", str(tmp_path))
     assert res.returncode == 1 and "give --world" in res.stderr
+    res = run("autoplay", "--world", WORLD, "--slot", "a", "--authored-pick", "2", "--saves-dir", str(tmp_path))
+    assert res.returncode == 1 and "--authored-pick must be between 0 and 1, not 2.0" in res.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text("schema = 1\ntitle = \n")
     res = run("play", "--headless", "--slot", "x", "--world", str(bad), "--saves-dir", str(tmp_path))

@@ -327,6 +327,31 @@ async def test_the_authors_follow_ups_are_offered_first_after_an_outcome(open_ga
                                 "Sleep on the quay"]
 
 
+async def test_the_simulated_reader_can_be_drawn_to_the_authors_plans(open_game, world):
+    """The 30-turn plays' simulated reader picked by a seeded index that was the same on every world, and
+    took a follow-up once in 30 turns: with `authored_pick` 1 it takes the author's plan whenever one is
+    shown (a first choice, then the follow-up after its outcome), and then the model's plans as before."""
+    import io
+
+    from rgpt_fiction.autoplay import autoplay
+    from rgpt_fiction.headless import Printer
+
+    follow_ups = ["Pick up the lamplighter's warm pole", "Call up the stair"]
+    authored = World.model_validate({**world.snapshot(), "first_outcomes": [FIRST] * 3,
+                                     "first_follow_ups": [follow_ups] * 3})
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model, the_world=authored, paragraph_words=30)
+    await drain(story.start())
+    model.push(upd(["Climb on to the lamp room", "Wait on the quay for the bell", "Ask the fishwife about Mara"]))
+    for paragraph, plans in SCENES[1:3]:
+        model.push(paragraph, upd(plans))
+    # seed 1 picks the third plan at turn 2 (the model's), and a follow-up only when drawn to the author's
+    await autoplay(story, 3, Printer(io.StringIO()), seed=1, quiet=True, authored_pick=1.0)
+    played = [n.plan for n in story.game.path()][1:]
+    assert played[0] in authored.first_choices and played[1] in follow_ups
+    assert played[2] in SCENES[1][1]
+
+
 def test_more_lists_of_follow_ups_than_outcomes_is_an_authors_error_that_names_the_field_and_line(tmp_path):
     from rgpt_fiction.world.load import WorldError, load_world
 

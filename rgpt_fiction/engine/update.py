@@ -158,7 +158,7 @@ class Updater:
         played = {normalize(p) for p in [*self.played_path, plan]}
         own = event.choices if event is not None and event.choices else follow_ups
         choices = [c for c in own if normalize(c) not in played]
-        self.event_choices = choices[:min(EVENT_CHOICES, options.n_plans - 1)]  # the model's own idea stays
+        self.authored = choices[:min(EVENT_CHOICES, options.n_plans - 1)]  # the model's own idea stays
         self.offered_before = list(offered_before)
         self.result: Remembered | None = None
         self._known: set[str] | None = None
@@ -336,5 +336,5 @@ class Updater:
         wrote for it first (two at most, and never all the plans shown: the storyteller's own idea stays), then the
         model's plans that answer it, then the rest. Asked for plans after Lieutenant Okafor's event, the
         1.5B model offered three about Moss, and a reader called the event "dropped completely"."""
-        own = self.event_choices
+        own = self.authored
         return [*own, *(p for p in answering_first(plans, self.event) if all(overlap(p, c) <= 0.8 for c in own))]
