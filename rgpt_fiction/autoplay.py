@@ -23,7 +23,16 @@ def typed_plan(world: World, rng: random.Random) -> str:
     people = [c.name for c in world.characters] or ["someone who knows"]
     things = [k for e in world.lore for k in e.keys[:1]] or ["a way forward"]
     form = rng.choice(TYPED_FORMS)
-    return form.format(person=rng.choice(people), thing=rng.choice(things))
+    return form.format(person=rng.choice(people), thing=_with_article(rng.choice(things)))
+
+
+def _with_article(thing: str) -> str:
+    """A lore key as a reader would type it: "the causeway", not "causeway"; a name ("Sam Carvell") or
+    a key with its own article stays as it is."""
+    first = thing.split()[0] if thing.split() else ""
+    if not first or first[0].isupper() or first.lower() in ("the", "a", "an", "your", "his", "her", "their"):
+        return thing
+    return "the " + thing
 
 
 def authored_plans(world: World) -> set[str]:

@@ -371,3 +371,4 @@ def test_more_first_outcomes_than_first_choices_is_an_authors_error(world):
     with pytest.raises(ValidationError, match=r"2 outcomes for 1 choice: each outcome belongs to the choice at the "
                                               r"same place in `first_choices`"):
         World.model_validate({**world.snapshot(), "first_choices": ["Go up"], "first_outcomes": ["You go.", "You do."]})
+
