@@ -10,7 +10,7 @@ import threading
 from typing import AsyncIterator, Callable, TextIO, assert_never
 
 from .engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnError, TurnEvent
-from .engine.parsing import (CHOSE_FOR_READER, COPIED_MOSTLY, ECHOED_INSTRUCTIONS, FOREIGN_SCRIPT, HERO_NAMED, HERO_SPOKE,
+from .engine.parsing import (CHOSE_FOR_READER, COPIED_MOSTLY, ECHOED_INSTRUCTIONS, FOREIGN_SCRIPT, HERO_FELT, HERO_NAMED, HERO_SPOKE,
                              NOT_IN_WORLD, REPEATED_ITSELF, TOLD_AGAIN)
 from .engine.story import PlanError, Story
 from .coauthor_lines import HANDLERS as COAUTHOR, pins
@@ -170,6 +170,7 @@ _CUT_NOTES = {
     CHOSE_FOR_READER: "the ending that chose for you",
     HERO_NAMED: "sentences that named you as if you were someone else",
     HERO_SPOKE: "words the storyteller gave you to say",
+    HERO_FELT: "feelings the storyteller named for you",
     NOT_IN_WORLD: "sentences naming what this world has not got",
     FOREIGN_SCRIPT: "sentences in a script the story does not use",
     REPEATED_ITSELF: "sentences the storyteller told twice",

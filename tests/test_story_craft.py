@@ -762,6 +762,32 @@ async def test_a_plan_naming_the_hero_is_not_offered(open_game):
     assert not any("Wren" in p for p in story.plans)
 
 
+def test_the_hero_s_feelings_named_in_stock_words_are_cut():
+    """The 1.5B model named the hero's feelings in stock words 27 times in seven 30-turn plays ("You feel a
+    sense of dread wash over you", "feeling a mix of fear and curiosity", "your heart pounding"), and readers
+    counted them among the faults. Such a sentence is cut (never the first), and such a clause taken off the
+    end of a sentence of the hero's deed; speech, other people's feelings and the hero's senses stay."""
+    from rgpt_fiction.engine.parsing import HERO_FELT, kept_paragraph
+
+    deed = "You go to the twenty-fourth room"
+    rest = (" The door stands open, and on the sill a candle burns that no one has lit since Silas died in March,"
+            " its wax run down over a page of your own ledger.")
+    assert kept_paragraph(deed + ", feeling a sense of dread building inside you." + rest) == (deed + "." + rest, [HERO_FELT])
+    assert kept_paragraph(deed + ", your heart pounding, and knock twice." + rest) == (
+        deed + ", and knock twice." + rest, [HERO_FELT])
+    for felt in (" You feel a sense of unease.", " A chill runs down your spine.", " You feel like you're being watched.",
+                 " You can't help but feel a bit nervous.", " Your heart pounds."):
+        assert kept_paragraph(deed + "." + felt + rest) == (deed + "." + rest, [HERO_FELT])
+    for kept in (' "I feel a sense of dread too," Mrs. Ashdown says.', " Mrs. Ashdown looks at you with a mix of fear and pity.",
+                 " You feel the cold brass of the key against your palm."):
+        assert kept_paragraph(deed + "." + kept + rest) == (deed + "." + kept + rest, [])
+    first = "You feel a sense of dread as you climb the stair." + rest  # the first sentence carries the deed
+    assert kept_paragraph(first) == (first, [])
+    short = deed + ". You feel a sense of dread."
+    assert kept_paragraph(short) == (short, [])  # too little would remain
+    assert kept_paragraph(deed + ". You feel a sense of dread." + rest, authored=True)[1] == []
+
+
 async def test_the_hero_s_lines_the_reader_did_not_give_are_cut(open_game):
     """The 1.5B model wrote the hero's words in about one model turn in seven ('"Yes, Mrs. Ashdown?" you say to
     her', greeting Mrs. Ashdown), and readers quoted them among the worst faults. A line the narration gives

@@ -70,6 +70,7 @@ HERO_NAMED = "the hero named as someone else"
 FOREIGN_SCRIPT = "a script the story does not use"
 NOT_IN_WORLD = "a thing the world has not got"
 HERO_SPOKE = "the hero's words written for them"
+HERO_FELT = "the hero's feelings named for them"
 _TITLES = {"miss", "mrs", "mr", "ms", "dr", "sir", "lady", "lord", "captain", "capt", "lieutenant", "sister", "brother",
            "father", "mother", "professor", "prof", "doctor", "detective", "inspector", "marshal", "the"}
 WROTE_ON = "paragraph stopped at its first words: written on"
@@ -248,6 +249,9 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", au
     paragraph, spoke = (paragraph, False) if authored else cut_hero_lines(paragraph, plan)
     if spoke:
         repairs.append(HERO_SPOKE)
+    paragraph, felt = (paragraph, False) if authored else cut_hero_feelings(paragraph)
+    if felt:
+        repairs.append(HERO_FELT)
     paragraph, repeated = cut_self_repeats(paragraph)
     if repeated:
         repairs.append(REPEATED_ITSELF)
@@ -376,6 +380,46 @@ def cut_hero_lines(paragraph: str, plan: str = "") -> tuple[str, bool]:
         if all_speech and unit.rstrip()[-2:] in ('?"', '!"') and i + 1 < len(units) and _TAG_ALONE.match(units[i + 1]):
             drop[i] = drop[i + 1] = True
     return _kept_if_enough(paragraph, units, [not d for d in drop])
+
+
+# The 1.5B model names the hero's feelings in stock words ("You feel a sense of dread", "feeling a mix of fear
+# and curiosity", "a chill runs down your spine": 27 times in seven 30-turn plays), and fresh readers counted
+# them among the faults ("the hero is given feelings"): the reader feels what they feel.
+_FEELING = (r"(?:uneasy|uncomfortable|alone|safe|small|nervous|afraid|scared|frightened|anxious|excited|relieved|sad"
+            r"|hopeful|curious|lost|helpless|watched|overwhelmed|uneasiness|dread|fear)")
+_FELT_SENTENCE = re.compile(
+    r"^\s*(?:You\s+(?:suddenly\s+|now\s+|still\s+|can't\s+help\s+but\s+)?(?:feel|sense)\s+(?:a\s+(?:sense|mix|wave|surge|"
+    r"chill|pang|shiver|knot|rush|twinge)\b|like\b|(?:so\s+|very\s+|strangely\s+|a\s+(?:bit|little)\s+)?" + _FEELING + r"\b)"
+    r"|(?:A|An\s+icy|A\s+cold)\s+(?:chill|shiver)\s+(?:runs?|creeps?|goes)\s+(?:down|up)\s+your\s+spine"
+    r"|Your\s+heart\s+(?:races|pounds|beats|sinks|skips|hammers|thumps|is\s+(?:racing|pounding)))", re.I)
+_FELT_CLAUSE = re.compile(
+    r",\s*(?:feeling|filled\s+with|with)\s+a\s+(?:sense|mix|wave|surge|pang)\s+of\b[^.!?\";,]*"
+    r"|,\s*(?:your\s+heart\s+(?:racing|pounding|beating|hammering|thumping|sinking)|feeling\s+(?:your\s+heart\b|"
+    r"(?:very\s+|a\s+(?:bit|little)\s+)?" + _FEELING + r"\b))[^.!?\";,]*", re.I)
+
+
+def cut_hero_feelings(paragraph: str) -> tuple[str, bool]:
+    """The paragraph without the sentences (after its first, the reader's deed) that only name the hero's
+    feeling ("You feel a sense of unease.", "A chill runs down your spine."), and without the clause that
+    names it at the end of a sentence of the hero's deed ("You go to the twenty-fourth room, feeling a sense
+    of dread building inside you." -> "You go to the twenty-fourth room."). Speech is left as it is, and
+    so are other people's feelings and the hero's senses ("You feel the cold brass of the key"). Left whole
+    when too little story would remain."""
+    parts = sentences(paragraph)
+    keep, told, inside = [], [], False
+    for i, part in enumerate(parts):
+        before, inside = inside, inside ^ (part.count('"') % 2 == 1)
+        if before or '"' in part or "“" in part:
+            keep.append(True)
+            told.append(part)
+            continue
+        keep.append(i == 0 or not _FELT_SENTENCE.match(part))
+        trimmed = _FELT_CLAUSE.sub("", part) if part.lstrip().startswith("You") else part
+        told.append(trimmed if word_count(trimmed) >= 3 else part)
+    if told == parts:
+        return _kept_if_enough(paragraph, parts, keep)
+    story = kept_sentences(told, keep)
+    return (story, True) if word_count(story) >= MIN_STORY_WORDS else (paragraph, False)
 
 
 def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6, n: int = 8) -> tuple[str, bool]:
