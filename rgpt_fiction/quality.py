@@ -100,6 +100,8 @@ def glued_words(text: str, names: set[str] = frozenset()) -> list[str]:
             continue  # a known word, or a misspelt name ("Castelane"): not two words run together
         for i in range(2, len(low) - 1):
             left, right = low[:i], low[i:]
+            if right in _SUFFIXES:
+                continue  # a word made from a word ("caravaner"), not two run together
             if zipf < KNOWN and (_common(left) or left in names) and (_common(right) or right in names):
                 out.append(w)
                 break
@@ -110,6 +112,11 @@ def glued_words(text: str, names: set[str] = frozenset()) -> list[str]:
                 out.append(w)
                 break
     return out
+
+
+# endings English makes words with that wordfreq also counts as words ("er", "ing"): a rare word made so
+# (a ninetybells play's "caravaner", a caravan's man) is not a word and "er" run together
+_SUFFIXES = {"er", "ers", "ed", "ing", "ly", "ness", "ish"}
 
 
 def _near_name(word: str, names: set[str]) -> bool:

@@ -123,6 +123,8 @@ def test_misspelt_names_and_plain_words_are_not_glued():
     # a name the story has not told before, capitalised inside a sentence, is a name (a ninetybells play)
     assert q.glued_words("You go to Yuzhu village, and Yuzhu looks up.", names) == []
     assert q.glued_words("You walk along the quay fromJack to Vera.", names) == ["fromJack"]
+    # a rare word made with an ending is one word (a ninetybells play: "a caravaner named Tamerlane")
+    assert q.glued_words("You find a caravaner in Kashgar, and the caravanthe waits.", names) == ["caravanthe"]
 
 
 def test_the_words_of_the_world_count_as_known_in_every_measure_of_a_turn():
