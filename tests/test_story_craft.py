@@ -596,6 +596,26 @@ async def test_the_second_update_is_told_which_plans_not_to_offer_again(open_gam
     assert "Search the tavern cellar" not in note.split("none of these")[1]  # a plan kept is not named
 
 
+async def test_a_plan_cut_short_is_not_offered_and_the_note_names_plans_whole(open_game):
+    """A harrowmere play: the note of the second update named a left-out plan cut at 12 words ("Go to the old
+    man's bedroom and ask him if there is a…"), the 1.5B model offered it back so, it was played, and the
+    turn's paragraph was those 14 words. A plan that ends cut short is not offered, and the note names each
+    plan whole."""
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    played = "Go down to the old man's boathouse and ask him if there is a boat that can cross tonight"
+    model.push(PARA, upd(_PLAN_SETS[1]))
+    await drain(story.play(played))
+    model.push(NEW, upd([played] * 5), upd(["Go down to the old man's boathouse and ask him if there is a…",
+                                            "Climb to the lamp room", "Search the tavern cellar for clues",
+                                            "Ask the fishwife about Mara"]))
+    await drain(story.play("Wait for the bell on the quay"))
+    note = model.calls[-1]["messages"][-1]["content"]
+    assert f'none of these: "{played}"' in note
+    assert story.plans == ["Climb to the lamp room", "Search the tavern cellar for clues", "Ask the fishwife about Mara"]
+
+
 async def test_the_plans_of_both_update_answers_are_pooled_before_any_is_filled(open_game):
     """A 30-turn dustchoir play: asked again, the 1.5B model offered the played plans again and one new
     plan, and the game filled a plan from its template although the first answer had two good ones."""
@@ -776,7 +796,8 @@ def test_the_hero_s_feelings_named_in_stock_words_are_cut():
     assert kept_paragraph(deed + ", your heart pounding, and knock twice." + rest) == (
         deed + ", and knock twice." + rest, [HERO_FELT])
     for felt in (" You feel a sense of unease.", " A chill runs down your spine.", " You feel like you're being watched.",
-                 " You can't help but feel a bit nervous.", " Your heart pounds."):
+                 " You can't help but feel a bit nervous.", " Your heart pounds.",
+                 " Your heart raced as you realized what the ghost meant.", " You can feel a shiver go down your spine."):
         assert kept_paragraph(deed + "." + felt + rest) == (deed + "." + rest, [HERO_FELT])
     for kept in (' "I feel a sense of dread too," Mrs. Ashdown says.', " Mrs. Ashdown looks at you with a mix of fear and pity.",
                  " You feel the cold brass of the key against your palm."):

@@ -388,10 +388,11 @@ def cut_hero_lines(paragraph: str, plan: str = "") -> tuple[str, bool]:
 _FEELING = (r"(?:uneasy|uncomfortable|alone|safe|small|nervous|afraid|scared|frightened|anxious|excited|relieved|sad"
             r"|hopeful|curious|lost|helpless|watched|overwhelmed|uneasiness|dread|fear)")
 _FELT_SENTENCE = re.compile(
-    r"^\s*(?:You\s+(?:suddenly\s+|now\s+|still\s+|can't\s+help\s+but\s+)?(?:feel|sense)\s+(?:a\s+(?:sense|mix|wave|surge|"
+    r"^\s*(?:You\s+(?:suddenly\s+|now\s+|still\s+|can\s+|can't\s+help\s+but\s+)?(?:feel|felt|sense|sensed)\s+(?:a\s+(?:sense|mix|wave|surge|"
     r"chill|pang|shiver|knot|rush|twinge)\b|like\b|(?:so\s+|very\s+|strangely\s+|a\s+(?:bit|little)\s+)?" + _FEELING + r"\b)"
-    r"|(?:A|An\s+icy|A\s+cold)\s+(?:chill|shiver)\s+(?:runs?|creeps?|goes)\s+(?:down|up)\s+your\s+spine"
-    r"|Your\s+heart\s+(?:races|pounds|beats|sinks|skips|hammers|thumps|is\s+(?:racing|pounding)))", re.I)
+    r"|(?:A|An\s+icy|A\s+cold)\s+(?:chill|shiver)\s+(?:runs?|ran|creeps?|crept|goes|went)\s+(?:down|up)\s+your\s+spine"
+    r"|Your\s+heart\s+(?:races|raced|pounds|pounded|beats|beat|sinks|sank|skips|skipped|hammers|hammered|thumps|thumped"
+    r"|(?:is|was)\s+(?:racing|pounding)))", re.I)
 _FELT_CLAUSE = re.compile(
     r",\s*(?:feeling|filled\s+with|with)\s+a\s+(?:sense|mix|wave|surge|pang)\s+of\b[^.!?\";,]*"
     r"|,\s*(?:your\s+heart\s+(?:racing|pounding|beating|hammering|thumping|sinking)|feeling\s+(?:your\s+heart\b|"
@@ -684,6 +685,9 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
             continue
         if len(plan.split()) > words:  # a list of deeds run together ("Check the weather, Follow Mr. Donnelly's
             problems.append("plan too long")  # radio, Ask the Harbour Syndicate…", a lowtide play's turn 29), not a plan
+            continue
+        if plan.endswith(("…", "...")):  # cut short: a harrowmere play offered "Go to the old man's bedroom and
+            problems.append("plan cut short")  # ask him if there is a…", copied from the update's note, and played it
             continue
         if any(norm == normalize(k) or overlap(plan, k) > 0.8 for k in kept):
             problems.append("duplicate plan")

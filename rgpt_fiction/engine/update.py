@@ -234,7 +234,8 @@ class Updater:
             # named, the plans left out are not offered a second time (told only why, the 1.5B model
             # offered the same played plans again)
             left_out = [p for p in up.plans if normalize(p) not in {normalize(k) for k in kept}]
-            avoid = "; ".join(f'"{clip_words(clean(p), 12)}"' for p in left_out[:asked])
+            # each named whole: a plan named cut short ("…ask him if there is a…") was offered back so
+            avoid = "; ".join(f'"{clean(p)}"' for p in left_out[:asked] if len(p.split()) <= 25)
             note = (
                 f"Your last answer was not usable ({', '.join(up.problems + problems) or 'too few plans'}). "
                 f"Give what happened and exactly {asked} different plans, each a new thing to do"
