@@ -269,6 +269,26 @@ def opening_words(plan: str) -> str:
     return "You " + text[0].lower() + text[1:]
 
 
+# "You ask Mrs. Ashdown who slept there": the person asked, before the question's own word
+_QUESTION = r"(?:about|who|what|where|when|why|how|whether|if|which|whose)\b"
+_NOT_ASKED = rf"(?!{_QUESTION}|(?:to|for|and|that|if)\b)"  # words that do not name the person asked
+_ASKED = re.compile(rf"^You ask ((?:{_NOT_ASKED}[\w'.-]+ ){{0,4}}?{_NOT_ASKED}[\w'.-]+) {_QUESTION}")
+_PRONOUN = {"him": "He", "her": "She", "them": "They"}
+
+
+def answer_begun(opening: str) -> str:
+    """An asking plan's opening words gone on to the answer: "You ask Vik who wrote this" -> "You ask Vik
+    who wrote this. Vik tells you", so the person asked answers with something they know. Given only the
+    question as the paragraph's start, the 1.5B model's people answered "I don't know" in 13 of 51 asking
+    turns of seven 30-turn plays, even with `ANSWER` in the prompt. The opening as it was when no one person
+    is named ("You ask about the bridge", "You ask Vera and Moss where…")."""
+    m = _ASKED.match(opening)
+    if not m or m.group(1).lower() in ("you", "yourself", "me", "us"):
+        return opening
+    who = _PRONOUN.get(m.group(1).lower(), m.group(1)[:1].upper() + m.group(1)[1:])
+    return opening.rstrip(" .") + f". {who} tells you"
+
+
 HAPPENED_WORDS = 30
 # The verbs the plan instruction shows as examples, a different three each turn: shown the same
 # three every turn ("Go…, Ask…, Hide…"), the 1.5B model opened its plans with exactly those in 9 of

@@ -37,7 +37,7 @@ from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnSt
 from .options import TurnOptions
 from .parsing import COPIED_MOSTLY, WROTE_ON, kept_paragraph
 from .plan_warmer import PlanWarmer
-from .prompts import opening_words, paragraph_messages
+from .prompts import answer_begun, asks, opening_words, paragraph_messages
 from .recall import loops, recall
 from .repair import fallback_memory
 from .request import TurnRequest, parent_plan_taken
@@ -188,9 +188,12 @@ class Turn:
             yield Delta(paragraph)
         move_on = False
         remembered: Remembered | None = None
-        # the reader's plan as the paragraph's first words, where the model can continue an answer
+        # the reader's plan as the paragraph's first words, where the model can continue an answer (and a
+        # question's answer begun: "…. Vik tells you")
         opening = "" if outcome or req.seed or not self.model.prefill or not parent_plan_taken(req.plan) \
             else opening_words(req.plan)
+        if opening and asks(req.plan):
+            opening = answer_begun(opening)
         # the paragraph as the story keeps it (engine/parsing.py), for this turn's hero, world, plan and outcome
         kept = functools.partial(kept_paragraph, hero=self.game.persona.name, authored=bool(outcome),
                                  not_in_world=self.game.world.content.not_in_world, plan=req.plan)
