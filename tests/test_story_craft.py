@@ -893,6 +893,45 @@ def test_a_sentence_in_a_script_the_story_never_uses_is_cut():
     assert kept_paragraph(short, ["Story"]) == (short, [])
 
 
+async def test_a_sentence_in_which_someone_dead_acts_is_cut(open_game, world):
+    """The murdered lead singer of a dustchoir play "looks at you" at turn 6, and its fresh reader quit there
+    (twice, in two plays). The world's author lists who is dead before the story begins (`[content] dead`,
+    as the story names them): the storyteller is told, and a sentence of the model's in which one of them
+    does something now, outside speech, is cut. Their name in speech, in the past, as an owner, or as the end
+    of another name stays; never the first sentence, never an author's outcome."""
+    from rgpt_fiction.engine.parsing import THE_DEAD_ACT, kept_paragraph
+    from rgpt_fiction.engine.prompts import world_brief
+    from rgpt_fiction.engine.state import Persona
+    from rgpt_fiction.world.model import World
+
+    dead = ["Sam Carvell", "Sam", "Castellane"]
+    deed = "You slip off behind the assay office while the town sings, and look at the raked dirt."
+    rest = " In the rake marks something glints: a chip of silver ore, beside a boot print pointing south."
+    for risen in (" Sam Carvell looks at you, and you realize he knows who shot him.", " Sam slowly turns toward you.",
+                  ' "Go home," says Sam Carvell from the dark.', " Castellane smiles at you from the doorway.",
+                  " Suddenly, you see Sam Carvell standing outside the church door.", " Sam Carvell is here."):
+        assert kept_paragraph(deed + risen + rest, dead=dead) == (deed + rest, [THE_DEAD_ACT])
+    for still in (" The dirt is dark where Sam Carvell fell, and Sam Carvell lies under it.",
+                  ' "Sam Carvell says the dust listens," she tells you.', " Sam Carvell's coin glints in the dirt.",
+                  " Vera Castellane looks at the harbour.", " Sam sang lead for nine years.",
+                  " You find Sam Carvell lying on the boards, cold."):
+        assert kept_paragraph(deed + still + rest, dead=dead) == (deed + still + rest, [])
+    first = "Sam Carvell looks at you from the choir steps, dust on his hat." + rest
+    assert kept_paragraph(first, dead=dead) == (first, [])
+    assert kept_paragraph(deed + " Sam looks up." + rest, dead=dead, authored=True) == (deed + " Sam looks up." + rest, [])
+    # from the world file: told to the storyteller, each by its longest name, and cut in a turn
+    mourned = World.model_validate({**world.snapshot(), "content": {"dead": ["Old Amos", "Amos"]}})
+    assert "Dead before the story begins (they never act or speak): Old Amos.\n" in world_brief(
+        mourned.snapshot(), Persona(mourned.player.name)) + "\n"
+    await cut_in_a_turn(open_game,
+                        "You walk down to the quay. Old Amos waves to you from the boat. The lamplighter looks down at "
+                        "you from his ladder, and the fog comes in over the harbour wall, thick and grey, and the boats "
+                        "knock at the steps.",
+                        "You walk down to the quay. The lamplighter looks down at you from his ladder, and the fog comes "
+                        "in over the harbour wall, thick and grey, and the boats knock at the steps.", THE_DEAD_ACT,
+                        the_world=mourned)
+
+
 async def test_a_sentence_naming_what_the_world_has_not_got_is_cut(open_game, world):
     """The 1.5B model gave a private eye of 1949 "his computer monitor" and a Victorian "flashlight"; the
     world's author lists such words (`[content] not_in_world`), and a sentence of the model's naming one is

@@ -71,6 +71,7 @@ FOREIGN_SCRIPT = "a script the story does not use"
 NOT_IN_WORLD = "a thing the world has not got"
 HERO_SPOKE = "the hero's words written for them"
 HERO_FELT = "the hero's feelings named for them"
+THE_DEAD_ACT = "someone dead acting"
 _TITLES = {"miss", "mrs", "mr", "ms", "dr", "sir", "lady", "lord", "captain", "capt", "lieutenant", "sister", "brother",
            "father", "mother", "professor", "prof", "doctor", "detective", "inspector", "marshal", "the"}
 WROTE_ON = "paragraph stopped at its first words: written on"
@@ -224,11 +225,13 @@ def close_speech(paragraph: str) -> str:
 
 
 def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", authored: bool = False,
-                   not_in_world: Sequence[str] = (), keep_short: bool = False, plan: str = "") -> tuple[str, list[str]]:
+                   not_in_world: Sequence[str] = (), keep_short: bool = False, plan: str = "",
+                   dead: Sequence[str] = ()) -> tuple[str, list[str]]:
     """The paragraph as the story keeps it, with the repairs made: no labels or option lists, no
     sentences about the writing task, none in a script the `sources` (the prompt, the last paragraphs)
     never use, no sentences told twice, none copied from the sources, none naming the `hero` ("you")
-    as someone else, none naming what the world has not got (`not_in_world`), no lines of speech the
+    as someone else, none naming what the world has not got (`not_in_world`), none in which someone the
+    world says is `dead` acts, no lines of speech the
     hero says that the reader's `plan` did not give, and no ending in which the narrator chose for the
     reader. An `authored` text (an author's outcome) keeps its every script and word, and may name the
     hero. With `keep_short` the copies are cut even when little is left (for a turn that writes on
@@ -243,6 +246,9 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", au
     paragraph, misplaced = (paragraph, False) if authored else cut_not_in_world(paragraph, not_in_world)
     if misplaced:
         repairs.append(NOT_IN_WORLD)
+    paragraph, risen = (paragraph, False) if authored else cut_the_dead_acting(paragraph, dead)
+    if risen:
+        repairs.append(THE_DEAD_ACT)
     paragraph, named = (paragraph, False) if authored else cut_hero_named(paragraph, hero)
     if named:
         repairs.append(HERO_NAMED)
@@ -262,6 +268,39 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", au
     if overreached:
         repairs.append(CHOSE_FOR_READER)
     return close_speech(paragraph), repairs
+
+
+# after a dead person's name, words that do not make them alive ("Sam Carvell lies behind the assay office")
+_STILL_DEAD = {"is", "was", "has", "had", "lies", "died", "dies", "rests", "remains", "sang", "used", "owed",
+               "owes", "kept", "left", "hid", "knew", "wrote", "lying", "being"}
+_SPOKEN = re.compile(r'"[^"]*(?:"|$)')
+
+
+def cut_the_dead_acting(paragraph: str, dead: Sequence[str]) -> tuple[str, bool]:
+    """The paragraph without the sentences (after the first, which carries the reader's deed) in which
+    someone the world's author listed as dead before the story begins (`[content] dead`, each as the story
+    names them) does something now, outside speech: their name, not after another name ("Vera Castellane"
+    is not the dead "Castellane"), then a present-tense verb or a deed going on ("Sam Carvell looks at you",
+    the murdered lead singer of a dustchoir play, which its fresh reader quit on; "you see Sam Carvell
+    standing outside"), or "says" before it. Left whole when too
+    little story would remain."""
+    if not dead:
+        return paragraph, False
+    names = "|".join(re.escape(d) for d in sorted(dead, key=len, reverse=True))
+    acts = re.compile(rf"\b(?:says\s+)?({names})\b(?!['’]s)(?:,?\s+(\w+ly)\b)?\s+(is\s+(?:here|alive|back)|[a-z]+s|[a-z]+ing)\b"
+                      rf"|\bsays\s+({names})\b")
+
+    def risen(sentence: str) -> bool:
+        told = _SPOKEN.sub(" ", sentence)
+        for m in acts.finditer(told):
+            before = told[:m.start()].split()
+            if before and before[-1][:1].isupper() and not m.group(0).startswith("says"):
+                continue  # another name's end ("Vera Castellane")
+            if m.group(4) or m.group(3) not in _STILL_DEAD:
+                return True
+        return False
+
+    return cut_sentences(paragraph, risen)
 
 
 def cut_foreign_script(paragraph: str, sources: Sequence[str]) -> tuple[str, bool]:

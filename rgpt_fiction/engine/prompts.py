@@ -66,6 +66,10 @@ def world_brief(world: dict, persona: Persona) -> str:
         lines.append("Tone: " + tone)
     if avoid:
         lines.append("Never include: " + clip_words(avoid, BUDGET["content"]))
+    dead = [d for d in content.get("dead") or [] if not any(d != o and d in o for o in content["dead"])]
+    if dead:  # each once, by its longest name ("Sam Carvell", not "Sam" again)
+        lines.append("Dead before the story begins (they never act or speak): "
+                     + clip_words(", ".join(dead), BUDGET["content"]) + ".")
     style = world.get("style") or "Second person, present tense."
     lines.append("Style: " + clip_words(style, BUDGET["style"]))
     return "\n".join(lines)

@@ -196,7 +196,8 @@ class Turn:
             opening = answer_begun(opening)
         # the paragraph as the story keeps it (engine/parsing.py), for this turn's hero, world, plan and outcome
         kept = functools.partial(kept_paragraph, hero=self.game.persona.name, authored=bool(outcome),
-                                 not_in_world=self.game.world.content.not_in_world, plan=req.plan)
+                                 not_in_world=self.game.world.content.not_in_world, plan=req.plan,
+                                 dead=self.game.world.content.dead)
         for attempt in range(3):
             if paragraph:
                 break
