@@ -577,15 +577,21 @@ async def test_a_plan_with_a_word_english_lacks_is_not_offered_and_the_world_s_o
     assert not any("filled" in r for r in done.stats.repairs)
 
 
-async def test_the_second_update_is_told_which_plans_not_to_offer_again(open_game):
-    """In a benchmark play the 1.5B model, told only that its plans repeated plans already played,
-    offered the same ones again and the game filled a plan."""
+async def after_playing(open_game, played: str):
+    """A new game whose first turn played `played`: (model, story)."""
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model)
     await drain(story.start())
-    played = "Follow the lamplighter into the fog"
     model.push(PARA, upd(_PLAN_SETS[1]))
     await drain(story.play(played))
+    return model, story
+
+
+async def test_the_second_update_is_told_which_plans_not_to_offer_again(open_game):
+    """In a benchmark play the 1.5B model, told only that its plans repeated plans already played,
+    offered the same ones again and the game filled a plan."""
+    played = "Follow the lamplighter into the fog"
+    model, story = await after_playing(open_game, played)
     again = [played, "Follow the lamplighter into the fog now", "Search the tavern cellar for clues",
              "Wait for the bell on the quay", "Wait by the bell on the quay"]
     model.push(NEW, upd(again), upd(["Climb to the lamp room", "Search the tavern cellar for clues",
@@ -601,12 +607,8 @@ async def test_a_plan_cut_short_is_not_offered_and_the_note_names_plans_whole(op
     man's bedroom and ask him if there is a…"), the 1.5B model offered it back so, it was played, and the
     turn's paragraph was those 14 words. A plan that ends cut short is not offered, and the note names each
     plan whole."""
-    model = ScriptedModel(improvise=False)
-    story, _ = open_game(model)
-    await drain(story.start())
     played = "Go down to the old man's boathouse and ask him if there is a boat that can cross tonight"
-    model.push(PARA, upd(_PLAN_SETS[1]))
-    await drain(story.play(played))
+    model, story = await after_playing(open_game, played)
     model.push(NEW, upd([played] * 5), upd(["Go down to the old man's boathouse and ask him if there is a…",
                                             "Climb to the lamp room", "Search the tavern cellar for clues",
                                             "Ask the fishwife about Mara"]))
