@@ -115,6 +115,10 @@ _META = re.compile(r"\bparagraphs?\b|\b\d+\s*words\b|\bthe (?:reader|narrator)\b
                    r"|\bthe story's lore\b|\bworld lore\b|\bthe story (?:moves|continues) (?:forward|on)\b"
                    r"|\bnext chapter\b|\bshort-term memory\b|\bfacts that must stay true\b"
                    r"|\bthings remembered from earlier\b", re.I)
+# A plan whose whole object is the story itself ("Read the story", after a dustchoir event; "Continue the
+# story"), not a story in the story ("Read the story in the almanac" stays)
+_THE_STORY_ITSELF = re.compile(r"^(?:re)?(?:read|continue|finish|write|follow)\s+(?:the\s+|this\s+)?"
+                               r"(?:story|tale|text|plot)(?:\s+(?:again|on|so\s+far))?\W*$", re.I)
 # ...or the prompt's own section labels ("Premise: …", "Characters: …", "Tone: …"; the recalls' "Turn 6: …").
 _PROMPT_LABEL = re.compile(
     r"(?:^|\n)\s*(?:story|premise|setting|characters?(?: list)?|tone|style|never include|short-term memory"
@@ -734,7 +738,7 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
         if _PROMPT_LABEL.search(plan):  # "Turn 6: The Low Tide Club asks you…", a recall's heading copied
             problems.append("plan copies a prompt label")
             continue
-        if _META.search(plan):  # "Read the paragraph again" (a dustchoir play's turn 5)
+        if _META.search(plan) or _THE_STORY_ITSELF.match(plan):  # "Read the paragraph again", "Read the story"
             problems.append("plan about the writing, not the story")
             continue
         if _NOTHING_GIVEN.match(plan) or shown_to_no_one(plan):
