@@ -75,7 +75,8 @@ async def test_a_model_that_continues_answers_writes_on_from_the_plan(open_game,
 
 @pytest.mark.parametrize("plan, begun", [
     ("Ask Vik who at Brightwater wrote this instruction", "You ask Vik who at Brightwater wrote this instruction. Vik tells you"),
-    ("I ask Widow Hester Pike about Lost Side", "You ask Widow Hester Pike about Lost Side. Widow Hester Pike tells you"),
+    ("I ask Widow Hester Pike about Lost Side", "You ask Widow Hester Pike about Lost Side. Widow Pike tells you"),
+    ("Ask Moss Dellacroix about the ledger", "You ask Moss Dellacroix about the ledger. Moss Dellacroix tells you"),
     ("Ask him where the key is.", "You ask him where the key is. He tells you"),
     ("Ask the boy where Sam Carvell gave him the coin", "You ask the boy where Sam Carvell gave him the coin. The boy tells you"),
     # no one person named as the one asked: the opening as it was

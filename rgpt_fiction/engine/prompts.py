@@ -290,6 +290,9 @@ def answer_begun(opening: str) -> str:
     if not m or m.group(1).lower() in ("you", "yourself", "me", "us"):
         return opening
     who = _PRONOUN.get(m.group(1).lower(), m.group(1)[:1].upper() + m.group(1)[1:])
+    words = who.split()
+    if len(words) > 2 and words[0][:1].isupper() and all(w[:1].isupper() for w in words):
+        who = f"{words[0]} {words[-1]}"  # "Widow Hester Pike" said once, then "Widow Pike tells you"
     return opening.rstrip(" .") + f". {who} tells you"
 
 
