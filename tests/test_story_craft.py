@@ -616,6 +616,11 @@ async def test_a_plan_cut_short_is_not_offered_and_the_note_names_plans_whole(op
     note = model.calls[-1]["messages"][-1]["content"]
     assert f'none of these: "{played}"' in note
     assert story.plans == ["Climb to the lamp room", "Search the tavern cellar for clues", "Ask the fishwife about Mara"]
+    # a plan whole but for a trailing ellipsis is kept without it (SmolLM2 writes "…" after plans)
+    from rgpt_fiction.engine.parsing import usable_plans
+
+    assert usable_plans(["Wait for the tide...", "Ask him if there is a…", "Row out to the wreck…"], "", 3) == (
+        ["Wait for the tide", "Row out to the wreck"], ["plan cut short"])
 
 
 async def test_the_plans_of_both_update_answers_are_pooled_before_any_is_filled(open_game):

@@ -703,6 +703,12 @@ def _unlabelled(plan: str) -> str:
     return rest if rest != plan and opening_words(rest) else plan
 
 
+# the words a plan cut short ends on: none ends a whole plan
+_CUT_MID_PHRASE = {"a", "an", "the", "to", "of", "and", "or", "but", "if", "is", "are", "was", "there", "his", "her",
+                   "their", "your", "my", "its", "in", "on", "at", "for", "with", "that", "which", "who", "from",
+                   "by", "as", "into", "about", "whether"}
+
+
 def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, taken: str = "",
                  played: Sequence[str] = (), hero: str = "") -> tuple[list[str], list[str]]:
     """Keep at most n plans that are non-empty, not duplicates of each other, not copies of the
@@ -729,9 +735,12 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
         if len(plan.split()) > words:  # a list of deeds run together ("Check the weather, Follow Mr. Donnelly's
             problems.append("plan too long")  # radio, Ask the Harbour Syndicate…", a lowtide play's turn 29), not a plan
             continue
-        if plan.endswith(("…", "...")):  # cut short: a harrowmere play offered "Go to the old man's bedroom and
-            problems.append("plan cut short")  # ask him if there is a…", copied from the update's note, and played it
-            continue
+        if plan.endswith(("…", "...")):  # a trailing ellipsis is not the plan's ("Wait for the tide…")...
+            plan = plan.rstrip(".… ")
+            if not plan or plan.split()[-1].lower() in _CUT_MID_PHRASE:  # ...unless it was cut mid-phrase: a harrowmere
+                problems.append("plan cut short")  # play offered "Go to the old man's bedroom and ask him if there
+                continue  # is a…", copied from the update's note, and played it
+            norm = normalize(plan)
         if any(norm == normalize(k) or overlap(plan, k) > 0.8 for k in kept):
             problems.append("duplicate plan")
             continue
