@@ -459,7 +459,7 @@ def cut_hero_feelings(paragraph: str) -> tuple[str, bool]:
             continue
         keep.append(i == 0 or not _FELT_SENTENCE.match(part))
         trimmed = _FELT_CLAUSE.sub("", part) if part.lstrip().startswith("You") else part
-        told.append(trimmed if word_count(trimmed) >= 3 else part)
+        told.append(trimmed if word_count(trimmed) >= 2 else part)  # "You nod."
     if told == parts:
         return _kept_if_enough(paragraph, parts, keep)
     story = kept_sentences(told, keep)
