@@ -133,10 +133,14 @@ def _common(word: str) -> bool:
 _QUOTED = re.compile(r"\"[^\"]*(?:\"|$)|“[^”]*(?:”|$)|‘[^’]*’|(?<!\w)'[^']*'(?!\w)")  # an unclosed quote runs to the end
 
 
+def narration(text: str) -> str:
+    """The text with its quoted speech blanked out (an unclosed quote runs to the end)."""
+    return _QUOTED.sub(" ", text or "")
+
+
 def second_person(paragraph: str, hero: str) -> bool:
     """The hero is addressed as "you" and, outside quoted speech, not named in the third person."""
-    narration = _QUOTED.sub(" ", paragraph or "")
-    words = {w.lower() for w in _WORD.findall(narration)}
+    words = {w.lower() for w in _WORD.findall(narration(paragraph))}
     if not words & {"you", "your", "yours", "yourself"}:
         return False
     return not names_hero(paragraph, hero)
@@ -145,9 +149,8 @@ def second_person(paragraph: str, hero: str) -> bool:
 def names_hero(text: str, hero: str) -> bool:
     """Whether the text names the hero (a word of `hero`'s name, capitalised, or its possessive: "Eliza's
     father") outside quoted speech."""
-    narration = _QUOTED.sub(" ", text or "")
     hero_words = {w.lower() for w in _WORD.findall(hero or "") if len(w) > 2}
-    named = {re.sub(r"'s?$", "", w.lower()) for w, _ in _words(narration) if w[0].isupper()}
+    named = {re.sub(r"'s?$", "", w.lower()) for w, _ in _words(narration(text)) if w[0].isupper()}
     return bool(hero_words & named)
 
 

@@ -7,6 +7,7 @@ so the turn step can ask again and, in the end, repair.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -277,7 +278,23 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", au
 # after a dead person's name, words that do not make them alive ("Sam Carvell lies behind the assay office")
 _STILL_DEAD = {"is", "was", "has", "had", "lies", "died", "dies", "rests", "remains", "sang", "used", "owed",
                "owes", "kept", "left", "hid", "knew", "wrote", "lying", "being"}
-_SPOKEN = re.compile(r'"[^"]*(?:"|$)')
+
+
+@functools.lru_cache(maxsize=16)
+def _acting(dead: tuple[str, ...]) -> re.Pattern[str]:
+    """A dead name, then a present-tense verb or a deed going on (group 3); or "says" before it (group 4)."""
+    names = "|".join(re.escape(d) for d in sorted(dead, key=len, reverse=True))
+    return re.compile(rf"\b({names})\b(?!['’]s)(?:,?\s+(\w+ly)\b)?\s+(is\s+(?:here|alive|back)|[a-z]+s|[a-z]+ing)\b"
+                      rf"|\bsays\s+({names})\b")
+
+
+def _begins_in_speech(parts: Sequence[str]) -> list[bool]:
+    """For each sentence, whether it begins inside a line of speech that an earlier sentence opened."""
+    inside, out = False, []
+    for part in parts:
+        out.append(inside)
+        inside ^= part.count('"') % 2 == 1
+    return out
 
 
 def cut_the_dead_acting(paragraph: str, dead: Sequence[str]) -> tuple[str, bool]:
@@ -286,25 +303,26 @@ def cut_the_dead_acting(paragraph: str, dead: Sequence[str]) -> tuple[str, bool]
     names them) does something now, outside speech: their name, not after another name ("Vera Castellane"
     is not the dead "Castellane"), then a present-tense verb or a deed going on ("Sam Carvell looks at you",
     the murdered lead singer of a dustchoir play, which its fresh reader quit on; "you see Sam Carvell
-    standing outside"), or "says" before it. Left whole when too
-    little story would remain."""
+    standing outside"), or "says" before it. Left whole when too little story would remain."""
     if not dead:
         return paragraph, False
-    names = "|".join(re.escape(d) for d in sorted(dead, key=len, reverse=True))
-    acts = re.compile(rf"\b(?:says\s+)?({names})\b(?!['’]s)(?:,?\s+(\w+ly)\b)?\s+(is\s+(?:here|alive|back)|[a-z]+s|[a-z]+ing)\b"
-                      rf"|\bsays\s+({names})\b")
+    from ..quality import narration
+
+    acts = _acting(tuple(dead))
 
     def risen(sentence: str) -> bool:
-        told = _SPOKEN.sub(" ", sentence)
+        told = narration(sentence)
         for m in acts.finditer(told):
             before = told[:m.start()].split()
-            if before and before[-1][:1].isupper() and not m.group(0).startswith("says"):
-                continue  # another name's end ("Vera Castellane")
+            if m.group(1) and before and before[-1][:1].isupper() and before[-1][-1].isalpha():
+                continue  # another name's end ("Vera Castellane"; "Suddenly, Sam…" is not one)
             if m.group(4) or m.group(3) not in _STILL_DEAD:
                 return True
         return False
 
-    return cut_sentences(paragraph, risen)
+    parts = sentences(paragraph)
+    quoted = _begins_in_speech(parts)
+    return _kept_if_enough(paragraph, parts, [i == 0 or quoted[i] or not risen(p) for i, p in enumerate(parts)])
 
 
 def cut_foreign_script(paragraph: str, sources: Sequence[str]) -> tuple[str, bool]:
@@ -450,10 +468,9 @@ def cut_hero_feelings(paragraph: str) -> tuple[str, bool]:
     so are other people's feelings and the hero's senses ("You feel the cold brass of the key"). Left whole
     when too little story would remain."""
     parts = sentences(paragraph)
-    keep, told, inside = [], [], False
-    for i, part in enumerate(parts):
-        before, inside = inside, inside ^ (part.count('"') % 2 == 1)
-        if before or '"' in part or "“" in part:
+    keep, told = [], []
+    for i, (part, quoted) in enumerate(zip(parts, _begins_in_speech(parts))):
+        if quoted or '"' in part or "“" in part:
             keep.append(True)
             told.append(part)
             continue

@@ -324,8 +324,8 @@ class Updater:
 
         if self._known is None:
             self._known = world_words(self.world.snapshot())
-        kept = [t for t in texts if english_rate(t, self._known) >= PLAN_ENGLISH]
-        return kept, [t for t in texts if t not in kept]
+        english = [english_rate(t, self._known) >= PLAN_ENGLISH for t in texts]
+        return [t for t, e in zip(texts, english) if e], [t for t, e in zip(texts, english) if not e]
 
     def _distinct_only(self, plans: list[str]) -> list[str]:
         plans = self._english(plans)[0]
