@@ -8,6 +8,7 @@ import pytest
 
 from engine_helpers import drain
 from rgpt_fiction.engine.events import Delta
+from rgpt_fiction.engine.parsing import TOLD_AGAIN
 from rgpt_fiction.engine.prompts import answer_begun, opening_words
 from rgpt_fiction.llm.scripted import ScriptedModel
 
@@ -178,3 +179,26 @@ async def test_a_short_answer_without_opening_words_is_written_on_after_the_ques
     assert asked["messages"][-1]["role"] == "user"
     assert write_on["messages"] == [*asked["messages"], {"role": "assistant", "content": "The door creaks open."}]
     assert done.node.paragraph.startswith("The door creaks open. The fog closes behind you")
+
+
+async def test_asked_a_person_may_tell_the_world_s_lore_elsewhere_it_is_a_copy(open_game, world):
+    """The copy cut emptied a dustchoir turn that asked Widow Pike about Lost Side: her every answer told the
+    lore the prompt showed ("…that Lost Side was taken in 1879…"), and the turn kept only the question."""
+    from rgpt_fiction.world.model import Lore
+
+    lore = Lore(keys=["lighthouse"], text="The lighthouse keeper drowned ten winters ago, and the lamp has turned "
+                                           "every night since with no hand on it.")
+    told = (" that the lighthouse keeper drowned ten winters ago, and the lamp has turned every night since with no "
+            "hand on it. He spits into the harbour and looks at the dark tower. The fog rolls in over the quay, "
+            "and a bell answers it from somewhere out on the water.")
+    model = ScriptedModel(improvise=False, prefill=True)
+    story, _ = open_game(model, paragraph_words=30, the_world=world.model_copy(update={"lore": [lore]}))
+    await drain(story.start())
+    model.push(told, UPDATE)
+    _, asked = await drain(story.play("Ask Old Hesketh about the lighthouse"))
+    assert "lore" in {r.kind for r in asked.node.retrieved}
+    assert "drowned ten winters ago" in asked.node.paragraph and asked.stats.repairs == []
+    model.push(" the path. The lighthouse keeper drowned ten winters ago, and the lamp has turned every night since "
+               "with no hand on it. The door at the top is open, and wet footprints lead inside." + REST, UPDATE)
+    _, climbed = await drain(story.play("Climb the lighthouse path"))
+    assert "drowned ten winters ago" not in climbed.node.paragraph and TOLD_AGAIN in climbed.stats.repairs

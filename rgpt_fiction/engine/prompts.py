@@ -93,6 +93,14 @@ def _recalls_block(recalls: list[Recall]) -> str:
     return "\n".join(out)
 
 
+def without_lore(text: str, recalls: Sequence[Recall]) -> str:
+    """`text` (a prompt's part) without the lore lines `_recalls_block` wrote for `recalls`."""
+    for r in recalls:
+        if r.kind == "lore":
+            text = text.replace(f"- World lore: {clip_words(r.text, BUDGET['recall_each'])}", "")
+    return text
+
+
 def _facts_block(facts: list[str]) -> str:
     return clip_words("; ".join(facts), BUDGET["facts"]) if facts else "(none yet)"
 

@@ -37,7 +37,7 @@ from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnSt
 from .options import TurnOptions
 from .parsing import COPIED_MOSTLY, WROTE_ON, kept_paragraph
 from .plan_warmer import PlanWarmer
-from .prompts import answer_begun, asks, opening_words, paragraph_messages
+from .prompts import answer_begun, asks, opening_words, paragraph_messages, without_lore
 from .recall import loops, recall
 from .repair import fallback_memory
 from .request import TurnRequest, parent_plan_taken
@@ -192,7 +192,8 @@ class Turn:
         # question's answer begun: "…. Vik tells you")
         opening = "" if outcome or req.seed or not self.model.prefill or not parent_plan_taken(req.plan) \
             else opening_words(req.plan)
-        if opening and asks(req.plan):
+        asked = asks(req.plan)
+        if opening and asked:
             opening = answer_begun(opening)
         # the paragraph as the story keeps it (engine/parsing.py), for this turn's hero, world, plan and outcome
         kept = functools.partial(kept_paragraph, hero=self.game.persona.name, authored=bool(outcome),
@@ -244,7 +245,11 @@ class Turn:
                 stats.stream_s = _s(streaming)
             # what the prompt showed and the last paragraphs: a sentence copied from them is cut
             # (and one naming the hero as someone else, or what the world has not got: never in an author's outcome)
-            sources = [m["content"] for m in messages if m["role"] != "assistant"] + recent
+            # (asked, a person tells the world's lore: that is their answer, not a copy; the copy cut emptied
+            # an asking turn whose every answer came from the lore shown, "Widow Pike tells you that Lost Side
+            # was taken in 1879", three times, and the turn kept only the question)
+            sources = [without_lore(m["content"], recalls if asked else ()) for m in messages
+                       if m["role"] != "assistant"] + recent
             # written again (attempt 1 on), a paragraph that copied again keeps only what is its own, and
             # a model that continues answers writes on from it: the whole copy was kept before (four
             # perihelion turns of 30 kept 56-97 % of their words from earlier turns)
