@@ -29,7 +29,7 @@ _SENTENCE_START = re.compile(r"(^|[.!?:;\"“”—]\s*)$")
 
 
 @lru_cache(maxsize=200_000)
-def _zipf(word: str, lang: str = "en") -> float:
+def zipf(word: str, lang: str = "en") -> float:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, lang)
@@ -43,10 +43,10 @@ def is_english(word: str) -> bool:
         return False
     if word.endswith("'s"):
         word = word[:-2]
-    en = _zipf(word)
+    en = zipf(word)
     if en < KNOWN:
         return False
-    return en >= max(_zipf(word, lang) for lang in OTHER_LANGS) - MARGIN
+    return en >= max(zipf(word, lang) for lang in OTHER_LANGS) - MARGIN
 
 
 def _words(text: str) -> list[tuple[str, bool]]:
@@ -95,18 +95,18 @@ def glued_words(text: str, names: set[str] = frozenset()) -> list[str]:
         low = w.lower()
         if len(low) < 5 or low in names or "'" in low or is_name and w[1:].islower():
             continue
-        zipf = _zipf(low)
-        if zipf >= 2.5 or (w[0].isupper() and _near_name(low, names)):
+        frequency = zipf(low)
+        if frequency >= 2.5 or (w[0].isupper() and _near_name(low, names)):
             continue  # a known word, or a misspelt name ("Castelane"): not two words run together
         for i in range(2, len(low) - 1):
             left, right = low[:i], low[i:]
             if right in _SUFFIXES:
                 continue  # a word made from a word ("caravaner"), not two run together
-            if zipf < KNOWN and (_common(left) or left in names) and (_common(right) or right in names):
+            if frequency < KNOWN and (_common(left) or left in names) and (_common(right) or right in names):
                 out.append(w)
                 break
-            if zipf < 2.5 and any(
-                len(f) >= 2 and _zipf(f) >= FUNCTION and len(o) >= 3 and (_common(o) or o in names)
+            if frequency < 2.5 and any(
+                len(f) >= 2 and zipf(f) >= FUNCTION and len(o) >= 3 and (_common(o) or o in names)
                 for f, o in ((left, right), (right, left))
             ):
                 out.append(w)
@@ -127,7 +127,7 @@ def _near_name(word: str, names: set[str]) -> bool:
 
 
 def _common(word: str) -> bool:
-    return len(word) >= 2 and _zipf(word) >= 3.0 and is_english(word)
+    return len(word) >= 2 and zipf(word) >= 3.0 and is_english(word)
 
 
 _QUOTED = re.compile(r"\"[^\"]*(?:\"|$)|“[^”]*(?:”|$)|‘[^’]*’|(?<!\w)'[^']*'(?!\w)")  # an unclosed quote runs to the end
@@ -194,7 +194,7 @@ def plan_problem(plan: str, paragraph: str, names: set[str] = frozenset()) -> st
 
 
 def _content(text: str, below: float = 5.8) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text or "") if len(w) > 2 and _zipf(w.lower()) < below]
+    return [w.lower() for w in _WORD.findall(text or "") if len(w) > 2 and zipf(w.lower()) < below]
 
 
 def _stem(word: str) -> str:
@@ -238,7 +238,7 @@ def worn_phrases(paragraph: str, earlier: list[str]) -> list[str]:
         told.update(set(spans(text, WORN_SPAN)))
     worn = []
     for span in dict.fromkeys(spans(paragraph, WORN_SPAN)):
-        if told[span] >= WORN_TIMES and sum(len(w) > 2 and _zipf(w) < 5.8 for w in span) >= 2:
+        if told[span] >= WORN_TIMES and sum(len(w) > 2 and zipf(w) < 5.8 for w in span) >= 2:
             worn.append(" ".join(span))
     return worn
 

@@ -85,6 +85,9 @@ async def test_a_model_that_continues_answers_writes_on_from_the_plan(open_game,
     ("Ask if Quillon knows anything about the Hollow Crown", "You ask if Quillon knows anything about the Hollow Crown"),
     ("Ask Vera and Moss where the ledger is", "You ask Vera and Moss where the ledger is"),
     ("Ask the boy to tell you where Moss went", "You ask the boy to tell you where Moss went"),
+    ("Ask someone else if they know where he is", "You ask someone else if they know where he is"),
+    ("Ask around about the ledger", "You ask around about the ledger"),
+    ("Ask everyone in the saloon who saw Sam last", "You ask everyone in the saloon who saw Sam last"),
 ])
 def test_a_question_s_answer_is_begun_by_the_person_asked(plan, begun):
     """The 1.5B model's people answered "I don't know" in 13 of 51 asking turns of seven 30-turn plays."""

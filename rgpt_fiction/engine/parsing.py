@@ -297,6 +297,15 @@ def _begins_in_speech(parts: Sequence[str]) -> list[bool]:
     return out
 
 
+def _opens_sentence(before: Sequence[str]) -> bool:
+    """Whether the one word `before` a name is a common word opening the sentence ("Then Sam Carvell looks
+    up"), not a title ("Widow Pike") or a rarer word (another name: "Vera Castellane")."""
+    from ..quality import zipf
+
+    word = before[-1].lower()
+    return len(before) == 1 and word not in _TITLES and zipf(word) >= 4.5
+
+
 def cut_the_dead_acting(paragraph: str, dead: Sequence[str]) -> tuple[str, bool]:
     """The paragraph without the sentences (after the first, which carries the reader's deed) in which
     someone the world's author listed as dead before the story begins (`[content] dead`, each as the story
@@ -314,7 +323,8 @@ def cut_the_dead_acting(paragraph: str, dead: Sequence[str]) -> tuple[str, bool]
         told = narration(sentence)
         for m in acts.finditer(told):
             before = told[:m.start()].split()
-            if m.group(1) and before and before[-1][:1].isupper() and before[-1][-1].isalpha():
+            if m.group(1) and before and before[-1][:1].isupper() and before[-1][-1].isalpha() \
+                    and not _opens_sentence(before):
                 continue  # another name's end ("Vera Castellane"; "Suddenly, Sam…" is not one)
             if m.group(4) or m.group(3) not in _STILL_DEAD:
                 return True
@@ -451,6 +461,7 @@ _FEELING = (r"(?:uneasy|uncomfortable|alone|safe|small|nervous|afraid|scared|fri
 _FELT_SENTENCE = re.compile(
     r"^\s*(?:You\s+(?:suddenly\s+|now\s+|still\s+|can\s+|can't\s+help\s+but\s+)?(?:feel|felt|sense|sensed)\s+(?:a\s+(?:sense|mix|wave|surge|"
     r"chill|pang|shiver|knot|rush|twinge)\b|like\b|(?:so\s+|very\s+|strangely\s+|a\s+(?:bit|little)\s+)?" + _FEELING + r"\b)"
+    r"|You(?:'re|\s+are)\s+(?:starting|beginning)\s+to\s+(?:feel|sense)\b|You\s+(?:can't|cannot)\s+shake\s+(?:off\s+)?the\s+feeling\b"
     r"|(?:A|An\s+icy|A\s+cold)\s+(?:chill|shiver)\s+(?:runs?|ran|creeps?|crept|goes|went)\s+(?:down|up)\s+your\s+spine"
     r"|Your\s+heart\s+(?:races|raced|pounds|pounded|beats|beat|sinks|sank|skips|skipped|hammers|hammered|thumps|thumped"
     r"|(?:is|was)\s+(?:racing|pounding)))", re.I)

@@ -286,6 +286,10 @@ _QUESTION = r"(?:about|who|what|where|when|why|how|whether|if|which|whose)\b"
 _NOT_ASKED = rf"(?!{_QUESTION}|(?:to|for|and|that|if)\b)"  # words that do not name the person asked
 _ASKED = re.compile(rf"^You ask ((?:{_NOT_ASKED}[\w'.-]+ ){{0,4}}?{_NOT_ASKED}[\w'.-]+) {_QUESTION}")
 _PRONOUN = {"him": "He", "her": "She", "them": "They"}
+# no one person asked ("You ask someone else if they know where he is" went on "Someone else tells you", in a
+# dustchoir play; "You ask around about the ledger")
+_NO_ONE_ASKED = {"you", "yourself", "me", "us", "someone", "somebody", "anyone", "anybody", "everyone", "everybody",
+                 "people", "others", "around", "nobody", "no", "each", "all", "any"}
 
 
 def answer_begun(opening: str) -> str:
@@ -295,7 +299,7 @@ def answer_begun(opening: str) -> str:
     turns of seven 30-turn plays, even with `ANSWER` in the prompt. The opening as it was when no one person
     is named ("You ask about the bridge", "You ask Vera and Moss where…")."""
     m = _ASKED.match(opening)
-    if not m or m.group(1).lower() in ("you", "yourself", "me", "us"):
+    if not m or m.group(1).split()[0].lower() in _NO_ONE_ASKED:
         return opening
     who = _PRONOUN.get(m.group(1).lower(), m.group(1)[:1].upper() + m.group(1)[1:])
     words = who.split()
