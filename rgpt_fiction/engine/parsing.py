@@ -72,6 +72,7 @@ FOREIGN_SCRIPT = "a script the story does not use"
 NOT_IN_WORLD = "a thing the world has not got"
 HERO_SPOKE = "the hero's words written for them"
 HERO_FELT = "the hero's feelings named for them"
+STOCK_LOOK = "a stock look cut"
 THE_DEAD_ACT = "someone dead acting"
 _TITLES = {"miss", "mrs", "mr", "ms", "dr", "sir", "lady", "lord", "captain", "capt", "lieutenant", "sister", "brother",
            "father", "mother", "professor", "prof", "doctor", "detective", "inspector", "marshal", "the"}
@@ -263,6 +264,9 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", au
     paragraph, felt = (paragraph, False) if authored else cut_hero_feelings(paragraph)
     if felt:
         repairs.append(HERO_FELT)
+    paragraph, looked = (paragraph, False) if authored else cut_stock_looks(paragraph)
+    if looked:
+        repairs.append(STOCK_LOOK)
     paragraph, repeated = cut_self_repeats(paragraph)
     if repeated:
         repairs.append(REPEATED_ITSELF)
@@ -492,6 +496,47 @@ def cut_hero_feelings(paragraph: str) -> tuple[str, bool]:
         return _kept_if_enough(paragraph, parts, keep)
     story = kept_sentences(told, keep)
     return (story, True) if word_count(story) >= MIN_STORY_WORDS else (paragraph, False)
+
+
+# ...and other people's looks in the same stock words, a sentence that tells nothing else ("Augustus Vail looks at
+# you with a mix of curiosity and concern.", "Moss Dellacroix looks puzzled but excited, clearly trying to make
+# sense of his discovery."): 80 in the 12,039 sentences of the stories in docs/ since 2026-11-20
+_EMOTION = (r"(?:curiosity|concern|surprise|confusion|interest|suspicion|fear|sadness|disbelief|amusement|worry|"
+            r"s[ck]epticism|uncertainty|sympathy|pity|doubt|wonder|shock|alarm|relief|recognition|understanding|"
+            r"a\s+(?:puzzled|confused|concerned|curious|serious|worried|surprised|quizzical|knowing|blank|stern|grave|"
+            r"frightened|solemn|pained)\s+(?:expression|look|face|frown)(?:\s+on\s+(?:his|her|their)\s+face)?|a\s+frown)")
+_LOOKER = r"^\s*(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}|He|She|They|The\s+\w+(?:\s+\w+)?)"
+_AFTERTHOUGHT = r"(?:,\s+(?!and\b|then\b|but\b)[^.!?\"“”]*)?[.!?]\s*$"  # ", his eyes widening": not ", then he nods"
+_STOCK_LOOK = re.compile(
+    _LOOKER + r"\s+(?:looks|stares|glances|gazes|peers|looked|stared|glanced|gazed)(?:\s+(?:up|back|over|down))?\s+"
+    r"at\s+you\s+(?:with|in)\s+(?:a\s+(?:mix(?:ture)?|look)\s+of\s+)?" + _EMOTION
+    + r"(?:(?:,?\s+(?:and|but)\s+|,\s*)" + _EMOTION + r")*" + _AFTERTHOUGHT
+    + "|" + _LOOKER + r"\s+looks\s+(?:puzzled|confused|surprised|concerned|worried|curious)(?:\s+(?:but|and)\s+\w+)?"
+    + _AFTERTHOUGHT)
+
+
+def cut_stock_looks(paragraph: str) -> tuple[str, bool]:
+    """The paragraph without the sentences (after its first) that only tell someone looking at the hero with a
+    stock feeling (`_STOCK_LOOK`). Speech is left as it is. Left whole when too little story would remain."""
+    from ..quality import narration
+
+    parts = sentences(paragraph)
+    quoted = _begins_in_speech(parts)
+
+    def tells_who_speaks(i: int) -> bool:
+        """Whether the look is what names the speaker of the line after it: a blind judge, given 30 paragraphs
+        with and without such looks, preferred them cut in 26, and the 4 others were a look before a line
+        with no tag ('Quillon looks up at you with a curious expression. "I hear about it…"') or tagged only
+        "he says", the look's name said nowhere else."""
+        after = parts[i + 1].lstrip() if i + 1 < len(parts) else ""
+        if not after.startswith(('"', "“")):
+            return False
+        tag = _OTHER_TAG.search(narration(after))
+        return tag is None or (tag.group(0).split()[0].lower() in ("he", "she", "they")
+                               and parts[i].split()[0] not in ("He", "She", "They"))
+
+    return _kept_if_enough(paragraph, parts, [i == 0 or quoted[i] or not _STOCK_LOOK.match(p) or tells_who_speaks(i)
+                                              for i, p in enumerate(parts)])
 
 
 def cut_self_repeats(paragraph: str, similar: float = 0.8, min_words: int = 6, n: int = 8) -> tuple[str, bool]:
