@@ -823,7 +823,10 @@ def usable_plans(plans: list[str], paragraph: str, n: int, words: int = 24, take
         if _META.search(plan) or _THE_STORY_ITSELF.match(plan):  # "Read the paragraph again", "Read the story"
             problems.append("plan about the writing, not the story")
             continue
-        if _NOTHING_GIVEN.match(plan) or shown_to_no_one(plan):
+        # ...before a comma too: "Show Moss, explain where he's from" (a lowtide play; not "Ask Moss, the owner, about…")
+        first = plan.split(",")[0].strip()
+        if _NOTHING_GIVEN.match(plan) or shown_to_no_one(plan) or (
+                first != plan and _NOTHING_GIVEN.match(first) and first.split()[0].lower() not in ("ask", "tell")):
             problems.append("plan names nothing to give, show or tell")
             continue
         if norm in para_norm and len(norm) > 20 or overlap(plan, paragraph) > 0.7:
