@@ -736,6 +736,24 @@ async def test_a_fact_with_a_word_english_lacks_is_not_kept_and_a_new_name_is(op
     assert done.stats.repairs.count("fact not in English") == 1
 
 
+async def test_a_plan_naming_what_the_world_has_not_got_is_not_offered(open_game, world):
+    """A dustchoir play, one evening and its night, offered "Wait for the dawn", and it was played: a plan is
+    checked against the world's `not_in_world` as the paragraph is."""
+    from rgpt_fiction.world.model import World
+
+    night = World.model_validate({**world.snapshot(), "content": {"not_in_world": ["the dawn", "sunrise"]}})
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model, the_world=night)
+    await drain(story.start())
+    model.push("You knock at the harbourmaster's door. Old Hesketh opens it with the brass key in his fist and tells "
+               "you Mara sailed on the Tuesday boat, and the fog rolls in behind you over the quay.",
+               upd(["Wait for the dawn on the quay", "Row out to the wreck at low water", "Watch the sunrise from the pier",
+                    "Read the harbourmaster's ledger", "Wait for the bell on the quay"]))
+    await drain(story.play(_PLAN_SETS[0][0]))
+    assert story.plans == ["Row out to the wreck at low water", "Read the harbourmaster's ledger",
+                           "Wait for the bell on the quay"]
+
+
 async def cut_in_a_turn(open_game, written: str, kept: str, repair: str, **game):
     """The first turn played with the first plan offered, the model writing `written`: the story keeps
     `kept`, and the turn's repairs name `repair`."""

@@ -359,8 +359,17 @@ def cut_not_in_world(paragraph: str, words: Sequence[str]) -> tuple[str, bool]:
     white T-shirt and jeans. Left whole when too little story would remain."""
     if not words:
         return paragraph, False
-    named = re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")(?:e?s)?\b", re.I)
-    return cut_sentences(paragraph, lambda s: bool(named.search(s)))
+    return cut_sentences(paragraph, lambda s: names_absent(s, words))
+
+
+def names_absent(text: str, words: Sequence[str]) -> bool:
+    """Whether `text` names one of the `words` a world has not got (`cut_not_in_world` says how)."""
+    return bool(words) and bool(_absent(tuple(words)).search(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _absent(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")(?:e?s)?\b", re.I)
 
 
 def cut_hero_named(paragraph: str, hero: str) -> tuple[str, bool]:

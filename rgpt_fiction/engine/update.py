@@ -18,7 +18,7 @@ from typing import AsyncGenerator, Awaitable, Callable, Sequence
 from ..world.model import Event, World
 from .events import PlansReady, TurnStats
 from .options import TurnOptions
-from .parsing import Update, parse_update, usable_plans
+from .parsing import Update, names_absent, parse_update, usable_plans
 from .plan_warmer import PlanWarmer
 from .prompts import HAPPENED_WORDS, LEDGER_FACTS, NEW_FACTS, update_messages, update_schema
 from .repair import fallback_memory, fallback_plans, roll_memory
@@ -214,12 +214,13 @@ class Updater:
             kept, problems = usable_plans(up.plans, paragraph, asked, taken=plan, played=self.played_path,
                                            hero=self.hero)
             kept, foreign = await asyncio.to_thread(self._english, kept)
+            kept, absent = self._in_world(kept)
             # (asked again, the 1.5B model offered two played plans again and only one new one: with the
             # two good plans of its first answer dropped, the game filled a plan, in a 30-turn dustchoir play)
             kept = [*carried, *(p for p in kept if normalize(p) not in {normalize(c) for c in carried})]
             kept, near, sims = await asyncio.to_thread(distinct_plans, self.vectors, kept, opts.plan_similarity,
                                                        self._played)
-            problems += ["plan not in English"] * len(foreign)
+            problems += ["plan not in English"] * len(foreign) + ["plan names what the world has not got"] * len(absent)
             if sims:
                 stats.plan_similarity_max = round(max(sims), 4)
                 stats.plan_similarity_mean = round(sum(sims) / len(sims), 4)
@@ -327,8 +328,15 @@ class Updater:
         english = [english_rate(t, self._known) >= PLAN_ENGLISH for t in texts]
         return [t for t, e in zip(texts, english) if e], [t for t, e in zip(texts, english) if not e]
 
+    def _in_world(self, plans: list[str]) -> tuple[list[str], list[str]]:
+        """The plans that name nothing the world has not got (`[content] not_in_world`), and those that do:
+        "Wait for the dawn" was offered, and played, in a dustchoir play whose story is one evening."""
+        absent = self.world.content.not_in_world
+        named = [names_absent(p, absent) for p in plans]
+        return [p for p, n in zip(plans, named) if not n], [p for p, n in zip(plans, named) if n]
+
     def _distinct_only(self, plans: list[str]) -> list[str]:
-        plans = self._english(plans)[0]
+        plans = self._in_world(self._english(plans)[0])[0]
         return self._offered(fresh_first(distinct_plans(self.vectors, plans, self.options.plan_similarity,
                                                         self._played)[0], self.offered_before))
 

@@ -98,7 +98,7 @@ class Content(_Strict):
     tone: str = Field("", description="the feel of the story, e.g. 'wry, warm, low peril'")
     avoid: list[Item] = Field([], description="things the narrator must not write about")
     not_in_world: list[Item] = Field([], description="words for things this world has not got (such as "
-                                                     "'television' in 1893): a sentence of the model's naming one is cut")
+                                                     "'television' in 1893): a sentence or plan of the model's naming one is cut")
     dead: list[Item] = Field([], description="people dead before the story begins, as the story names them ('Sam "
                                              "Carvell', 'Sam'): the narrator is told, and a sentence in which one acts is cut")
 
