@@ -821,6 +821,7 @@ def test_the_hero_s_feelings_named_in_stock_words_are_cut():
     assert kept_paragraph(deed + ", your heart pounding, and knock twice." + rest) == (
         deed + ", and knock twice." + rest, [HERO_FELT])
     assert kept_paragraph("You nod, your heart pounding in your chest." + rest) == ("You nod." + rest, [HERO_FELT])
+    assert kept_paragraph(deed + " and you feel a sense of unease." + rest) == (deed + "." + rest, [HERO_FELT])
     for felt in (" You feel a sense of unease.", " A chill runs down your spine.", " You feel like you're being watched.",
                  " You can't help but feel a bit nervous.", " Your heart pounds.",
                  " Your heart raced as you realized what the ghost meant.", " You can feel a shiver go down your spine.",

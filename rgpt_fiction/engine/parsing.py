@@ -481,7 +481,10 @@ _FELT_SENTENCE = re.compile(
 _FELT_CLAUSE = re.compile(
     r",\s*(?:feeling|filled\s+with|with)\s+a\s+(?:sense|mix|wave|surge|pang)\s+of\b[^.!?\";,]*"
     r"|,\s*(?:your\s+heart\s+(?:racing|pounding|beating|hammering|thumping|sinking)|feeling\s+(?:your\s+heart\b|"
-    r"(?:very\s+|a\s+(?:bit|little)\s+)?" + _FEELING + r"\b))[^.!?\";,]*", re.I)
+    r"(?:very\s+|a\s+(?:bit|little)\s+)?" + _FEELING + r"\b))[^.!?\";,]*"
+    # "…still wet with seawater and you feel a sense of unease" (a lowtide play at 6c5a379)
+    r"|,?\s+and\s+you\s+(?:feel|felt)\s+(?:a\s+(?:sense|mix|wave|surge|pang|chill|shiver)\s+of\b|(?:very\s+|a\s+(?:bit|"
+    r"little)\s+)?" + _FEELING + r"\b)[^.!?\";,]*", re.I)
 
 
 def cut_hero_feelings(paragraph: str) -> tuple[str, bool]:
