@@ -200,7 +200,8 @@ async def test_a_choice_of_the_event_is_told_by_its_authors_outcome(open_game, w
     model.push(". Below the tide table, in pencil, someone has written your name. " + REST,
                upd(["Go down to the water at low tide", "Show the note to the lamplighter", "Burn the note in the lamp flame"]))
     _, again = await drain(story.retry())
-    assert again.node.paragraph.startswith("You unfold the note under the nearest lamp. Below the tide table")
+    assert model.calls[-2]["messages"][-1] == {"role": "assistant", "content": "You unfold the note under the nearest lamp"}
+    assert again.node.paragraph.startswith("Below the tide table")  # the choice told back alone is left out
     assert not again.stats.authored_opening and again.node.parent == event_turn.id
     # the reader's own rewrite of that paragraph is not the author's outcome
     story.goto(done.node.id)

@@ -85,6 +85,7 @@ class TurnStats:
     tokens_per_s: float | None = None
     world_event: int | None = None  # the world event told at the end of the paragraph (its index)
     authored_opening: bool = False  # the paragraph opened with the outcome the world's author wrote for the choice taken
+    told_back: bool = False  # its first sentence, the choice told back alone, was left out (`prompts.without_echo`)
 
 
 @dataclass

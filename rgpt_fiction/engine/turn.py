@@ -37,7 +37,8 @@ from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnSt
 from .options import TurnOptions
 from .parsing import COPIED_MOSTLY, WROTE_ON, kept_paragraph
 from .plan_warmer import PlanWarmer
-from .prompts import answer_begun, asks, opening_words, paragraph_messages, without_lore
+from .prompts import (answer_begun, asks, closes_at_once, opening_words, paragraph_messages, without_echo,
+                      without_lore)
 from .recall import loops, recall
 from .repair import fallback_memory
 from .request import TurnRequest, parent_plan_taken
@@ -213,21 +214,26 @@ class Turn:
                 written = outcome
                 yield Delta(outcome)
             else:
-                if opening:
-                    yield Delta(opening)
+                # the opening is shown with the model's first words: not at all when they end its sentence at
+                # once, for the choice told back is left out of the story (`without_echo`)
+                held = opening
                 async for item in self._stream(messages, int(opts.paragraph_words * 1.6) + 30, None,
                                                until=lambda text: long_enough(opening + text, opts.paragraph_words)):
                     if isinstance(item, ModelRestart):
                         parts.clear()
+                        held = opening
                         yield Restart(item.reason)
-                        if opening:
-                            yield Delta(opening)
                         continue
                     if not parts:
                         stats.first_word_s = _s(started)  # the model's first word (not the opening given to it)
                         streaming = time.perf_counter()
                     parts.append(item)
-                    yield Delta(item)
+                    if not held:
+                        yield Delta(item)
+                    elif "".join(parts).strip():
+                        so_far = "".join(parts)
+                        yield Delta(so_far.lstrip()[1:].lstrip() if closes_at_once(held, so_far) else held + so_far)
+                        held = ""
                     failpoints.hit("generating")
                 written = opening + "".join(parts)
                 if self.model.prefill and written.strip() and word_count(written) < opts.paragraph_words * WRITE_ON_BELOW:
@@ -297,6 +303,8 @@ class Turn:
             remembered = updater.result
         if not paragraph:
             raise TurnError(f"{self.model.name}: the model wrote an empty paragraph three times; try again or change the plan")
+        told, paragraph = paragraph, without_echo(paragraph, opening)
+        stats.told_back = paragraph != told
         if remembered is None:  # the world's own opening, with too few first choices
             yield Phase("remembering")
             conversation = paragraph_messages(
