@@ -866,6 +866,28 @@ def test_someone_s_look_in_stock_words_is_cut():
     assert kept_paragraph(deed + " She looks at you with concern." + rest, authored=True)[1] == []
 
 
+def test_a_paragraph_written_as_a_script_is_told_as_speech():
+    """'You: "Hey, Moss! I came looking for you."' / 'Moss Dellacroix: "Oh, hey you! What do you want?"' (a lowtide
+    play; 27 such lines in the stories in docs/): each line is told as speech, and the hero's, as the hero's words
+    the reader did not give, is cut."""
+    from rgpt_fiction.engine.parsing import HERO_SPOKE, kept_paragraph, unscripted
+
+    deed = ("You go looking for Moss Dellacroix and find him on a bench by the dock, the smell of seawater everywhere, "
+            "a crate of empty bottles at his feet and the tide table folded in his fist.")
+    script = '\n\nYou: "Hey, Moss! I came looking for you."\n\nMoss Dellacroix: "Oh, hey you! What do you want?"'
+    assert unscripted(deed + script) == (deed + '\n\n"Hey, Moss! I came looking for you," you say.\n\n'
+                                         '"Oh, hey you! What do you want?" Moss Dellacroix says.')
+    assert kept_paragraph(deed + script) == (deed + '\n\n"Oh, hey you! What do you want?" Moss Dellacroix says.',
+                                             [HERO_SPOKE])
+    tagged = '\nVera: "No," she says, and looks away.'  # a line with its own tag keeps it
+    assert unscripted(deed + tagged) == deed + '\n"No," she says, and looks away.'
+    narrated = '\nVera: "Go home." She turns away.'  # narration after it: the tag is told
+    assert unscripted(deed + narrated) == deed + '\n"Go home," Vera says. She turns away.'
+    plain = deed + "\nNote: the tide turns at one."  # no speech: not a script line
+    assert unscripted(plain) == plain
+    assert kept_paragraph(deed + script, authored=True)[0] == deed + script  # an author's text as written
+
+
 async def test_the_hero_s_lines_the_reader_did_not_give_are_cut(open_game):
     """The 1.5B model wrote the hero's words in about one model turn in seven ('"Yes, Mrs. Ashdown?" you say to
     her', greeting Mrs. Ashdown), and readers quoted them among the worst faults. A line the narration gives

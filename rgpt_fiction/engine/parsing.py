@@ -56,6 +56,28 @@ def clean_paragraph(text: str) -> str:
     return _end_at_sentence(_SPLIT_DECIMAL.sub(r"\1.\2", text))
 
 
+# A line written as a play's script ('Moss Dellacroix: "Oh, hey you! What do you want?"', 'You: "Hey, Moss!"'): 27
+# in the stories in docs/ since 2026-11-20, and a lowtide play at 6c5a379. Told as speech, the hero's line is then
+# the hero's words, which `cut_hero_lines` takes out when the reader's plan did not give them.
+_SCRIPT_LINE = re.compile(r"^(You|[A-Z][\w.'-]*(?:[ \t]+[A-Z][\w.'-]*){0,3}):[ \t]*([\"“].*)$", re.M)
+
+
+def unscripted(paragraph: str) -> str:
+    """The paragraph with its script lines told as speech: 'Moss: "What do you want?"' -> '"What do you want?"
+    Moss says.'; a line that goes on after its quote keeps its own words ('Vera: "No," she says.')."""
+    def told(m: re.Match[str]) -> str:
+        who, line = m.group(1), m.group(2).rstrip()
+        end = line.find("”" if line[0] == "“" else '"', 1)
+        if end < 0:
+            return line
+        quote, after = line[:end + 1], line[end + 1:]
+        if after.lstrip()[:1].islower() or after.lstrip()[:1] == ",":
+            return line  # its own tag goes on after the quote ('"No," she says')
+        said = "you say" if who == "You" else f"{who} says"
+        return (quote[:-2] + "," + quote[-1] if quote[-2] == "." else quote) + f" {said}." + after
+    return _SCRIPT_LINE.sub(told, paragraph)
+
+
 # a number with a space after its decimal point, as the 1.5B model wrote it ("It reads 38. 4 minutes"), then
 # a word in lower case or a unit ("1949. 3 men" would not be one: four figures before the point)
 _SPLIT_DECIMAL = re.compile(r"\b(\d{1,3})\. (\d{1,3})(?= ?(?:[a-z%°]|per\b))")
@@ -243,7 +265,7 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", au
     hero. With `keep_short` the copies are cut even when little is left (for a turn that writes on
     from what is left: `cut_copies`)."""
     repairs: list[str] = []
-    paragraph, meta = cut_meta(clean_paragraph(written))
+    paragraph, meta = cut_meta(clean_paragraph(written) if authored else unscripted(clean_paragraph(written)))
     if meta:
         repairs.append(ECHOED_INSTRUCTIONS)
     paragraph, foreign = (paragraph, False) if authored else cut_foreign_script(paragraph, sources)
