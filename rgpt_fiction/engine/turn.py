@@ -216,24 +216,32 @@ class Turn:
             else:
                 # the opening is shown with the model's first words: not at all when they end its sentence at
                 # once, for the choice told back is left out of the story (`without_echo`)
-                held = opening
+                held, trim = opening, False  # trim: the choice was not shown, and what follows starts at a word
                 async for item in self._stream(messages, int(opts.paragraph_words * 1.6) + 30, None,
                                                until=lambda text: long_enough(opening + text, opts.paragraph_words)):
                     if isinstance(item, ModelRestart):
                         parts.clear()
-                        held = opening
+                        held, trim = opening, False
                         yield Restart(item.reason)
                         continue
                     if not parts:
                         stats.first_word_s = _s(started)  # the model's first word (not the opening given to it)
                         streaming = time.perf_counter()
                     parts.append(item)
-                    if not held:
-                        yield Delta(item)
-                    elif "".join(parts).strip():
+                    shown = item
+                    if held:
                         so_far = "".join(parts)
-                        yield Delta(so_far.lstrip()[1:].lstrip() if closes_at_once(held, so_far) else held + so_far)
-                        held = ""
+                        if not so_far.strip():
+                            shown = ""
+                        elif closes_at_once(held, so_far):
+                            shown, held, trim = so_far.lstrip()[1:], "", True
+                        else:
+                            shown, held = held + so_far, ""
+                    if trim:
+                        shown = shown.lstrip()
+                        trim = not shown
+                    if shown:
+                        yield Delta(shown)
                     failpoints.hit("generating")
                 written = opening + "".join(parts)
                 if self.model.prefill and written.strip() and word_count(written) < opts.paragraph_words * WRITE_ON_BELOW:
