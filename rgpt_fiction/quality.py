@@ -140,10 +140,12 @@ def narration(text: str) -> str:
 
 def second_person(paragraph: str, hero: str) -> bool:
     """The hero is addressed as "you" and, outside quoted speech, not named in the third person."""
-    words = {w.lower() for w in _WORD.findall(narration(paragraph))}
-    if not words & {"you", "your", "yours", "yourself"}:
-        return False
-    return not names_hero(paragraph, hero)
+    return addresses_you(paragraph) and not names_hero(paragraph, hero)
+
+
+def addresses_you(text: str) -> bool:
+    """Whether the text's narration (outside quoted speech) says "you" to the hero."""
+    return bool({w.lower() for w in _WORD.findall(narration(text))} & {"you", "your", "yours", "yourself"})
 
 
 def names_hero(text: str, hero: str) -> bool:

@@ -232,6 +232,10 @@ async def test_the_choice_told_back_alone_is_left_out_of_the_story(open_game, wo
                UPDATE)  # the sentence says where: kept
     _, done = await drain(story.play("Wait on the quay for the bell"))
     assert done.node.paragraph.startswith("You wait on the quay for the bell at the village hall. A gull")
+    model.push(". The hall turns cold. The candles gutter all at once, and in the library Mrs. Ashdown drops the "
+               "tray, and the cups roll under the long table where the dust lies thick.", UPDATE)
+    _, done = await drain(story.play("Row out to the wreck at low water"))  # no "you" without it: kept
+    assert done.node.paragraph.startswith("You row out to the wreck at low water. The hall")
     fresh = json.dumps({"plans": ["Row out to the wreck at dawn", "Read the harbourmaster's ledger", "Climb the lighthouse",
                                   "Knock at the chandler's door", "Count the boats at the steps"],
                         "memory": "You came to Saltmere looking for Mara.", "facts": []})

@@ -323,12 +323,15 @@ def closes_at_once(opening: str, written: str) -> bool:
 
 def without_echo(paragraph: str, opening: str) -> str:
     """The paragraph without its first sentence when that sentence is the `opening` alone (the reader's choice
-    told back), as long as enough story remains."""
+    told back), as long as enough story remains and it still tells the hero as "you" (without it, a
+    harrowmere turn began "The hall begins to feel cooler." and never said "you")."""
+    from ..quality import addresses_you
+
     parts = sentences(paragraph)
     if not opening or not parts or parts[0].strip().rstrip("".join(_CLOSED)) != opening.strip().rstrip(" ."):
         return paragraph
     rest = paragraph[len(parts[0]):].lstrip() if paragraph.startswith(parts[0]) else paragraph
-    return rest if word_count(rest) >= MIN_STORY_WORDS else paragraph
+    return rest if word_count(rest) >= MIN_STORY_WORDS and addresses_you(rest) else paragraph
 
 
 HAPPENED_WORDS = 30
