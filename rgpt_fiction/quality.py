@@ -365,9 +365,8 @@ def turn_quality(game, node, prompt: list[dict], stats, embed=None) -> Quality:
     )
     given = prompt[-1].get("content") or "" if prompt and prompt[-1].get("role") == "assistant" else ""
     if given and stats.told_back:  # the plan happened as given, and was left out as told back
-        told = f"{given}. {node.paragraph}"
-        q.plan_followed = plan_followed(node.plan, told) if node.own_plan else None
-        q.plan_taken = plan_followed(node.plan, told) if node.plan else None
+        q.plan_taken = plan_followed(node.plan, f"{given}. {node.paragraph}") if node.plan else None
+        q.plan_followed = q.plan_taken if node.own_plan else None
     if given and node.paragraph.startswith(given):  # the paragraph's first words were the plan, given
         sources = [m.get("content") or "" for m in prompt[:-1]] + earlier
         q.copied_rate = copied_rate(node.paragraph[len(given):], sources)  # what the model wrote itself

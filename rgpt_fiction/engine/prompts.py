@@ -86,18 +86,19 @@ NARRATOR = (
 def _recalls_block(recalls: list[Recall]) -> str:
     if not recalls:
         return "(none)"
-    out = []
-    for r in recalls:
-        label = "World lore" if r.kind == "lore" else f"Turn {r.turn}"
-        out.append(f"- {label}: {clip_words(r.text, BUDGET['recall_each'])}")
-    return "\n".join(out)
+    return "\n".join(_recall_line(r) for r in recalls)
+
+
+def _recall_line(r: Recall) -> str:
+    label = "World lore" if r.kind == "lore" else f"Turn {r.turn}"
+    return f"- {label}: {clip_words(r.text, BUDGET['recall_each'])}"
 
 
 def without_lore(text: str, recalls: Sequence[Recall]) -> str:
     """`text` (a prompt's part) without the lore lines `_recalls_block` wrote for `recalls`."""
     for r in recalls:
         if r.kind == "lore":
-            text = text.replace(f"- World lore: {clip_words(r.text, BUDGET['recall_each'])}", "")
+            text = text.replace(_recall_line(r), "")
     return text
 
 
@@ -317,8 +318,10 @@ _CLOSED = (".", "!")
 
 
 def closes_at_once(opening: str, written: str) -> bool:
-    """Whether what the model `written` after the `opening` it was given ends that sentence at once."""
-    return bool(opening) and written.lstrip()[:1] in _CLOSED and not opening.rstrip().endswith("tells you")
+    """Whether what the model `written` after the `opening` it was given ends that sentence at once, the opening
+    being one sentence (not an answer begun: "You ask Vik who wrote this. Vik tells you"), as `without_echo`
+    leaves out."""
+    return written.lstrip()[:1] in _CLOSED and len(sentences(opening)) == 1
 
 
 def without_echo(paragraph: str, opening: str) -> str:
@@ -330,7 +333,7 @@ def without_echo(paragraph: str, opening: str) -> str:
     parts = sentences(paragraph)
     if not opening or not parts or parts[0].strip().rstrip("".join(_CLOSED)) != opening.strip().rstrip(" ."):
         return paragraph
-    rest = paragraph[len(parts[0]):].lstrip() if paragraph.startswith(parts[0]) else paragraph
+    rest = paragraph[len(parts[0]):].lstrip()  # (a sentence is a piece of the text as it stands)
     return rest if word_count(rest) >= MIN_STORY_WORDS and addresses_you(rest) else paragraph
 
 
