@@ -10,7 +10,7 @@ from rgpt_fiction.ui.screens.dialogs import AskScreen, ConfirmScreen
 from rgpt_fiction.ui.screens.title import TitleScreen
 
 from snapshot_helpers import StoppingModel, stopped_mid_turn
-from ui_helpers import new_game, settle
+from ui_helpers import first_turn, new_game, settle
 
 pytestmark = pytest.mark.asyncio
 
@@ -36,6 +36,27 @@ async def test_typing_during_a_turn_goes_into_the_plan_line_and_enter_queues_it(
         assert story.game.turn == 2  # the queued plan was played after the first turn was stored
         assert story.node.plan == "the secret ems quay" and story.node.own_plan
         assert not screen.query_one("#queued").display
+
+
+async def test_a_letter_that_is_no_key_typed_on_the_plans_begins_the_own_plan(make_app):
+    """After a turn the plans have focus; "look" typed there goes to the own-plan line ("l" is no key of the
+    game), and the game's keys keep their verbs ("t": the tree of turns)."""
+    from rgpt_fiction.ui.screens.tree import TreeScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await first_turn(pilot)
+        screen = app.screen
+        own = screen.query_one("#own")
+        assert app.focused is screen.plan_list
+        await pilot.press("L", *"ook at the harbour")
+        assert app.focused is own and own.value == "Look at the harbour"
+        assert app.screen is screen
+        own.value = ""
+        screen.plan_list.focus()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TreeScreen) and own.value == ""
 
 
 async def test_a_plan_key_during_a_turn_queues_that_plan(make_app):

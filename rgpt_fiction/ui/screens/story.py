@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING, AsyncGenerator, Callable, assert_never, cast
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from rgpt_fiction.session import Reconciled
 
 OWN_PLACEHOLDER = "Your own plan, then Enter"
+# the keys the story screen has a verb for: any other letter typed on the plans begins the reader's own plan
+STORY_KEYS = frozenset(k.strip() for b in story_bindings() for k in getattr(b, "key", "").split(","))
 
 
 class StoryScreen(StoryCoAuthor):
@@ -60,7 +62,7 @@ class StoryScreen(StoryCoAuthor):
                 yield PhaseLine(id="phase")
                 yield PlanList(id="plans")
                 yield QueuedPlan(id="queued")
-                yield Input(placeholder=OWN_PLACEHOLDER, id="own")
+                yield Input(placeholder=OWN_PLACEHOLDER, id="own", select_on_focus=False)  # a letter begun on the plans stays
             yield MemoryPanel(id="memory")
         yield Footer()
 
@@ -73,6 +75,16 @@ class StoryScreen(StoryCoAuthor):
         self.update_status()
         self.plan_list.focus()
         self.open_game()
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed on the plans that is no key of the game begins the reader's own plan ("look
+        around": "l" is no key), so what the reader types is not lost; the game's keys keep their verbs."""
+        char = event.character
+        if self.focused is self.plan_list and event.is_printable and char and char.strip() and event.key not in STORY_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.own_input.focus()
+            self.own_input.insert_text_at_cursor(char)
 
     # --- opening ----------------------------------------------------------------
     @work(exclusive=True, group="open", exit_on_error=False)
