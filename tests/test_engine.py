@@ -82,21 +82,41 @@ async def test_empty_plan_is_refused_before_any_call(open_game):
 
 
 async def test_missing_plans_are_asked_again_then_repaired(open_game):
-    model = ScriptedModel([PARA, '{"memory": "You arrived."}', '{"memory": "You arrived", "plans": []}'],
-                          improvise=False)
+    model = ScriptedModel([PARA, '{"memory": "You arrived."}', '{"memory": "You arrived", "plans": []}',
+                           '{"memory": "You arrived", "plans": []}'], improvise=False)
     story, _ = open_game(model)
     await drain(story.start())
     _, done = await drain(story.play("Walk to the lighthouse"))
-    assert len(model.calls) == 3  # paragraph, update, one retry of the update
+    assert len(model.calls) == 4  # paragraph, update, two retries of the update
     assert "not usable" in model.calls[2]["messages"][-1]["content"]
     assert len(story.plans) == 3 and len(set(story.plans)) == 3
     assert all(p.strip() for p in story.plans)
     assert any("filled" in r for r in done.stats.repairs)
 
 
+async def test_the_last_retry_of_the_update_names_no_plan_and_its_plans_are_offered(open_game):
+    """Named in the retry's note, the plans left out were offered again by the 1.5B model (3 of 5 in a lowtide
+    turn, and the game filled a plan): the last retry names none, shows other example verbs, and what it
+    gives is offered, with no plan filled by the game."""
+    dupes = upd(plans=["Run to the pier", "run to the pier!", "Run to the pier at once"])
+    fresh = ["Wake the ferryman in his hut", "Climb the breakwater to see the light", "Question the fishwife about Mara"]
+    model = ScriptedModel([PARA, dupes, dupes, upd(plans=fresh)], improvise=False)
+    story, _ = open_game(model)
+    await drain(story.start())
+    _, done = await drain(story.play("Look around"))
+    second, third = (model.calls[i]["messages"][-1]["content"] for i in (2, 3))
+    assert "Run to the pier" in second and "none of these" in second
+    assert "Run to the pier" not in third and "has not done yet" in third
+    verbs = [s[s.index("(such as ") + 9:].split(")")[0] for s in (second, third)]
+    assert verbs[0] != verbs[1]
+    # the one usable plan of the first answers is kept, and the last answer gives the rest
+    assert story.plans[0] == "Run to the pier" and set(story.plans[1:]) < set(fresh)
+    assert not any("filled" in r for r in done.stats.repairs)
+
+
 async def test_duplicate_and_copied_plans_never_reach_the_reader(open_game):
     dupes = upd(plans=["Run to the pier", "run to the pier!", PARA])
-    model = ScriptedModel([PARA, dupes, dupes], improvise=False)
+    model = ScriptedModel([PARA, dupes, dupes, dupes], improvise=False)
     story, _ = open_game(model)
     await drain(story.start())
     _, done = await drain(story.play("Look around"))

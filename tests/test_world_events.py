@@ -140,6 +140,56 @@ async def test_the_events_own_choices_and_then_plans_that_answer_it_are_offered_
                                "Close the window"]
 
 
+HESKETH = "Old Hesketh limps up the quay steps, out of breath, and says the tide has turned early."
+
+
+async def test_an_event_whose_person_is_already_in_the_scene_waits_two_turns_at_most(open_game, world):
+    """"Augustus Vail's buggy pulls up beside you", told after a paragraph of Vail talking at your side, brought
+    him in twice: an event waits while the paragraph it would end names the person it brings in, two turns
+    at most, and its own choices wait with it."""
+    held = World.model_validate({**world.snapshot(), "events": [
+        {"text": HESKETH, "choices": ["Ask Hesketh how early", "Run for the boats"]}]})
+    model = ScriptedModel(improvise=False)
+    story, _ = open_game(model, the_world=held)
+    await drain(story.start())
+    scenes = [
+        ("You walk down to the quay. The boats knock against the steps.",
+         ["Count the boats in the harbour", "Wait by the quay steps", "Walk home along the sea wall"]),
+        ("You count the boats. Hesketh watches you from his ladder, saying nothing.",
+         ["Greet the old man on the ladder", "Look out to sea past the breakwater", "Mend the torn net by the steps"]),
+        ("You look out to sea. A light answers the lighthouse, far out.",
+         ["Signal back with your lantern", "Climb down to the rocks", "Walk home along the sea wall"]),
+    ]
+    told = await play_scenes(story, model, scenes, story.plans[0])
+    first, second, third = (node for _, node in told)
+    assert (first.event, second.event, third.event) == (None, None, 0)
+    assert second.paragraph == scenes[1][0] and second.plans == scenes[1][1]  # held: nor its choices offered
+    assert third.paragraph.endswith(HESKETH) and third.plans[:2] == ["Ask Hesketh how early", "Run for the boats"]
+    # on another branch the old man stays in the scene: the event is told two turns late all the same
+    story.goto(first.id)
+    for paragraph in ["You greet the old man. Hesketh nods.", "You wait with Hesketh.", "Hesketh lights his pipe."]:
+        model.push(paragraph, upd(["Wait a while longer by the steps", "Walk to the end of the pier", "Go home to bed early"]))
+    events = []
+    for plan in ["Greet the old man on the ladder", "Wait with him", "Watch him"]:
+        _, done = await drain(story.play(plan))
+        events.append(done.node.event)
+    assert events == [None, None, 0]
+
+
+def test_the_person_an_event_brings_in_is_the_first_it_names():
+    from rgpt_fiction.engine.world_events import arriving, waits
+
+    people = ["Vera Castellane", "Lieutenant Sam Okafor", "Moss Dellacroix"]
+    event = "A hand takes your elbow. Lieutenant Sam Okafor, hat dripping, says Moss Dellacroix lied to you."
+    assert arriving(event, people) == "Lieutenant Sam Okafor"
+    assert arriving("The band plays on.", people) == ""
+    assert waits(event, "Okafor is at the bar.", people, late=0)
+    assert waits(event, "You find Sam at the bar.", people, late=1)
+    assert not waits(event, "Moss is at the bar.", people, late=0)  # only the one it brings in
+    assert not waits(event, "Okafor is at the bar.", people, late=2)  # two turns late: told all the same
+    assert not waits(event, "The Lieutenant's car is gone.", people, late=0)  # a title is no one's name
+
+
 def test_an_event_is_told_after_a_closed_sentence():
     from rgpt_fiction.engine.world_events import told_event
 

@@ -97,7 +97,8 @@ HERO_FELT = "the hero's feelings named for them"
 STOCK_LOOK = "a stock look cut"
 THE_DEAD_ACT = "someone dead acting"
 _TITLES = {"miss", "mrs", "mr", "ms", "dr", "sir", "lady", "lord", "captain", "capt", "lieutenant", "sister", "brother",
-           "father", "mother", "professor", "prof", "doctor", "detective", "inspector", "marshal", "the"}
+           "father", "mother", "professor", "prof", "doctor", "detective", "inspector", "marshal", "the", "reverend",
+           "constable", "sergeant", "widow", "old"}
 WROTE_ON = "paragraph stopped at its first words: written on"
 
 _LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
@@ -423,6 +424,13 @@ def given_name(hero: str) -> str:
     name is also their family's: "your father, Thomas Crane"); "" when the name has none."""
     first = next((w for w in re.findall(r"[A-Za-z\u00c0-\u024f'-]+", hero) if w.lower().rstrip(".") not in _TITLES), "")
     return first if len(first) > 2 else ""  # not the family name of "Jo March" ("March to the gate")
+
+
+def name_words(name: str) -> list[str]:
+    """The words a person is called by in a story: those of their `name` but titles and small words
+    ("Lieutenant Sam Okafor" -> Sam, Okafor; "Mariam of Nisibis" -> Mariam, Nisibis)."""
+    return [w for w in re.findall(r"[A-Za-z\u00c0-\u024f'-]+", name)
+            if w[:1].isupper() and len(w) > 2 and w.lower().rstrip(".") not in _TITLES]
 
 
 # verbs that tag a line of speech, as the hero's ("you say") and, in the third person, another's ("she says")

@@ -44,7 +44,7 @@ from .repair import fallback_memory
 from .request import TurnRequest, parent_plan_taken
 from .state import Game, Node
 from .text import long_enough, word_count
-from .world_events import chosen_outcome, due_event, told_event
+from .world_events import EVENT_HELD, chosen_outcome, due_event, told_event, turns_late, waits
 from .trace import ModelCall, record_turn
 from .update import Remembered, Updater
 from .usage import ModelUsage
@@ -288,6 +288,12 @@ class Turn:
                 continue
             # a paragraph pieced together from the prompt is written again before any update is asked
             looped = attempt == 0 and COPIED_MOSTLY in repairs and not outcome
+            if not looped and world_event is not None and waits(
+                    world_event.text, paragraph, [c.name for c in self.game.world.characters],
+                    turns_late([self.game.nodes[i] for i in path], opts.event_every)):
+                stats.repairs.append(EVENT_HELD)  # its person is in the scene already: told on a later turn
+                index = stats.world_event = world_event = None
+                updater.set_event(None)
             if not looped and world_event is not None:  # the world's event ends the paragraph: the plans answer it
                 paragraph, written = told_event(paragraph, world_event.text), told_event(written, world_event.text)
                 yield Delta("\n\n" + world_event.text)

@@ -134,6 +134,11 @@ def answering_first(plans: list[str], event: str) -> list[str]:
     return answering + [p for p in plans if p not in answering]
 
 
+# the update is asked again while too few plans are usable: on the third try, with two spare plans asked each
+# time, a game fills a plan (a 30-turn lowtide play at two tries filled one in 30 turns)
+UPDATE_ATTEMPTS = 3
+
+
 class Updater:
     """Writes the update of one turn. `memory`, `facts` and `plan` are what the turn began from;
     repairs and plan similarity go into `stats`."""
@@ -154,14 +159,20 @@ class Updater:
         self.memory_before, self.facts_before, self.plan, self.hero = memory, facts, plan, hero
         self.played_path = list(played_path)
         self.played_before = self.played_path[-options.played_window:]
-        self.event = event.text if event is not None else ""
-        played = {normalize(p) for p in [*self.played_path, plan]}
-        own = event.choices if event is not None and event.choices else follow_ups
-        choices = [c for c in own if normalize(c) not in played]
-        self.authored = choices[:min(EVENT_CHOICES, options.n_plans - 1)]  # the model's own idea stays
+        self.follow_ups = list(follow_ups)
+        self.set_event(event)
         self.offered_before = list(offered_before)
         self.result: Remembered | None = None
         self._known: set[str] | None = None
+
+    def set_event(self, event: Event | None) -> None:
+        """The world event the paragraph ends with (None: none, or one held for a later turn): its choices are
+        offered first, else the author's follow-ups."""
+        self.event = event.text if event is not None else ""
+        played = {normalize(p) for p in [*self.played_path, self.plan]}
+        own = event.choices if event is not None and event.choices else self.follow_ups
+        choices = [c for c in own if normalize(c) not in played]
+        self.authored = choices[:min(EVENT_CHOICES, self.options.n_plans - 1)]  # the model's own idea stays
 
     async def remember(self, conversation: list[dict], written: str, paragraph: str, started: float,
                        loop_check: asyncio.Future[bool] | None = None) -> AsyncGenerator[PlansReady, None]:
@@ -201,11 +212,11 @@ class Updater:
         plans: list[str] = []
         carried: list[str] = []  # the first answer's usable plans: the second answer adds to them
         up: Update | None = None
-        for attempt in range(2):
+        for attempt in range(UPDATE_ATTEMPTS):
             messages = update_messages(
                 conversation, written, asked, opts.memory_words, note,
                 standalone=None if opts.cache_layout else (self.memory_before, self.facts_before, plan),
-                taken=plan if parent_plan_taken(plan) else "", turn=stats.turn)
+                taken=plan if parent_plan_taken(plan) else "", turn=stats.turn + (attempt == UPDATE_ATTEMPTS - 1))
             warmer = PlanWarmer(self.vectors, paragraph, n, check=self._distinct_only, on_ready=on_plans, taken=plan,
                                 asked=asked, played=self.played_path, hero=self.hero)
             text = await self.complete(messages, 80 + 2 * HAPPENED_WORDS + 45 * asked + 4 * 30,
@@ -241,6 +252,12 @@ class Updater:
                 f"Your last answer was not usable ({', '.join(up.problems + problems) or 'too few plans'}). "
                 f"Give what happened and exactly {asked} different plans, each a new thing to do"
                 + (f", none of these: {avoid}." if avoid else ".")
+            ) if attempt == 0 else (
+                # the last try names no plan, and shows other example verbs (`turn` + 1 above): named, the plans
+                # were offered again (a lowtide turn: 3 of 5 plans in a second answer were the ones named; resampled
+                # 8 times, 2.25 of 5 plans were new with the names, 5 of 5 without them and with other verbs)
+                "Your last answer was not usable (too few new plans). Give what happened and exactly "
+                f"{asked} different plans, each a thing the reader has not done yet in this story."
             )
         if len(plans) < n:
             stats.repairs.append(f"filled {n - len(plans)} plan(s)")
