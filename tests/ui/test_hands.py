@@ -52,8 +52,20 @@ async def test_a_letter_that_is_no_key_typed_on_the_plans_begins_the_own_plan(ma
         await pilot.press("L", *"ook at the harbour")
         assert app.focused is own and own.value == "Look at the harbour"
         assert app.screen is screen
+        # typed fast, the keys reach the app before the focus has moved: "t" must not open the tree of turns
         own.value = ""
         screen.plan_list.focus()
+        await pilot.pause()
+        from textual import events
+
+        for char in "Look at the tide":
+            app.post_message(events.Key("space" if char == " " else char, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen and app.focused is own and own.value == "Look at the tide"
+        own.value = ""
+        screen.plan_list.focus()
+        await pilot.pause()
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, TreeScreen) and own.value == ""

@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING, AsyncGenerator, Callable, assert_never, cast
 
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
@@ -60,7 +60,7 @@ class StoryScreen(StoryCoAuthor):
             with Vertical(id="story-main"):
                 yield StoryLog(id="log")
                 yield PhaseLine(id="phase")
-                yield PlanList(id="plans")
+                yield PlanList(id="plans", keys=STORY_KEYS, on_typed=self.begin_own_plan)
                 yield QueuedPlan(id="queued")
                 yield Input(placeholder=OWN_PLACEHOLDER, id="own", select_on_focus=False)  # a letter begun on the plans stays
             yield MemoryPanel(id="memory")
@@ -76,15 +76,11 @@ class StoryScreen(StoryCoAuthor):
         self.plan_list.focus()
         self.open_game()
 
-    def on_key(self, event: events.Key) -> None:
-        """A character typed on the plans that is no key of the game begins the reader's own plan ("look
-        around": "l" is no key), so what the reader types is not lost; the game's keys keep their verbs."""
-        char = event.character
-        if self.focused is self.plan_list and event.is_printable and char and char.strip() and event.key not in STORY_KEYS:
-            event.stop()
-            event.prevent_default()
-            self.own_input.focus()
-            self.own_input.insert_text_at_cursor(char)
+    def begin_own_plan(self, char: str) -> None:
+        """A character typed on the plans (PlanList's `on_typed`): the reader's own plan begins with it."""
+        if self.focused is not self.own_input:
+            self.set_focus(self.own_input)  # at once: the next keys go to the line
+        self.own_input.insert_text_at_cursor(char)
 
     # --- opening ----------------------------------------------------------------
     @work(exclusive=True, group="open", exit_on_error=False)

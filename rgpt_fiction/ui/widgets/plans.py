@@ -3,8 +3,11 @@ plan has its own line below, always in sight, however long the plans are."""
 
 from __future__ import annotations
 
+from typing import Callable, Collection
+
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -19,10 +22,28 @@ class PlanList(OptionList):
             self.index = index
             self.plan = plan
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, keys: Collection[str] = (), on_typed: Callable[[str], None] | None = None, **kwargs) -> None:
+        """`keys`: the keys the screen has a verb for; any other character typed here goes to `on_typed`, and so
+        does every character after it until the plans have focus again (typed fast, "Look at the dust" had its
+        "t" reach the tree of turns while the focus was still moving to the plan line)."""
         super().__init__(**kwargs)
         self.plans: list[str] = []
+        self.keys, self.on_typed = frozenset(keys), on_typed
+        self._typing = False
         self.add_class("-empty")  # no plans before the story is open: no empty box
+
+    def on_key(self, event: events.Key) -> None:
+        char = event.character
+        if self.on_typed is None or not (event.is_printable and char):
+            return
+        if self._typing or (char.strip() and event.key not in self.keys):
+            event.stop()
+            event.prevent_default()
+            self._typing = True
+            self.on_typed(char)
+
+    def on_focus(self) -> None:
+        self._typing = False
 
     def show(self, plans: list[str]) -> None:
         self.plans = list(plans)
