@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 
 OTHER_LANGS = ("fr", "es", "de", "it", "pt", "nl")
 KNOWN = 1.0  # Zipf frequency at which English counts a word as known (once per 100M words)
@@ -151,9 +152,15 @@ def addresses_you(text: str) -> bool:
 def names_hero(text: str, hero: str) -> bool:
     """Whether the text names the hero (a word of `hero`'s name, capitalised, or its possessive: "Eliza's
     father") outside quoted speech."""
-    hero_words = {w.lower() for w in _WORD.findall(hero or "") if len(w) > 2}
+    return names_person(text, [w for w in _WORD.findall(hero or "") if len(w) > 2])
+
+
+def names_person(text: str, words: Iterable[str]) -> bool:
+    """Whether the text's narration (outside quoted speech) names someone by one of `words`, capitalised, or
+    its possessive."""
+    wanted = {w.lower() for w in words}
     named = {re.sub(r"'s?$", "", w.lower()) for w, _ in _words(narration(text)) if w[0].isupper()}
-    return bool(hero_words & named)
+    return bool(wanted & named)
 
 
 def lower_words(text: str) -> list[str]:

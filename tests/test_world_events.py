@@ -164,6 +164,9 @@ async def test_an_event_whose_person_is_already_in_the_scene_waits_two_turns_at_
     first, second, third = (node for _, node in told)
     assert (first.event, second.event, third.event) == (None, None, 0)
     assert second.paragraph == scenes[1][0] and second.plans == scenes[1][1]  # held: nor its choices offered
+    record = story.inspect(second.id).record
+    assert record is not None and "world event held: its person is already in the scene (event 1, 0 turn(s) late)" \
+        in record["repairs"]
     assert third.paragraph.endswith(HESKETH) and third.plans[:2] == ["Ask Hesketh how early", "Run for the boats"]
     # on another branch the old man stays in the scene: the event is told two turns late all the same
     story.goto(first.id)
@@ -188,6 +191,9 @@ def test_the_person_an_event_brings_in_is_the_first_it_names():
     assert not waits(event, "Moss is at the bar.", people, late=0)  # only the one it brings in
     assert not waits(event, "Okafor is at the bar.", people, late=2)  # two turns late: told all the same
     assert not waits(event, "The Lieutenant's car is gone.", people, late=0)  # a title is no one's name
+    # named in speech, the person is asked after, not in the scene
+    assert not waits(event, '"Have you seen Okafor?" you ask the barman.', people, late=0)
+    assert waits(event, '"Evening," says Okafor.', people, late=0)
 
 
 def test_an_event_is_told_after_a_closed_sentence():

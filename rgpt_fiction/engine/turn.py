@@ -161,9 +161,10 @@ class Turn:
 
         # 1. the paragraph, streamed; 2. the update, its plans shown as soon as they are checked
         yield Phase("writing")
-        index = stats.world_event = due_event(self.game.world.events, [self.game.nodes[i] for i in path],
-                                              opts.event_every)
+        index = stats.world_event = due = due_event(self.game.world.events, [self.game.nodes[i] for i in path],
+                                                    opts.event_every)
         world_event = self.game.world.events[index] if index is not None else None
+        due_text = world_event.text if world_event is not None else ""
         # after a world event, the outcome its author wrote for the choice taken is the whole paragraph, on any
         # model: the 1.5B model, writing on after it, spoiled it in 8 of 8 such turns of three 30-turn plays
         # ("Nadia looks at you", to the hero Nadia; "You hold... You hold..."; people who were not in the scene),
@@ -288,12 +289,14 @@ class Turn:
                 continue
             # a paragraph pieced together from the prompt is written again before any update is asked
             looped = attempt == 0 and COPIED_MOSTLY in repairs and not outcome
-            if not looped and world_event is not None and waits(
-                    world_event.text, paragraph, [c.name for c in self.game.world.characters],
-                    turns_late([self.game.nodes[i] for i in path], opts.event_every)):
-                stats.repairs.append(EVENT_HELD)  # its person is in the scene already: told on a later turn
-                index = stats.world_event = world_event = None
-                updater.set_event(None)
+            if not looped and due is not None:  # decided on each paragraph written (a rewrite may not name them)
+                late = turns_late([self.game.nodes[i] for i in path], opts.event_every)
+                hold = waits(due_text, paragraph, [c.name for c in self.game.world.characters], late)
+                index = stats.world_event = None if hold else due
+                world_event = None if hold else self.game.world.events[due]
+                updater.set_event(world_event)
+                if hold:  # its person is in the scene already: told on a later turn
+                    stats.repairs.append(f"{EVENT_HELD} (event {due + 1}, {late} turn(s) late)")
             if not looped and world_event is not None:  # the world's event ends the paragraph: the plans answer it
                 paragraph, written = told_event(paragraph, world_event.text), told_event(written, world_event.text)
                 yield Delta("\n\n" + world_event.text)

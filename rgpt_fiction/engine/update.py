@@ -137,6 +137,9 @@ def answering_first(plans: list[str], event: str) -> list[str]:
 # the update is asked again while too few plans are usable: on the third try, with two spare plans asked each
 # time, a game fills a plan (a 30-turn lowtide play at two tries filled one in 30 turns)
 UPDATE_ATTEMPTS = 3
+# the last try's example verbs are those of a turn this far away (`prompts.plan_verbs` takes three of 22 verbs a
+# turn: 11 turns on, they are the verbs farthest from this turn's and the next turn's)
+OTHER_VERBS = 11
 
 
 class Updater:
@@ -210,13 +213,14 @@ class Updater:
         asked = n + 2
         note = ""
         plans: list[str] = []
-        carried: list[str] = []  # the first answer's usable plans: the second answer adds to them
+        carried: list[str] = []  # the usable plans of the answers so far: the next answer adds to them
         up: Update | None = None
         for attempt in range(UPDATE_ATTEMPTS):
             messages = update_messages(
                 conversation, written, asked, opts.memory_words, note,
                 standalone=None if opts.cache_layout else (self.memory_before, self.facts_before, plan),
-                taken=plan if parent_plan_taken(plan) else "", turn=stats.turn + (attempt == UPDATE_ATTEMPTS - 1))
+                taken=plan if parent_plan_taken(plan) else "",
+                turn=stats.turn + (OTHER_VERBS if attempt == UPDATE_ATTEMPTS - 1 else 0))
             warmer = PlanWarmer(self.vectors, paragraph, n, check=self._distinct_only, on_ready=on_plans, taken=plan,
                                 asked=asked, played=self.played_path, hero=self.hero)
             text = await self.complete(messages, 80 + 2 * HAPPENED_WORDS + 45 * asked + 4 * 30,
@@ -253,10 +257,11 @@ class Updater:
                 f"Give what happened and exactly {asked} different plans, each a new thing to do"
                 + (f", none of these: {avoid}." if avoid else ".")
             ) if attempt == 0 else (
-                # the last try names no plan, and shows other example verbs (`turn` + 1 above): named, the plans
+                # the last try names no plan, and shows other example verbs (OTHER_VERBS): named, the plans
                 # were offered again (a lowtide turn: 3 of 5 plans in a second answer were the ones named; resampled
                 # 8 times, 2.25 of 5 plans were new with the names, 5 of 5 without them and with other verbs)
-                "Your last answer was not usable (too few new plans). Give what happened and exactly "
+                f"Your last answer was not usable ({', '.join(up.problems + problems) or 'too few new plans'}). "
+                "Give what happened and exactly "
                 f"{asked} different plans, each a thing the reader has not done yet in this story."
             )
         if len(plans) < n:

@@ -34,18 +34,21 @@ def due_event(events: Sequence[object], path: Sequence[Node], every: int) -> int
     same one)."""
     if every <= 0 or not path:
         return None
-    told = [n for n in path if n.event is not None]
-    if len(told) >= len(events):
+    told = sum(n.event is not None for n in path)
+    if told >= len(events):
         return None
-    last = told[-1].depth if told else -1
-    return len(told) if path[-1].depth + 1 - last >= every else None
+    return told if _since_last(path) >= every else None
 
 
 def turns_late(path: Sequence[Node], every: int) -> int:
-    """How many turns after it was due the next event would be told by the turn after `path` (0: on time)."""
-    told = [n for n in path if n.event is not None]
-    last = told[-1].depth if told else -1
-    return max(0, path[-1].depth + 1 - last - every) if path else 0
+    """How many turns after it was due the event `due_event` gives for the turn after `path` is (0: on time)."""
+    return max(0, _since_last(path) - every) if path else 0
+
+
+def _since_last(path: Sequence[Node]) -> int:
+    """Turns from the last event told on `path` (or from before the opening) to the turn after it."""
+    last = next((n.depth for n in reversed(path) if n.event is not None), -1)
+    return path[-1].depth + 1 - last
 
 
 def arriving(event: str, people: Sequence[str]) -> str:
@@ -58,11 +61,13 @@ def arriving(event: str, people: Sequence[str]) -> str:
 
 
 def waits(event: str, paragraph: str, people: Sequence[str], late: int) -> bool:
-    """Whether the `event` waits for a later turn: the `paragraph` it would end already names the person it brings
-    in, and it is less than HOLD_TURNS turns `late`."""
+    """Whether the `event` waits for a later turn: the narration of the `paragraph` it would end (not its quoted
+    speech: "Have you seen Vail?") already names the person it brings in, and it is less than HOLD_TURNS turns
+    `late`. Two turns late it is told all the same: a person who stays in the scene does not stop the story."""
+    from ..quality import names_person
+
     person = arriving(event, people)
-    return late < HOLD_TURNS and bool(person) and any(
-        re.search(rf"\b{re.escape(w)}\b", paragraph) for w in name_words(person))
+    return late < HOLD_TURNS and bool(person) and names_person(paragraph, name_words(person))
 
 
 def told_event(paragraph: str, event: str) -> str:

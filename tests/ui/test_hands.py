@@ -47,6 +47,7 @@ async def test_a_letter_that_is_no_key_typed_on_the_plans_begins_the_own_plan(ma
     async with app.run_test(size=(100, 30)) as pilot:
         await first_turn(pilot)
         screen = app.screen
+        story = screen.story
         own = screen.query_one("#own")
         assert app.focused is screen.plan_list
         await pilot.press("L", *"ook at the harbour")
@@ -58,17 +59,24 @@ async def test_a_letter_that_is_no_key_typed_on_the_plans_begins_the_own_plan(ma
         await pilot.pause()
         from textual import events
 
-        for char in "Look at the tide":
-            app.post_message(events.Key("space" if char == " " else char, char))
-        await pilot.pause()
-        await pilot.pause()
-        assert app.screen is screen and app.focused is own and own.value == "Look at the tide"
+        keys = [("space" if char == " " else char, char) for char in "Look at the tide"]
+        for key, char in [*keys, ("enter", "\r")]:  # Enter sends the plan typed, not plan 1
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.screen is screen and story.node.plan == "Look at the tide" and story.node.own_plan
         own.value = ""
         screen.plan_list.focus()
         await pilot.pause()
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, TreeScreen) and own.value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.plan_list.focus()
+        await pilot.pause()
+        screen.plan_list.post_message(events.Paste("Wade into\nthe tide"))  # pasted on the plans: the line has it
+        await pilot.pause()
+        assert app.screen is screen and app.focused is own and own.value == "Wade into the tide"
 
 
 async def test_a_plan_key_during_a_turn_queues_that_plan(make_app):

@@ -41,7 +41,7 @@ def bindings_text() -> Text:
         ("Title", TitleScreen.BINDINGS),
         ("The story", [Binding("1..9", "", "Take that plan (while a paragraph is written: queue it)"),
                        Binding("Enter", "", "Take the highlighted plan"),
-                       Binding("Tab", "", "Your own plan: type it, Enter sends it (or queues it during a turn); a letter "
+                       Binding("Tab", "", "Your own plan: type it, Enter sends it (or queues it during a turn); a character "
                                "that is no key below begins it too"),
                        *[b for b in story_bindings() if not b.key.isdigit()]]),
         ("Choosing a paragraph to edit (after w)", StoryLog.BINDINGS),

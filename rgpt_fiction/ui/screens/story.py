@@ -44,8 +44,6 @@ if TYPE_CHECKING:
     from rgpt_fiction.session import Reconciled
 
 OWN_PLACEHOLDER = "Your own plan, then Enter"
-# the keys the story screen has a verb for: any other letter typed on the plans begins the reader's own plan
-STORY_KEYS = frozenset(k.strip() for b in story_bindings() for k in getattr(b, "key", "").split(","))
 
 
 class StoryScreen(StoryCoAuthor):
@@ -60,7 +58,7 @@ class StoryScreen(StoryCoAuthor):
             with Vertical(id="story-main"):
                 yield StoryLog(id="log")
                 yield PhaseLine(id="phase")
-                yield PlanList(id="plans", keys=STORY_KEYS, on_typed=self.begin_own_plan)
+                yield PlanList(id="plans", on_typed=self.begin_own_plan)
                 yield QueuedPlan(id="queued")
                 yield Input(placeholder=OWN_PLACEHOLDER, id="own", select_on_focus=False)  # a letter begun on the plans stays
             yield MemoryPanel(id="memory")
@@ -77,7 +75,8 @@ class StoryScreen(StoryCoAuthor):
         self.open_game()
 
     def begin_own_plan(self, char: str) -> None:
-        """A character typed on the plans (PlanList's `on_typed`): the reader's own plan begins with it."""
+        """A character typed on the plans that is no key of the game (PlanList's `on_typed`), or text pasted
+        there: the reader's own plan begins with it, after what the line holds already."""
         if self.focused is not self.own_input:
             self.set_focus(self.own_input)  # at once: the next keys go to the line
         self.own_input.insert_text_at_cursor(char)

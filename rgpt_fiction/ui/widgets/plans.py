@@ -3,7 +3,7 @@ plan has its own line below, always in sight, however long the plans are."""
 
 from __future__ import annotations
 
-from typing import Callable, Collection
+from typing import Callable
 
 from rich.table import Table
 from rich.text import Text
@@ -22,25 +22,36 @@ class PlanList(OptionList):
             self.index = index
             self.plan = plan
 
-    def __init__(self, keys: Collection[str] = (), on_typed: Callable[[str], None] | None = None, **kwargs) -> None:
-        """`keys`: the keys the screen has a verb for; any other character typed here goes to `on_typed`, and so
-        does every character after it until the plans have focus again (typed fast, "Look at the dust" had its
-        "t" reach the tree of turns while the focus was still moving to the plan line)."""
+    def __init__(self, on_typed: Callable[[str], None] | None = None, **kwargs) -> None:
+        """`on_typed`: given a character typed here that is no key of the screen, and the plan line takes the keys
+        after it (typed fast, "Look at the dust" had its "t" reach the tree of turns while the focus was still
+        moving to the plan line): until the plans have focus again, every key that still reaches them is sent on
+        to the app, which gives it to the line that has the focus now, in the order typed (Enter too)."""
         super().__init__(**kwargs)
         self.plans: list[str] = []
-        self.keys, self.on_typed = frozenset(keys), on_typed
+        self.on_typed = on_typed
         self._typing = False
         self.add_class("-empty")  # no plans before the story is open: no empty box
 
     def on_key(self, event: events.Key) -> None:
-        char = event.character
-        if self.on_typed is None or not (event.is_printable and char):
+        if self.on_typed is None:
             return
-        if self._typing or (char.strip() and event.key not in self.keys):
+        if self._typing:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+        elif event.is_printable and event.character and event.character.strip() \
+                and event.key not in self.screen.active_bindings:
             event.stop()
             event.prevent_default()
             self._typing = True
-            self.on_typed(char)
+            self.on_typed(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        if self.on_typed is not None and event.text.strip():
+            event.stop()
+            self._typing = True
+            self.on_typed(" ".join(event.text.split()))
 
     def on_focus(self) -> None:
         self._typing = False
