@@ -148,7 +148,7 @@ async def test_an_event_whose_person_is_already_in_the_scene_waits_two_turns_at_
     him in twice: an event waits while the paragraph it would end names the person it brings in, two turns
     at most, and its own choices wait with it."""
     held = World.model_validate({**world.snapshot(), "events": [
-        {"text": HESKETH, "choices": ["Ask Hesketh how early", "Run for the boats"]}]})
+        {"text": HESKETH, "arrives": "Old Hesketh", "choices": ["Ask Hesketh how early", "Run for the boats"]}]})
     model = ScriptedModel(improvise=False)
     story, _ = open_game(model, the_world=held)
     await drain(story.start())
@@ -179,21 +179,29 @@ async def test_an_event_whose_person_is_already_in_the_scene_waits_two_turns_at_
     assert events == [None, None, 0]
 
 
-def test_the_person_an_event_brings_in_is_the_first_it_names():
-    from rgpt_fiction.engine.world_events import arriving, waits
+def test_an_event_waits_while_the_narration_names_the_person_it_brings_in():
+    from rgpt_fiction.engine.world_events import waits
 
-    people = ["Vera Castellane", "Lieutenant Sam Okafor", "Moss Dellacroix"]
-    event = "A hand takes your elbow. Lieutenant Sam Okafor, hat dripping, says Moss Dellacroix lied to you."
-    assert arriving(event, people) == "Lieutenant Sam Okafor"
-    assert arriving("The band plays on.", people) == ""
-    assert waits(event, "Okafor is at the bar.", people, late=0)
-    assert waits(event, "You find Sam at the bar.", people, late=1)
-    assert not waits(event, "Moss is at the bar.", people, late=0)  # only the one it brings in
-    assert not waits(event, "Okafor is at the bar.", people, late=2)  # two turns late: told all the same
-    assert not waits(event, "The Lieutenant's car is gone.", people, late=0)  # a title is no one's name
+    okafor = "Lieutenant Sam Okafor"
+    assert waits(okafor, "Okafor is at the bar.", late=0)
+    assert waits(okafor, "You find Sam at the bar.", late=1)
+    assert not waits(okafor, "Moss is at the bar.", late=0)  # only the one it brings in
+    assert not waits(okafor, "Okafor is at the bar.", late=2)  # two turns late: told all the same
+    assert not waits(okafor, "The Lieutenant's car is gone.", late=0)  # a title is no one's name
+    assert not waits("", "Okafor is at the bar.", late=0)  # an event that brings no one in never waits
     # named in speech, the person is asked after, not in the scene
-    assert not waits(event, '"Have you seen Okafor?" you ask the barman.', people, late=0)
-    assert waits(event, '"Evening," says Okafor.', people, late=0)
+    assert not waits(okafor, '"Have you seen Okafor?" you ask the barman.', late=0)
+    assert waits(okafor, '"Evening," says Okafor.', late=0)
+    assert waits("Дмитрий Орлов", "Орлов nods.", late=0)  # a name in any script
+
+
+def test_the_person_an_event_brings_in_is_named_in_its_text(world):
+    from pydantic import ValidationError
+
+    event = {"text": "A hand takes your elbow: Lieutenant Okafor, hat dripping.", "arrives": "Lieutenant Sam Okafor"}
+    assert World.model_validate({**world.snapshot(), "events": [event]}).events[0].arrives == "Lieutenant Sam Okafor"
+    with pytest.raises(ValidationError, match="not named in the event's text"):
+        World.model_validate({**world.snapshot(), "events": [{**event, "arrives": "Moss Dellacroix"}]})
 
 
 def test_an_event_is_told_after_a_closed_sentence():

@@ -164,7 +164,7 @@ class Turn:
         index = stats.world_event = due = due_event(self.game.world.events, [self.game.nodes[i] for i in path],
                                                     opts.event_every)
         world_event = self.game.world.events[index] if index is not None else None
-        due_text = world_event.text if world_event is not None else ""
+        due_arrives = world_event.arrives if world_event is not None else ""
         # after a world event, the outcome its author wrote for the choice taken is the whole paragraph, on any
         # model: the 1.5B model, writing on after it, spoiled it in 8 of 8 such turns of three 30-turn plays
         # ("Nadia looks at you", to the hero Nadia; "You hold... You hold..."; people who were not in the scene),
@@ -291,7 +291,7 @@ class Turn:
             looped = attempt == 0 and COPIED_MOSTLY in repairs and not outcome
             if not looped and due is not None:  # decided on each paragraph written (a rewrite may not name them)
                 late = turns_late([self.game.nodes[i] for i in path], opts.event_every)
-                hold = waits(due_text, paragraph, [c.name for c in self.game.world.characters], late)
+                hold = waits(due_arrives, paragraph, late)
                 index = stats.world_event = None if hold else due
                 world_event = None if hold else self.game.world.events[due]
                 updater.set_event(world_event)

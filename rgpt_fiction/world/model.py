@@ -7,6 +7,8 @@ not something to coerce. Every text field may use `{player}` for the persona's n
 
 from __future__ import annotations
 
+import re
+
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
@@ -73,6 +75,8 @@ class Event(_Strict):
     """Something that happens to the hero, told by the game at the end of a paragraph."""
 
     text: str = Field(min_length=1, description="what happens, wherever the hero is, in the second person (required)")
+    arrives: str = Field("", description="the person the event brings in, as its text names them: while the paragraph "
+                                         "it would end already has them in it, it waits for a later turn (two at most)")
     choices: list[Item] = Field([], description="plans that answer it, offered after it (two at most are shown; "
                                                 "the storyteller's plans fill the rest)")
     outcomes: list[Item] = Field([], description="what happens first when the reader takes the choice at the same "
@@ -80,6 +84,16 @@ class Event(_Strict):
                                                  "writes on from there")
 
     follow_ups: list[list[Item]] = FollowUps
+
+    @field_validator("arrives")
+    @classmethod
+    def _named_in_the_text(cls, arrives: str, info: ValidationInfo) -> str:
+        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", arrives) if w[:1].isupper()]
+        text = info.data.get("text") or ""
+        if arrives.strip() and not any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
+            raise ValueError(f"{arrives!r} is not named in the event's text: name the person it brings in as the "
+                             "text does")
+        return arrives.strip()
 
     @field_validator("outcomes")
     @classmethod
