@@ -1,7 +1,12 @@
 """Turn 24 of the lowtide 30-turn play (h15): the update's second call resampled with its note as it is
 (naming the plans to avoid) and with a note that names none and shows other example verbs. Counts the plans
 not played before on the path and not among those named."""
-import asyncio, copy, json, re, subprocess, sys
+import asyncio
+import copy
+import json
+import re
+import subprocess
+import sys
 from rgpt_fiction.config import Settings
 from rgpt_fiction.factory import make_model
 from rgpt_fiction.engine.prompts import update_schema, plan_verbs
@@ -11,7 +16,8 @@ rec = json.loads(subprocess.run(["rgpt-fiction", "--saves-dir", saves, "inspect"
                                 capture_output=True, text=True, check=True).stdout)["record"]
 s = json.loads(subprocess.run(["rgpt-fiction", "--saves-dir", saves, "export", slot, "--format", "json"],
                               capture_output=True, text=True, check=True).stdout)
-by = {x["id"]: x for x in s["nodes"]}; path = [by[i] for i in s["path"]]
+by = {x["id"]: x for x in s["nodes"]}
+path = [by[i] for i in s["path"]]
 played = {normalize(x["plan"]) for x in path[:turn + 1] if x.get("plan")}
 model = make_model(Settings(model="embedded/qwen-1.5b"))
 second = rec["calls"][2]["messages"]
