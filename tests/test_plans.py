@@ -309,6 +309,14 @@ def test_the_plan_instruction_shows_other_example_verbs_each_turn():
     assert plan_verbs(1) in update_instruction(3, 60, turn=1) and plan_verbs(0) not in update_instruction(3, 60, turn=1)
     # shown as "Follow…", the verbs came back as "Search…the Alhambra Ballroom": no dots after them
     assert "…" not in update_instruction(3, 60, turn=1)
+    # shown "Offer", "Show" or "Give", the model wrote plans with nothing fit to offer, show or give ("Show the
+    # drinks in the alley"): no turn's instruction shows them
+    assert not set().union(*verbs) & {"Offer", "Show", "Give"}
+    # the update's last try shows verbs that are neither this turn's nor the next turn's
+    from rgpt_fiction.engine.update import OTHER_VERBS
+
+    assert all(not verbs[(t + OTHER_VERBS) % len(verbs)] & (verbs[t] | verbs[(t + 1) % len(verbs)])
+               for t in range(len(verbs)))
 
 
 def test_a_plan_the_game_fills_names_a_thing_of_the_world_or_a_whole_noun():

@@ -20,7 +20,7 @@ from .events import PlansReady, TurnStats
 from .options import TurnOptions
 from .parsing import Update, names_absent, parse_update, usable_plans
 from .plan_warmer import PlanWarmer
-from .prompts import HAPPENED_WORDS, LEDGER_FACTS, NEW_FACTS, update_messages, update_schema
+from .prompts import HAPPENED_WORDS, LEDGER_FACTS, NEW_FACTS, PLAN_VERBS, update_messages, update_schema
 from .repair import fallback_memory, fallback_plans, roll_memory
 from .request import parent_plan_taken
 from .retelling import retold_rate, story_sentences, story_units
@@ -137,9 +137,9 @@ def answering_first(plans: list[str], event: str) -> list[str]:
 # the update is asked again while too few plans are usable: on the third try, with two spare plans asked each
 # time, a game fills a plan (a 30-turn lowtide play at two tries filled one in 30 turns)
 UPDATE_ATTEMPTS = 3
-# the last try's example verbs are those of a turn this far away (`prompts.plan_verbs` takes three of 22 verbs a
-# turn: 11 turns on, they are the verbs farthest from this turn's and the next turn's)
-OTHER_VERBS = 11
+# the last try's example verbs are those of a turn this far away (`prompts.plan_verbs` takes the next three of
+# its verbs each turn: half the list on, none is this turn's or the next turn's)
+OTHER_VERBS = len(PLAN_VERBS) // 2
 
 
 class Updater:
