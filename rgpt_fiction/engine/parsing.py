@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ..world.names import NAME_WORD, TITLES
 from .text import clean, ends_sentence, normalize, overlap, sentences, speech_units, word_count
 
 _LABELS = {
@@ -96,10 +97,6 @@ HERO_SPOKE = "the hero's words written for them"
 HERO_FELT = "the hero's feelings named for them"
 STOCK_LOOK = "a stock look cut"
 THE_DEAD_ACT = "someone dead acting"
-_TITLES = {"miss", "mrs", "mr", "ms", "dr", "sir", "lady", "lord", "captain", "capt", "lieutenant", "sister", "brother",
-           "father", "mother", "professor", "prof", "doctor", "detective", "inspector", "marshal", "the"}
-# a word of a name in any script ("Nguyễn", "Дмитрий"), with its apostrophes and hyphens
-_NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 WROTE_ON = "paragraph stopped at its first words: written on"
 
 _LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
@@ -334,7 +331,7 @@ def _opens_sentence(before: Sequence[str]) -> bool:
     from ..quality import zipf
 
     word = before[-1].lower()
-    return len(before) == 1 and word not in _TITLES and zipf(word) >= 4.5
+    return len(before) == 1 and word not in TITLES and zipf(word) >= 4.5
 
 
 def cut_the_dead_acting(paragraph: str, dead: Sequence[str]) -> tuple[str, bool]:
@@ -423,20 +420,8 @@ def _after_verb(plan: str) -> str:
 def given_name(hero: str) -> str:
     """The hero's given name, the word of their name that the narration must not use for "you" (the family
     name is also their family's: "your father, Thomas Crane"); "" when the name has none."""
-    first = next((w for w in _NAME_WORD.findall(hero) if w.lower().rstrip(".") not in _TITLES), "")
+    first = next((w for w in NAME_WORD.findall(hero) if w.lower().rstrip(".") not in TITLES), "")
     return first if len(first) > 2 else ""  # not the family name of "Jo March" ("March to the gate")
-
-
-def name_words(name: str) -> list[str]:
-    """The words a person is called by in a story: those of their `name` but titles and small words
-    ("Lieutenant Sam Okafor" -> Sam, Okafor; "Mariam of Nisibis" -> Mariam, Nisibis; "Widow Hester Pike" ->
-    Hester, Pike)."""
-    return [w for w in _NAME_WORD.findall(name)
-            if w[:1].isupper() and len(w) > 2 and w.lower() not in _TITLES | _RANKS]
-
-
-# words that stand before a name in the worlds but are no one's name (for `name_words`, not the hero's given name)
-_RANKS = {"reverend", "constable", "sergeant", "widow", "old", "young", "king", "queen", "prince", "princess"}
 
 
 # verbs that tag a line of speech, as the hero's ("you say") and, in the third person, another's ("she says")

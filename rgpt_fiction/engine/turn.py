@@ -161,10 +161,10 @@ class Turn:
 
         # 1. the paragraph, streamed; 2. the update, its plans shown as soon as they are checked
         yield Phase("writing")
-        index = stats.world_event = due = due_event(self.game.world.events, [self.game.nodes[i] for i in path],
-                                                    opts.event_every)
-        world_event = self.game.world.events[index] if index is not None else None
-        due_arrives = world_event.arrives if world_event is not None else ""
+        nodes = [self.game.nodes[i] for i in path]
+        index = stats.world_event = due = due_event(self.game.world.events, nodes, opts.event_every)
+        world_event = self.game.world.events[due] if due is not None else None
+        late = turns_late(nodes, opts.event_every)
         # after a world event, the outcome its author wrote for the choice taken is the whole paragraph, on any
         # model: the 1.5B model, writing on after it, spoiled it in 8 of 8 such turns of three 30-turn plays
         # ("Nadia looks at you", to the hero Nadia; "You hold... You hold..."; people who were not in the scene),
@@ -290,8 +290,7 @@ class Turn:
             # a paragraph pieced together from the prompt is written again before any update is asked
             looped = attempt == 0 and COPIED_MOSTLY in repairs and not outcome
             if not looped and due is not None:  # decided on each paragraph written (a rewrite may not name them)
-                late = turns_late([self.game.nodes[i] for i in path], opts.event_every)
-                hold = waits(due_arrives, paragraph, late)
+                hold = waits(self.game.world.events[due].arrives, paragraph, late)
                 index = stats.world_event = None if hold else due
                 world_event = None if hold else self.game.world.events[due]
                 updater.set_event(world_event)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..world.model import World
-from .parsing import name_words
+from ..world.names import name_words
 from .state import Node
 from .text import ends_sentence, normalize
 

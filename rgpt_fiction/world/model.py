@@ -14,6 +14,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from .names import name_words
+
 SCHEMA_VERSION = 1
 PLACEHOLDER = "{player}"
 
@@ -88,9 +90,8 @@ class Event(_Strict):
     @field_validator("arrives")
     @classmethod
     def _named_in_the_text(cls, arrives: str, info: ValidationInfo) -> str:
-        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", arrives) if w[:1].isupper()]
         text = info.data.get("text") or ""
-        if arrives.strip() and not any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
+        if arrives.strip() and not any(re.search(rf"\b{re.escape(w)}\b", text) for w in name_words(arrives)):
             raise ValueError(f"{arrives!r} is not named in the event's text: name the person it brings in as the "
                              "text does")
         return arrives.strip()
