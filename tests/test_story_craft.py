@@ -1013,6 +1013,25 @@ async def test_a_sentence_in_which_someone_dead_acts_is_cut(open_game, world):
                         the_world=mourned)
 
 
+@pytest.mark.parametrize("plan, told", [("I search for Sam Carvell", ["Sam Carvell"]),
+                                        ("Look for Sam behind the church", ["Sam Carvell"]),
+                                        ("Ask Vera Castellane about the key", []),
+                                        ("Search Councilman Castellane's office", ["Councilman Castellane"]),
+                                        ("Ask Widow Pike about the hymn", [])])
+def test_a_plan_that_names_the_dead_is_told_they_stay_dead(plan, told):
+    """Asked to search for the murdered Sam Carvell, the 1.5B model had the hero "find him sitting on the ground",
+    saying "I was just trying to sleep". A plan naming someone the world lists as dead is told, by their longest
+    name, that they are found only as the dead are; a plan naming someone else is not."""
+    from rgpt_fiction.engine.prompts import paragraph_messages, still_dead
+
+    dead = ["Sam Carvell", "Sam", "Councilman Castellane"]
+    user = paragraph_messages("brief", "memory", [], [], "You wait.", plan, 70, dead=dead)[1]["content"]
+    if told:
+        assert still_dead(told) in user and f"never {told[0]} alive" in user
+    assert ("died before the story began" in user) == bool(told)
+    assert user.count("died before the story began") == len(told)  # "Sam Carvell" and "Sam": said once
+
+
 async def test_a_sentence_naming_what_the_world_has_not_got_is_cut(open_game, world):
     """The 1.5B model gave a private eye of 1949 "his computer monitor" and a Victorian "flashlight"; the
     world's author lists such words (`[content] not_in_world`), and a sentence of the model's naming one is

@@ -76,6 +76,17 @@ def test_always_then_keys_then_similarity_best_first():
     assert hits[0].text == "always one"
 
 
+def test_the_plan_s_keys_come_before_the_last_paragraph_s():
+    """A world with many keyed entries: the last paragraph (a long text) names more of them than fit, and the entry
+    the reader's plan names must not be the one left out."""
+    lore = [Lore(keys=["creek"], text="one two three four"), Lore(keys=["bell"], text="five six seven eight"),
+            Lore(keys=["coin"], text="nine ten eleven twelve")]
+    hits = select_lore(lore, ["Take the coin to the assayer", "By the creek the bell rings."], [], budget_words=8)
+    assert [(h.index, h.reason) for h in hits] == [(2, "key: coin"), (0, "key: creek")]
+    # one text: in lore order, as before
+    assert [h.index for h in select_lore(lore, ["the coin by the creek"], [], budget_words=8)] == [0, 2]
+
+
 def test_similarity_respects_threshold_and_ignores_bad_indices():
     lore = [Lore(text="one"), Lore(text="two")]
     hits = select_lore(lore, [], [(0, 0.34), (1, 0.35), (7, 0.99), (-1, 0.99)])

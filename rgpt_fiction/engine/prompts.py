@@ -143,9 +143,31 @@ def asks(plan: str) -> bool:
     return bool(_ASKS.search(plan)) and ("?" in plan or not _ASKS_FOR.match(plan))
 
 
+def dead_in_plan(plan: str, dead: Sequence[str]) -> list[str]:
+    """The people the world lists as `dead` whom the plan names, each once by their longest name ("Search for
+    Sam" -> "Sam Carvell")."""
+    from ..world.lore import key_in_text
+
+    named: list[str] = []
+    for d in dead:
+        if key_in_text(d, plan):
+            longest = max((o for o in dead if key_in_text(d, o)), key=len)
+            if longest not in named:
+                named.append(longest)
+    return named
+
+
+def still_dead(names: Sequence[str]) -> str:
+    """The instruction's sentence for a plan that names the dead: asked to search for the murdered Sam Carvell, the
+    1.5B model had the hero "find him sitting on the ground", saying "I was just trying to sleep"."""
+    return "".join(f" {n} died before the story began: the reader can find where {n} lay, a grave or things {n} "
+                   f"left behind, never {n} alive, and {n} never moves or speaks." for n in names)
+
+
 def paragraph_messages(
     brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
     move_on: bool = False, cache_layout: bool = True, opening: str = "", pinned: Sequence[str] = (),
+    dead: Sequence[str] = (),
 ) -> list[dict]:
     """Messages for writing the next paragraph (plain prose, streamed).
 
@@ -158,7 +180,8 @@ def paragraph_messages(
     `move_on` (the first try repeated the story) only the last paragraph's final sentence is shown
     (else its last sentences, BUDGET["last"]): small models copy a paragraph they can see. With
     `opening` the answer is begun (an assistant message the model continues: `opening_words`).
-    `pinned` (the reader's pinned facts) are a part of their own after the facts (`pinned_part`)."""
+    `pinned` (the reader's pinned facts) are a part of their own after the facts (`pinned_part`). A plan that
+    names someone of the world's `dead` is told that they stay dead (`still_dead`)."""
     recalled = recalls_part(recalls)
     head = known_prefix(memory, facts, last, move_on, pinned)
     if not cache_layout:
@@ -172,6 +195,7 @@ def paragraph_messages(
     )
     if asks(plan):
         user += ANSWER
+    user += still_dead(dead_in_plan(plan, dead))
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."
     messages = [_system(brief), {"role": "user", "content": user}]

@@ -207,6 +207,7 @@ class Turn:
             messages = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, req.plan,
                 opts.paragraph_words, move_on, cache_layout=opts.cache_layout, opening=opening, pinned=self.pinned,
+                dead=self.game.world.content.dead,
             )
             self.prompt = messages
             parts: list[str] = []
@@ -325,7 +326,7 @@ class Turn:
             yield Phase("remembering")
             conversation = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, req.plan,
-                opts.paragraph_words, pinned=self.pinned,
+                opts.paragraph_words, pinned=self.pinned, dead=self.game.world.content.dead,
             )
             async with contextlib.aclosing(updater.remember(conversation, paragraph, paragraph, started)) as events:
                 async for event in events:

@@ -3,7 +3,8 @@
 Three ways in, in this order of priority:
 1. entries marked `always = true`;
 2. entries with a key that appears in the turn's texts (the plan, the reader's words,
-   the last paragraph): whole words, case-insensitive, any language or script;
+   the last paragraph), those of the plan first: whole words, case-insensitive, any
+   language or script;
 3. entries the engine's vector search found similar enough.
 
 The result never exceeds `budget_words` words or `max_entries` entries, however much
@@ -100,13 +101,15 @@ def select_lore(
 ) -> list[LoreHit]:
     """The lore entries for this turn, by priority, never more than the budget allows.
 
-    Priority: `always` entries (in lore order), then key matches (in lore order), then
+    Priority: `always` entries (in lore order), then key matches (those of the first of the `texts`
+    first, each text's in lore order: the plan's before the last paragraph's), then
     `similar` entries at or above `min_similarity`, best first. No entry twice. Selection
     stops at the first entry that would overflow `budget_words` or `max_entries`, except
     that an `always` entry is clipped to the words left rather than dropped.
     """
     candidates: list[tuple[int, str]] = [(i, "always") for i, e in enumerate(lore) if e.always]
-    candidates += [(i, f"key: {key}") for i, key in keyed_lore(lore, *(texts or []))]
+    for text in texts or []:  # the first text's keys first (the plan's, before the last paragraph's)
+        candidates += [(i, f"key: {key}") for i, key in keyed_lore(lore, text)]
     ranked = sorted(
         ((i, s) for i, s in (similar or []) if isinstance(i, int) and 0 <= i < len(lore) and s >= min_similarity),
         key=lambda pair: -pair[1],
