@@ -72,8 +72,8 @@ def test_shipped_world_is_complete(path):
     w = load_world(path)
     assert path.name == path.name.lower() and " " not in path.name
     # short enough to read at one sitting (the events' and first choices' outcomes took it past 150,
-    # twelve events past 160, the follow-ups past 200)
-    assert len(path.read_text(encoding="utf-8").splitlines()) <= 220
+    # twelve events past 160, the follow-ups past 200, lore for what the events bring in past 260)
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 280
     # every choice the author offers has what happens first when it is taken
     assert len(w.first_outcomes) == len(w.first_choices) == 3
     assert w.events and all(len(e.outcomes) == len(e.choices) == 2 for e in w.events)
@@ -85,7 +85,9 @@ def test_shipped_world_is_complete(path):
     assert len(w.events) == 12
     assert w.setting and w.style and w.genre
     assert len(w.characters) >= 2
-    assert len(w.lore) >= 5
+    # the truth of the people, things and places the events bring in: with 5 to 7 entries, asked where a coin came
+    # from, the model's assayer said "It's from your boots", and its people were "a miner named William Smith"
+    assert len(w.lore) >= 12
     assert any(e.always for e in w.lore) and sum(1 for e in w.lore if e.keys) >= 3
     assert all(len(e.text.split()) <= 45 for e in w.lore), "lore entries stay short"
     assert 90 <= len(w.opening.split()) <= 160
