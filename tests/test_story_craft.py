@@ -178,6 +178,9 @@ def test_a_story_is_left_whole_and_so_is_one_that_would_be_cut_to_nothing():
     assert cut_meta(memory) == (memory[:memory.index(" He also")], True)  # the memory's heading (a perihelion play)
     heading = memory[:memory.index(" He also")] + ' "Facts that must stay true: the people around you are wary," Halvard says.'
     assert cut_meta(heading) == (memory[:memory.index(" He also")], True)  # a heading spoken (a lowtide resample)
+    goes_on = ("\"This is a piece of silver ore,\" he says, \"and it was brought here by Sam Carvell.\" The assayer turns the "
+               "coin under his lamp. The story continues with you leaving the assayer's room and walking back to your camp.")
+    assert cut_meta(goes_on) == (goes_on[:goes_on.index(" The story")], True)  # a dustchoir play at a923ba8
     legend = ("The story goes that Amos Hale kept the light for thirty years and never once let it fail, and the "
               "fishermen still raise their caps when they pass the rock at dusk. You climb the last of the stairs.")
     assert cut_meta(legend) == (legend, False)  # a story told in the story is not talk about the task

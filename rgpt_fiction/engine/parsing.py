@@ -135,7 +135,7 @@ def guard_agency(paragraph: str) -> tuple[str, bool]:
 # also mentions that you have a short-term memory problem": the memory is headed "Short-term memory"; the
 # prompt's headings inside a line of speech: '"Facts that must stay true: the people around you are wary"')
 _META = re.compile(r"\bparagraphs?\b|\b\d+\s*words\b|\bthe (?:reader|narrator)\b|\bnext action\b"
-                   r"|\bthe story's lore\b|\bworld lore\b|\bthe story (?:moves|continues) (?:forward|on)\b"
+                   r"|\bthe story's lore\b|\bworld lore\b|\bthe story (?:moves|continues) (?:forward|on|with)\b"
                    r"|\bnext chapter\b|\bshort-term memory\b|\bfacts that must stay true\b"
                    r"|\bthings remembered from earlier\b", re.I)
 # A plan whose whole object is the story itself ("Read the story", after a dustchoir event; "Continue the
