@@ -188,6 +188,48 @@ async def test_a_plan_offered_is_played_on_what_was_recalled_and_warmed_while_th
     assert sent[len(warmed):].startswith(f"What the reader does now: {offered[2]}")
 
 
+async def test_the_plan_taken_is_written_with_its_own_lore_not_that_of_the_plans_beside_it(open_game, world):
+    """Recalled ahead, the keys of every plan offered compete for the lore's budget: in a dustchoir play, "Take the
+    bent coin to the assayer and ask its source" was written with the lore of the plan offered first. The plan taken
+    gets its own; a plan whose lore was chosen ahead is sent the prompt that was warmed."""
+    from rgpt_fiction.world.model import Lore, World
+
+    entries = [Lore(keys=["lamplighter"], text="The lamplighter of Saltmere is Old Ness, who counts the lamps aloud "
+                                               "every night and has never missed one in forty years."),
+               Lore(keys=["tavern", "cellar"], text="The tavern cellar floods at every spring tide, and the barrels "
+                                                    "are chained to the wall so the sea cannot take them."),
+               Lore(keys=["fishwife"], text="The fishwife, Morwenna, sells at the quay steps before dawn and hears "
+                                            "everything the boats bring in, but tells it only for coin.")]
+    lored = World.model_validate({**world.snapshot(), "lore": [e.model_dump() for e in entries]})
+    model = _Warmable(improvise=False)
+    story, _ = open_game(model, the_world=lored, lore_budget_words=40)
+    await _drain(story.start())
+    model.push(PARA, upd())
+    await _drain(story.play(story.plans[0]))
+    assert story.plans == PLANS
+    await story.read_ahead()
+    warmed = model.warmed[-1][1]["content"]
+    assert "Old Ness" in warmed and "Morwenna" not in warmed  # ahead, the first plan's lore filled the budget
+    before = len(model.calls)
+    model.push("The fishwife wipes her knife on her apron and looks you over, weighing what a question is worth to a "
+               "stranger who smells of the mainland and has no coin in sight.",
+               upd(plans=[PLANS[0], PLANS[1], "Walk down to the quay steps and wait for the boats"]))
+    await _drain(story.play(PLANS[2]))  # "Ask the fishwife about Mara"
+    sent = model.calls[before]["messages"][1]["content"]
+    assert "Morwenna" in sent and "Old Ness" not in sent
+    # the plan whose lore was chosen ahead: the prompt warmed, and the plan after it
+    await story.read_ahead()
+    warmed = model.warmed[-1][1]["content"]
+    before = len(model.calls)
+    model.push("You follow the lamplighter into the fog, his pole swaying ahead of you like a mast, and the lamps "
+               "come on behind him one by one down the whole length of the harbour wall.",
+               upd(plans=["Climb the harbour wall to see the boats come in", "Knock at the harbourmaster's shutters",
+                         "Count the lamps the lamplighter has lit"]))
+    await _drain(story.play(PLANS[0]))
+    sent = model.calls[before]["messages"][1]["content"]
+    assert "Old Ness" in warmed and sent.startswith(warmed)
+
+
 async def test_a_typed_plan_is_played_on_recalls_of_its_own(open_game):
     model = _Warmable()
     story, _ = open_game(model)

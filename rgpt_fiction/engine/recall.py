@@ -76,6 +76,26 @@ async def recall_offered(
     return recalls
 
 
+def lore_for_plan(recalls: list[Recall], lore: list[Lore], plan: str, last: str, budget_words: int) -> list[Recall]:
+    """The recalls made ahead for the plans offered, with their lore chosen again for the `plan` the reader took.
+    Ahead, the keys of all the plans compete for the budget, and the plan taken could be left without its own:
+    in a dustchoir play, "Take the bent coin to the assayer and ask its source" was written with the lore of Lost
+    Side and Sam Carvell (the keys of the plan offered first), not that of the coin or the assayer. Entries kept
+    are the same recalls, so a prompt whose lore does not change is the one the model's cache holds."""
+    if not lore:
+        return recalls
+    from ..world.lore import select_lore
+
+    ahead = {r.lore_index: r for r in recalls if r.kind == "lore"}
+    scores = [(r.lore_index, r.score) for r in ahead.values() if r.reason.startswith("similar")]
+    chosen = []
+    for hit in select_lore(lore, [plan, last], scores, budget_words=budget_words):
+        was = ahead.get(hit.index)
+        chosen.append(was if was is not None and was.reason == hit.reason else
+                      Recall(hit.text, -1, was.score if was else 0.0, "lore", hit.reason, LORE_NODE, hit.index))
+    return [r for r in recalls if r.kind != "lore"] + chosen
+
+
 def is_loop(vectors: VectorCache, paragraph: str, recent: list[str], threshold: float, retold: float = 1.01) -> bool:
     """Whether `paragraph` says again what the `recent` paragraphs said: as a whole (cosine above
     `threshold`), or sentence by sentence in other words (a share `retold` of its sentences or more:

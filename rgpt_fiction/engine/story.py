@@ -23,7 +23,7 @@ from .coauthor import CoAuthor
 from .events import TurnDone, TurnError, TurnEvent, TurnStats
 from .options import TurnOptions
 from .prompts import warm_messages, world_brief
-from .recall import recall_offered
+from .recall import lore_for_plan, recall_offered
 from .request import TurnRequest
 from .state import Game, Node, Persona
 from .text import clean, clip_words
@@ -229,9 +229,11 @@ class Story(CoAuthor):
         if own or ahead is None or ahead[0] != self.game.current or plan not in self.node.plans:
             return None
         try:
-            return tuple(await asyncio.shield(ahead[1]))
+            ahead_recalls = await asyncio.shield(ahead[1])
         except Exception:  # noqa: BLE001 - a failed head start: the turn recalls for its plan itself
             return None
+        return tuple(lore_for_plan(ahead_recalls, self.game.world.lore, plan, self.node.paragraph,
+                                   self.options.lore_budget_words))
 
     async def _warm(self, prewarm: Callable[[list[dict]], Awaitable[int]], node: Node,
                     recalls: asyncio.Task[list[Recall]]) -> None:
