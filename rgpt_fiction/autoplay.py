@@ -12,18 +12,32 @@ from typing import TextIO
 
 from .engine.story import Story
 from .headless import Printer, run_turn
+from .world.lore import key_in_text
 from .world.model import World
 
 
 TYPED_FORMS = ("I ask {person} about {thing}", "I go looking for {person}", "I search for {thing}")
 
 
-def typed_plan(world: World, rng: random.Random) -> str:
-    """What a simulated reader types instead of picking: the world's own people and things."""
+def typed_plan(world: World, rng: random.Random, here: str = "", told: str = "") -> str:
+    """What a simulated reader types instead of picking: the world's own people and things, as a reader who has
+    read the story would. Someone the last paragraph (`here`) names is asked, not looked for, and a thing searched
+    for is one the story (`told`) has not named yet: typed at random, "I go looking for Lieutenant Sam Okafor"
+    came while Okafor stood talking to the hero, and "I search for the key" after the key was put in the hero's
+    hand; a reader of that play quit at it."""
+    from .quality import names_person
+    from .world.names import name_words
+
     people = [c.name for c in world.characters] or ["someone who knows"]
+    present = [p for p in people if names_person(here, name_words(p))]
     things = [k for e in world.lore for k in e.keys[:1]] or ["a way forward"]
+    unseen = [k for k in things if not key_in_text(k, told)] or things
     form = rng.choice(TYPED_FORMS)
-    return form.format(person=rng.choice(people), thing=_with_article(rng.choice(things)))
+    if form.startswith("I ask") and present:
+        people = present
+    elif form.startswith("I go looking"):
+        people = [p for p in people if p not in present] or people
+    return form.format(person=rng.choice(people), thing=_with_article(rng.choice(unseen)))
 
 
 def _with_article(thing: str) -> str:
@@ -88,7 +102,8 @@ async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, st
         record(done)
     for i in range(turns):
         if typed_every and (i + 1) % typed_every == 0:
-            plan, own = typed_plan(story.game.world, rng), True
+            path = [story.game.nodes[n].paragraph for n in story.game.path_ids(story.game.current)]
+            plan, own = typed_plan(story.game.world, rng, here=story.node.paragraph, told="\n".join(path)), True
             label = "(typed)"
         else:
             authored = [i for i, p in enumerate(story.plans) if normalize(p) in by_author]

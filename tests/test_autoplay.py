@@ -15,3 +15,22 @@ def test_the_simulated_reader_types_a_lore_thing_with_its_article(world):
     typed = {typed_plan(lore, random.Random(seed)) for seed in range(40)}
     assert "I search for the causeway" in typed and "I search for Sam Carvell" in typed
     assert not any(t.endswith(" causeway") and " the causeway" not in t for t in typed)
+
+
+def test_the_simulated_reader_asks_who_is_here_and_looks_for_who_is_not(world):
+    """Typed at random, "I go looking for Lieutenant Sam Okafor" came while Okafor stood talking to the hero, and
+    "I search for the key" after the key was put in the hero's hand; a fresh reader of that play quit at it."""
+    cast = World.model_validate({**world.snapshot(), "characters": [
+        {"name": "Lieutenant Sam Okafor", "description": "A tired cop."},
+        {"name": "Moss Dellacroix", "description": "Owns the club."}], "lore": [
+        {"keys": ["key"], "text": "The brass key opens a Lowtown lock."},
+        {"keys": ["ledger"], "text": "The ledger lists every payment."}]})
+    here = '"Why tell me now?" you ask. Okafor lets go of your elbow and looks down the street.'
+    told = "She puts a brass key with a cork float on your desk. " + here
+    typed = {typed_plan(cast, random.Random(seed), here=here, told=told) for seed in range(60)}
+    assert "I go looking for Moss Dellacroix" in typed and "I go looking for Lieutenant Sam Okafor" not in typed
+    assert {t for t in typed if t.startswith("I ask")} == {"I ask Lieutenant Sam Okafor about the ledger"}
+    assert "I search for the ledger" in typed and "I search for the key" not in typed
+    # told nothing: anyone, anything
+    anyone = {typed_plan(cast, random.Random(seed)) for seed in range(60)}
+    assert "I go looking for Lieutenant Sam Okafor" in anyone and "I search for the key" in anyone
