@@ -992,12 +992,14 @@ async def test_a_sentence_in_which_someone_dead_acts_is_cut(open_game, world):
     for risen in (" Sam Carvell looks at you, and you realize he knows who shot him.", " Sam slowly turns toward you.",
                   ' "Go home," says Sam Carvell from the dark.', " Castellane smiles at you from the doorway.",
                   " Suddenly, you see Sam Carvell standing outside the church door.", " Sam Carvell is here.",
-                  " Suddenly, Sam Carvell looks up from the pew.", " Then Sam Carvell looks up."):
+                  " Suddenly, Sam Carvell looks up from the pew.", " Then Sam Carvell looks up.",
+                  " Sam Carvell has the sixth room unlocked, with the silver chip in his hand."):
         assert kept_paragraph(deed + risen + rest, dead=dead) == (deed + rest, [THE_DEAD_ACT])
     for still in (" The dirt is dark where Sam Carvell fell, and Sam Carvell lies under it.",
                   ' "Sam Carvell says the dust listens," she tells you.', " Sam Carvell's coin glints in the dirt.",
                   " Vera Castellane looks at the harbour.", " Widow Castellane looks at the harbour.", " Sam sang lead for nine years.",
-                  " You find Sam Carvell lying on the boards, cold.",
+                  " You find Sam Carvell lying on the boards, cold.", " Sam Carvell has been dead a day.",
+                  " Sam Carvell has no grave yet.", " Sam Carvell had a debt with every man in town.",
                   ' "Listen. Sam Carvell walks the creek at night, they say."'):  # speech over two sentences
         assert kept_paragraph(deed + still + rest, dead=dead) == (deed + still + rest, [])
     first = "Sam Carvell looks at you from the choir steps, dust on his hat." + rest

@@ -316,6 +316,17 @@ def _acting(dead: tuple[str, ...]) -> re.Pattern[str]:
                       rf"|\bsays\s+({names})\b")
 
 
+# after "<the dead> has", words that keep them dead ("has been dead a day", "has no grave yet")
+_HAS_DEAD = {"been", "died", "lain", "gone", "left", "no", "not", "never", "nothing", "long", "owed", "sung"}
+
+
+def _holds_now(verb: str, after: str) -> bool:
+    """Whether the dead person's "has" holds something now ("Sam Carvell has the sixth room unlocked, with the silver
+    chip in his hand", in a dustchoir play at 3cca2a0), not a perfect tense or a lack ("has been", "has no")."""
+    following = after.split()[:1]
+    return verb == "has" and bool(following) and following[0].lower().strip(",.;:") not in _HAS_DEAD
+
+
 def _begins_in_speech(parts: Sequence[str]) -> list[bool]:
     """For each sentence, whether it begins inside a line of speech that an earlier sentence opened."""
     inside, out = False, []
@@ -354,7 +365,7 @@ def cut_the_dead_acting(paragraph: str, dead: Sequence[str]) -> tuple[str, bool]
             if m.group(1) and before and before[-1][:1].isupper() and before[-1][-1].isalpha() \
                     and not _opens_sentence(before):
                 continue  # another name's end ("Vera Castellane"; "Suddenly, Sam…" is not one)
-            if m.group(4) or m.group(3) not in _STILL_DEAD:
+            if m.group(4) or m.group(3) not in _STILL_DEAD or _holds_now(m.group(3), told[m.end():]):
                 return True
         return False
 
