@@ -4,16 +4,18 @@ from __future__ import annotations
 
 
 async def settle(pilot, rounds: int = 50) -> None:
-    """Let every worker finish and the screen catch up (no sleeps)."""
+    """Let every worker finish and the screen catch up (no sleeps). A worker just made is pending, not yet
+    running, and counts too: a queued plan's turn starts in a worker made once the last turn's has finished,
+    and on a loaded machine (CI beside two model runs) the test went on before it began."""
     app = pilot.app
     for _ in range(rounds):
         await pilot.pause()
-        running = [w for w in app.workers if w.is_running]
+        running = [w for w in app.workers if not w.is_finished]
         if not running:
             await pilot.pause()
             return
         await app.workers.wait_for_complete()
-    raise AssertionError(f"workers still running: {[w for w in app.workers if w.is_running]}")
+    raise AssertionError(f"workers still running: {[w for w in app.workers if not w.is_finished]}")
 
 
 async def new_game(pilot) -> None:
