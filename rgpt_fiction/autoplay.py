@@ -102,8 +102,8 @@ async def autoplay(story: Story, turns: int, printer: Printer, seed: int = 0, st
         record(done)
     for i in range(turns):
         if typed_every and (i + 1) % typed_every == 0:
-            path = [story.game.nodes[n].paragraph for n in story.game.path_ids(story.game.current)]
-            plan, own = typed_plan(story.game.world, rng, here=story.node.paragraph, told="\n".join(path)), True
+            told = "\n".join(n.paragraph for n in story.game.path())
+            plan, own = typed_plan(story.game.world, rng, here=story.node.paragraph, told=told), True
             label = "(typed)"
         else:
             authored = [i for i, p in enumerate(story.plans) if normalize(p) in by_author]

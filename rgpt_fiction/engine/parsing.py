@@ -304,7 +304,7 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", au
 
 
 # after a dead person's name, words that do not make them alive ("Sam Carvell lies behind the assay office")
-_STILL_DEAD = {"is", "was", "has", "had", "lies", "died", "dies", "rests", "remains", "sang", "used", "owed",
+_STILL_DEAD = {"is", "was", "had", "lies", "died", "dies", "rests", "remains", "sang", "used", "owed",
                "owes", "kept", "left", "hid", "knew", "wrote", "lying", "being"}
 
 
@@ -320,11 +320,14 @@ def _acting(dead: tuple[str, ...]) -> re.Pattern[str]:
 _HAS_DEAD = {"been", "died", "lain", "gone", "left", "no", "not", "never", "nothing", "long", "owed", "sung"}
 
 
-def _holds_now(verb: str, after: str) -> bool:
-    """Whether the dead person's "has" holds something now ("Sam Carvell has the sixth room unlocked, with the silver
-    chip in his hand", in a dustchoir play at 3cca2a0), not a perfect tense or a lack ("has been", "has no")."""
+def _keeps_dead(verb: str, after: str) -> bool:
+    """Whether the `verb` after a dead person's name, with the text `after` it, leaves them dead: "lies", "was",
+    "has been", "has no"; not "looks", nor a "has" that holds something now ("Sam Carvell has the sixth room
+    unlocked, with the silver chip in his hand", in a dustchoir play at 3cca2a0)."""
+    if verb != "has":
+        return verb in _STILL_DEAD
     following = after.split()[:1]
-    return verb == "has" and bool(following) and following[0].lower().strip(",.;:") not in _HAS_DEAD
+    return not following or following[0].lower().strip(",.;:") in _HAS_DEAD
 
 
 def _begins_in_speech(parts: Sequence[str]) -> list[bool]:
@@ -365,7 +368,7 @@ def cut_the_dead_acting(paragraph: str, dead: Sequence[str]) -> tuple[str, bool]
             if m.group(1) and before and before[-1][:1].isupper() and before[-1][-1].isalpha() \
                     and not _opens_sentence(before):
                 continue  # another name's end ("Vera Castellane"; "Suddenly, Sam…" is not one)
-            if m.group(4) or m.group(3) not in _STILL_DEAD or _holds_now(m.group(3), told[m.end():]):
+            if m.group(4) or not _keeps_dead(m.group(3), told[m.end():]):
                 return True
         return False
 

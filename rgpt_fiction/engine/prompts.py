@@ -66,7 +66,7 @@ def world_brief(world: dict, persona: Persona) -> str:
         lines.append("Tone: " + tone)
     if avoid:
         lines.append("Never include: " + clip_words(avoid, BUDGET["content"]))
-    dead = [d for d in content.get("dead") or [] if not any(d != o and d in o for o in content["dead"])]
+    dead = longest_names(content.get("dead") or [])
     if dead:  # each once, by its longest name ("Sam Carvell", not "Sam" again)
         lines.append("Dead before the story begins (they never act or speak): "
                      + clip_words(", ".join(dead), BUDGET["content"]) + ".")
@@ -143,18 +143,18 @@ def asks(plan: str) -> bool:
     return bool(_ASKS.search(plan)) and ("?" in plan or not _ASKS_FOR.match(plan))
 
 
+def longest_names(names: Sequence[str]) -> list[str]:
+    """Each person once, by the longest of the `names` the world gives them (["Sam Carvell", "Sam"] -> ["Sam
+    Carvell"])."""
+    return [n for n in names if not any(n != o and n in o for o in names)]
+
+
 def dead_in_plan(plan: str, dead: Sequence[str]) -> list[str]:
     """The people the world lists as `dead` whom the plan names, each once by their longest name ("Search for
     Sam" -> "Sam Carvell")."""
     from ..world.lore import key_in_text
 
-    named: list[str] = []
-    for d in dead:
-        if key_in_text(d, plan):
-            longest = max((o for o in dead if key_in_text(d, o)), key=len)
-            if longest not in named:
-                named.append(longest)
-    return named
+    return [n for n in longest_names(dead) if any(key_in_text(d, plan) for d in dead if d in n)]
 
 
 def still_dead(names: Sequence[str]) -> str:
