@@ -11,7 +11,7 @@ from typing import AsyncIterator, Callable, TextIO, assert_never
 
 from .engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnError, TurnEvent
 from .engine.parsing import (CHOSE_FOR_READER, COPIED_MOSTLY, ECHOED_INSTRUCTIONS, FOREIGN_SCRIPT, HERO_FELT, HERO_NAMED, HERO_SPOKE,
-                             NOT_IN_WORLD, REPEATED_ITSELF, STOCK_LOOK, THE_DEAD_ACT, TOLD_AGAIN)
+                             NOT_IN_WORLD, REPEATED_ITSELF, STOCK_LOOK, THE_DEAD_ACT, TOLD_AGAIN, FOUND_TOO_SOON)
 from .engine.story import PlanError, Story
 from .coauthor_lines import HANDLERS as COAUTHOR, pins
 from .engine.tree import render_tree
@@ -173,6 +173,7 @@ _CUT_NOTES = {
     HERO_FELT: "feelings the storyteller named for you",
     STOCK_LOOK: "someone's look in stock words",
     THE_DEAD_ACT: "sentences in which someone dead acted",
+    FOUND_TOO_SOON: "sentences that found what the story has not yet brought to light",
     NOT_IN_WORLD: "sentences naming what this world has not got",
     FOREIGN_SCRIPT: "sentences in a script the story does not use",
     REPEATED_ITSELF: "sentences the storyteller told twice",

@@ -160,6 +160,7 @@ def test_new_covers_every_field():
         assert set(FIELDS[table]) <= set(data[table])
     assert set(FIELDS["lore"]) <= set().union(*data["lore"])
     assert set(FIELDS["characters"]) <= set().union(*data["characters"])
+    assert set(FIELDS["events"]) <= set().union(*data["events"])
 
 
 def test_new_refuses_to_overwrite(tmp_path):

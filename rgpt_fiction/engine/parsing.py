@@ -97,6 +97,7 @@ HERO_SPOKE = "the hero's words written for them"
 HERO_FELT = "the hero's feelings named for them"
 STOCK_LOOK = "a stock look cut"
 THE_DEAD_ACT = "someone dead acting"
+FOUND_TOO_SOON = "a hidden thing found before its time"
 WROTE_ON = "paragraph stopped at its first words: written on"
 
 _LIST_TAIL = re.compile(r"(?:\n\s*(?:[-*•]|\(?\d{1,2}[.)])\s+[^\n]*)+\s*$")
@@ -256,16 +257,18 @@ def close_speech(paragraph: str) -> str:
 
 def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", authored: bool = False,
                    not_in_world: Sequence[str] = (), keep_short: bool = False, plan: str = "",
-                   dead: Sequence[str] = ()) -> tuple[str, list[str]]:
+                   dead: Sequence[str] = (), hidden: Sequence[str] = ()) -> tuple[str, list[str]]:
     """The paragraph as the story keeps it, with the repairs made: no labels or option lists, no
     sentences about the writing task, none in a script the `sources` (the prompt, the last paragraphs)
     never use, no sentences told twice, none copied from the sources, none naming the `hero` ("you")
     as someone else, none naming what the world has not got (`not_in_world`), none in which someone the
-    world says is `dead` acts, no lines of speech the
+    world says is `dead` acts, none that finds a thing still `hidden`, no lines of speech the
     hero says that the reader's `plan` did not give, and no ending in which the narrator chose for the
     reader. An `authored` text (an author's outcome) keeps its every script and word, and may name the
     hero. With `keep_short` the copies are cut even when little is left (for a turn that writes on
     from what is left: `cut_copies`)."""
+    from .hidden import cut_found
+
     repairs: list[str] = []
     paragraph, meta = cut_meta(clean_paragraph(written) if authored else unscripted(clean_paragraph(written)))
     if meta:
@@ -279,6 +282,9 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", au
     paragraph, risen = (paragraph, False) if authored else cut_the_dead_acting(paragraph, dead)
     if risen:
         repairs.append(THE_DEAD_ACT)
+    paragraph, found = (paragraph, False) if authored else cut_found(paragraph, hidden)
+    if found:
+        repairs.append(FOUND_TOO_SOON)
     paragraph, named = (paragraph, False) if authored else cut_hero_named(paragraph, hero)
     if named:
         repairs.append(HERO_NAMED)

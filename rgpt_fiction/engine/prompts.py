@@ -149,12 +149,12 @@ def longest_names(names: Sequence[str]) -> list[str]:
     return [n for n in names if not any(n != o and n in o for o in names)]
 
 
-def dead_in_plan(plan: str, dead: Sequence[str]) -> list[str]:
-    """The people the world lists as `dead` whom the plan names, each once by their longest name ("Search for
-    Sam" -> "Sam Carvell")."""
+def named_in_plan(plan: str, names: Sequence[str]) -> list[str]:
+    """Those of the world's `names` (its `dead`, its `hidden` things) that the plan names, each once by the longest
+    name ("Search for Sam" -> "Sam Carvell")."""
     from ..world.lore import key_in_text
 
-    return [n for n in longest_names(dead) if any(key_in_text(d, plan) for d in dead if d in n)]
+    return [n for n in longest_names(names) if any(key_in_text(d, plan) for d in names if d in n)]
 
 
 def still_dead(names: Sequence[str]) -> str:
@@ -167,7 +167,7 @@ def still_dead(names: Sequence[str]) -> str:
 def paragraph_messages(
     brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
     move_on: bool = False, cache_layout: bool = True, opening: str = "", pinned: Sequence[str] = (),
-    dead: Sequence[str] = (),
+    dead: Sequence[str] = (), hidden: Sequence[str] = (),
 ) -> list[dict]:
     """Messages for writing the next paragraph (plain prose, streamed).
 
@@ -181,7 +181,10 @@ def paragraph_messages(
     (else its last sentences, BUDGET["last"]): small models copy a paragraph they can see. With
     `opening` the answer is begun (an assistant message the model continues: `opening_words`).
     `pinned` (the reader's pinned facts) are a part of their own after the facts (`pinned_part`). A plan that
-    names someone of the world's `dead` is told that they stay dead (`still_dead`)."""
+    names someone of the world's `dead` is told that they stay dead (`still_dead`), and one that names a thing
+    still `hidden` that it stays hidden (`hidden.still_hidden`)."""
+    from .hidden import still_hidden
+
     recalled = recalls_part(recalls)
     head = known_prefix(memory, facts, last, move_on, pinned)
     if not cache_layout:
@@ -195,7 +198,7 @@ def paragraph_messages(
     )
     if asks(plan):
         user += ANSWER
-    user += still_dead(dead_in_plan(plan, dead))
+    user += still_dead(named_in_plan(plan, dead)) + still_hidden(named_in_plan(plan, hidden))
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."
     messages = [_system(brief), {"role": "user", "content": user}]

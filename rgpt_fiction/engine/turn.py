@@ -35,6 +35,7 @@ from ..memory.rows import MemoryRow, Recall
 from ..memory.rows import LongTermMemory
 from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnStats
 from .options import TurnOptions
+from .hidden import hidden_now
 from .parsing import COPIED_MOSTLY, WROTE_ON, kept_paragraph
 from .plan_warmer import PlanWarmer
 from .prompts import (answer_begun, asks, closes_at_once, opening_words, paragraph_messages, without_echo,
@@ -198,16 +199,18 @@ class Turn:
         if opening and asked:
             opening = answer_begun(opening)
         # the paragraph as the story keeps it (engine/parsing.py), for this turn's hero, world, plan and outcome
+        # what the story is about finding stays hidden until the world's own events bring it to light (engine/hidden.py)
+        hidden = hidden_now(self.game.world.content.hidden, self.game.world.events, (n.event for n in nodes))
         kept = functools.partial(kept_paragraph, hero=self.game.persona.name, authored=bool(outcome),
                                  not_in_world=self.game.world.content.not_in_world, plan=req.plan,
-                                 dead=self.game.world.content.dead)
+                                 dead=self.game.world.content.dead, hidden=hidden)
         for attempt in range(3):
             if paragraph:
                 break
             messages = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, req.plan,
                 opts.paragraph_words, move_on, cache_layout=opts.cache_layout, opening=opening, pinned=self.pinned,
-                dead=self.game.world.content.dead,
+                dead=self.game.world.content.dead, hidden=hidden,
             )
             self.prompt = messages
             parts: list[str] = []
@@ -326,7 +329,7 @@ class Turn:
             yield Phase("remembering")
             conversation = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, req.plan,
-                opts.paragraph_words, pinned=self.pinned, dead=self.game.world.content.dead,
+                opts.paragraph_words, pinned=self.pinned, dead=self.game.world.content.dead, hidden=hidden,
             )
             async with contextlib.aclosing(updater.remember(conversation, paragraph, paragraph, started)) as events:
                 async for event in events:

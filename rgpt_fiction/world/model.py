@@ -84,6 +84,8 @@ class Event(_Strict):
     outcomes: list[Item] = Field([], description="what happens first when the reader takes the choice at the same "
                                                  "place: the next paragraph opens with it, and the storyteller "
                                                  "writes on from there")
+    reveals: str = Field("", description="a thing of `[content] hidden` this event brings to light, as `hidden` names "
+                                         "it: from the turn it is told, the storyteller may find it")
 
     follow_ups: list[list[Item]] = FollowUps
 
@@ -116,6 +118,10 @@ class Content(_Strict):
                                                      "'television' in 1893): a sentence or plan of the model's naming one is cut")
     dead: list[Item] = Field([], description="people dead before the story begins, as the story names them ('Sam "
                                              "Carvell', 'Sam'): the narrator is told, and a sentence in which one acts is cut")
+    hidden: list[Item] = Field([], description="things the story is about finding, as the story names them ('Silver "
+                                               "Spoon', 'Spoon'): until an event `reveals` one (or every event is "
+                                               "told), a plan naming it is told it stays hidden, and a sentence of "
+                                               "the storyteller's that finds it is cut")
 
 
 class World(_Strict):
@@ -153,6 +159,18 @@ class World(_Strict):
     def _one_list_a_first_outcome(cls, follow_ups: list[list[str]], info: ValidationInfo) -> list[list[str]]:
         return _one_each(follow_ups, info.data.get("first_outcomes"), "first_outcomes", "list", "outcome",
                          " of follow-ups")
+
+    @field_validator("content")
+    @classmethod
+    def _reveals_what_is_hidden(cls, content: Content, info: ValidationInfo) -> Content:
+        hidden = {h.casefold() for h in content.hidden}
+        for n, event in enumerate(info.data.get("events") or [], 1):
+            if event.reveals and event.reveals.casefold() not in hidden:
+                raise PydanticCustomError(
+                    "reveals_not_hidden",
+                    "event {n} reveals '{thing}', which is not in [content] hidden ({hidden}): name it as `hidden` does",
+                    {"n": n, "thing": event.reveals, "hidden": ", ".join(content.hidden) or "empty"})
+        return content
 
     def snapshot(self) -> dict:
         """The world as plain data, for a save slot."""

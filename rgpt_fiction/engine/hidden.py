@@ -1,0 +1,107 @@
+"""The things a story is about finding (a world's `[content] hidden`: lowtide's ledger, wending's Silver Spoon), kept
+out of the model's hands until the world's own events bring them to light.
+
+Why: the 1.5B model finds what the reader is looking for as soon as the reader looks. "You search for the key and find
+it in the alley… You open the door and find the ledger inside", at turn 4 of a lowtide play whose fresh reader quit
+there (the whole mystery found and never mentioned again); "You look for the Silver Spoon in the cabinet. You open it
+and find a small wooden box with an old silver spoon inside", at turn 27 of a wending play, which the world's own
+events bring back at turn 33.
+
+So a plan that names a hidden thing is told it stays hidden (`still_hidden`), and a sentence of the model's in which
+the hero, or anyone, finds, holds or hands it over is cut (`cut_found`). The author says which event brings it to
+light (its `reveals`); from the turn that event is told on, and once every event has been told, nothing is hidden.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+from ..world.model import Event
+from .parsing import cut_sentences
+
+
+def hidden_now(hidden: Sequence[str], events: Sequence[Event], told: Iterable[int | None]) -> list[str]:
+    """The names of `hidden` not yet brought to light after the events `told` (their indexes in `events`): an event
+    told that `reveals` a thing lifts every name of it (the longer or shorter ones: "Silver Spoon" lifts "Spoon"),
+    and when every event has been told the author's story is over and nothing is hidden."""
+    done = {i for i in told if i is not None}
+    if not hidden or len(done) >= len(events) > 0:
+        return []
+    shown = [events[i].reveals.casefold() for i in done if 0 <= i < len(events) and events[i].reveals]
+    return [h for h in hidden if not any(h.casefold() in s or s in h.casefold() for s in shown)]
+
+
+def still_hidden(names: Sequence[str]) -> str:
+    """The instruction's sentence for a plan that names a thing still hidden (`prompts.named_in_plan` gives the
+    `names`): like the dead's (`prompts.still_dead`), said once for each thing, by its longest name."""
+    return "".join(f" The {n} is still hidden: in this paragraph the reader can find a sign of where the {n} may be, "
+                   f"never the {n} itself, and no one has it or hands it over." for n in names)
+
+
+# words that find, hold or hand over the thing named a few words after them ("find the ledger", "pulls out a small
+# box with the silver spoon", "Moss has the ledger", "hands you the Spoon")
+_FINDS = frozenset(
+    "find finds found finding discover discovers discovered discovering uncover uncovers uncovered unearth unearths "
+    "unearthed retrieve retrieves retrieved recover recovers recovered pull pulls pulled lift lifts lifted grab grabs "
+    "grabbed hold holds holding held clutch clutches clutched clutching pocket pockets pocketed hand hands handed "
+    "handing give gives gave giving produce produces produced reveal reveals revealed spot spots spotted see sees "
+    "saw show shows showed have has".split())
+_HAVE = frozenset({"have", "has"})  # these hold only what comes next ("has the ledger", "have Castellane's ledger")
+# words before such a verb that make it a wish, a question or a denial, not a find ("help me find the Spoon", "he
+# couldn't find the ledger", "before the men who killed him find it")
+_NOT_YET = frozenset(
+    "not no never nobody nothing cannot to can could will would must should might may help try tries trying hope "
+    "hopes hoping want wants wanted need needs going let ask asks asked if whether before until unless".split())
+# words that end the reach back from the thing's name to a verb ("you see Moss, who wants the ledger")
+_CLAUSE = frozenset("who whom which that where what whether if because but".split())
+# words after the thing's name that put it in someone's hands ("the ledger is in your hands", "the spoon inside")
+_HELD_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:in\s+(?:your|his|her|their)\s+(?:hands?|palm|pocket|lap|grip)|inside)"
+                         r"\b", re.I)
+_TOKEN = re.compile(r"[\w'’]+|[,;:—–()]")
+REACH = 8  # words from a finding verb to the thing's name at most
+
+
+@functools.lru_cache(maxsize=16)
+def _named(hidden: tuple[str, ...]) -> re.Pattern[str]:
+    names = sorted(hidden, key=len, reverse=True)
+    # not its owner's mark: "you find the Spoon's presentation case, empty"
+    return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + r")\b(?!['’]s\b)",
+                      re.I)
+
+
+def _denied(words: Sequence[str]) -> bool:
+    return any(w in _NOT_YET or w.endswith(("n't", "n’t")) for w in words)
+
+
+def finds(sentence: str, hidden: Sequence[str]) -> bool:
+    """Whether the `sentence` finds, holds or hands over one of the `hidden` things (named as a whole word, in any
+    case): a finding verb at most REACH words before its name, in the same clause, neither wished, asked nor denied;
+    or "in your hands", "inside" just after it. A question finds nothing."""
+    if not hidden or sentence.rstrip().rstrip('"”’').endswith("?"):
+        return False
+    for m in _named(tuple(hidden)).finditer(sentence):
+        if _HELD_AFTER.match(sentence[m.end():]):
+            return True
+        before = [t.lower() for t in _TOKEN.findall(sentence[:m.start()])][-REACH:]
+        for i in range(len(before) - 1, -1, -1):
+            word = before[i]
+            if not word[0].isalnum() or word in _CLAUSE:
+                break
+            if word in _FINDS:
+                if word in _HAVE and len(before) - i > 3:  # "has been working on the ledger" holds nothing
+                    break
+                if not _denied(before[max(0, i - 3):i]) and not _denied(before[i + 1:]):
+                    return True
+                break
+    return False
+
+
+def cut_found(paragraph: str, hidden: Sequence[str]) -> tuple[str, bool]:
+    """The paragraph without the sentences that find one of the `hidden` things (`finds`), the first among them
+    too: "You open the door and find the ledger inside" is the reader's search and its wrong end at once. Left
+    whole when too little story would remain."""
+    if not hidden:
+        return paragraph, False
+    return cut_sentences(paragraph, lambda s: finds(s, hidden), spare_first=False)

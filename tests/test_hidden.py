@@ -1,0 +1,141 @@
+"""What the story is about finding (`[content] hidden`) stays out of the model's paragraphs until the world's own
+events bring it to light (`reveals`): a plan naming it is told so, and a sentence that finds it is cut."""
+
+import json
+
+import pytest
+
+from engine_helpers import drain
+from rgpt_fiction.engine.hidden import cut_found, finds, hidden_now, still_hidden
+from rgpt_fiction.engine.parsing import FOUND_TOO_SOON
+from rgpt_fiction.llm.scripted import ScriptedModel
+from rgpt_fiction.world.model import Event, World
+
+LEDGER, SPOON = ["ledger"], ["Silver Spoon", "Spoon"]
+
+
+@pytest.mark.parametrize("sentence, hidden", [
+    # from the plays: lowtide at a923ba8 (turn 4, where its fresh reader quit), wending at 1a093fb (turn 27),
+    # lowtide at 5fea544
+    ("You open the door and find the ledger inside.", LEDGER),
+    ("You open it and find a small wooden box with an old silver spoon inside.", SPOON),
+    ("You explain that you have a ledger that names who owns the city, and it was hidden in Lowtown.", LEDGER),
+    ("Moss hands you the ledger, still wet.", LEDGER),
+    ("The ledger is in your hands at last.", LEDGER),
+    ("Moss has the ledger, and he knows it.", LEDGER),
+    ("Under the floorboards you discover the Silver Spoon, wrapped in a tea towel.", SPOON),
+])
+def test_a_sentence_that_finds_or_holds_the_hidden_thing(sentence, hidden):
+    assert finds(sentence, hidden)
+
+
+@pytest.mark.parametrize("sentence, hidden", [
+    ("Lowtown has an hour left before the water comes back, and the ledger is still down there.", LEDGER),
+    ('"But I was hoping you could help me find the Silver Spoon."', SPOON),
+    ("He tells you that he was there before you, but he couldn't find the ledger because the police closed it.", LEDGER),
+    ("You walk over to him and ask if he knows where the ledger is.", LEDGER),
+    ("Moss Dellacroix, who has been looking all night to find the ledger, finally comes out.", LEDGER),
+    ("You see Moss, who wants the ledger.", LEDGER),
+    ("Have you found the ledger?", LEDGER),
+    ("Bartleby drops a silver teaspoon at your feet, with H.B. scratched on the handle.", SPOON),
+    ("Vera tells you that she has been working on the ledger for over a year.", LEDGER),
+    ("You find nothing in the desk but dust, and no ledger.", LEDGER),
+    ("You find the Silver Spoon's presentation case in the marrow bed, caked in clay and empty.", SPOON),
+    ("You open the door and find the ledger inside.", []),  # nothing hidden in this world
+])
+def test_a_sentence_that_looks_for_asks_about_or_denies_it_finds_nothing(sentence, hidden):
+    assert not finds(sentence, hidden)
+
+
+def test_the_sentence_that_finds_it_is_cut_the_first_too_unless_too_little_is_left():
+    found = "You open the door and find the ledger inside."
+    rest = (" Water has been in this room: the wallpaper hangs in sheets, and a line of silt runs along the wall at "
+            "the height of your chest. Somewhere below, the tide is already talking.")
+    assert cut_found(found + rest, LEDGER) == (rest.strip(), True)
+    assert cut_found(found + " The room is dark.", LEDGER) == (found + " The room is dark.", False)
+    assert cut_found(rest.strip(), LEDGER) == (rest.strip(), False)
+
+
+def _events(*reveals):
+    return [Event(text=f"A bell rings {n}.", reveals=r) for n, r in enumerate(reveals)]
+
+
+def test_a_thing_stays_hidden_until_the_event_that_reveals_it_or_the_last_event_is_told():
+    events = _events("", "Silver Spoon", "")
+    assert hidden_now(SPOON + LEDGER, events, []) == SPOON + LEDGER
+    assert hidden_now(SPOON + LEDGER, events, [0, None]) == SPOON + LEDGER
+    assert hidden_now(SPOON + LEDGER, events, [0, 1]) == LEDGER  # "Silver Spoon" lifts "Spoon" too
+    assert hidden_now(SPOON + LEDGER, events, [0, 1, 2]) == []  # the author's story is told: nothing is hidden
+    assert hidden_now([], events, []) == []
+
+
+@pytest.mark.parametrize("plan, told", [("Search the cabinet for the Silver Spoon", ["Silver Spoon"]),
+                                        ("Ask the vicar where the Spoon went", ["Silver Spoon"]),
+                                        ("Ask the vicar about the teaspoon", [])])
+def test_a_plan_that_names_the_hidden_thing_is_told_it_stays_hidden(plan, told):
+    from rgpt_fiction.engine.prompts import paragraph_messages
+
+    user = paragraph_messages("brief", "memory", [], [], "You wait.", plan, 70, hidden=SPOON)[1]["content"]
+    assert user.count("is still hidden") == len(told)
+    if told:
+        assert still_hidden(told) in user and "never the Silver Spoon itself" in user
+
+
+def test_an_event_can_only_reveal_what_is_hidden_and_the_error_says_which_event(world):
+    data = world.snapshot()
+    data["events"] = [{"text": "A bell rings."}, {"text": "The vicar lifts his hat.", "reveals": "Silver Spon"}]
+    data["content"] = {"hidden": SPOON}
+    with pytest.raises(ValueError, match=r"event 2 reveals 'Silver Spon', which is not in \[content\] hidden "
+                                         r"\(Silver Spoon, Spoon\)"):
+        World.model_validate(data)
+    data["events"][1]["reveals"] = "silver spoon"
+    assert World.model_validate(data).events[1].reveals == "silver spoon"
+
+
+def upd(plans):
+    return json.dumps({"plans": plans, "happened": "You searched.", "facts": []})
+
+
+FOUND = "You pry up the loose board and find the ledger inside, wrapped in oilcloth."
+# what else each turn tells, each its own (the same paragraph twice is a loop the turn writes again)
+ROOMS = [" The room smells of brine and old cigars, and below the floor the water knocks, patient as a bailiff. "
+         "Out on the quay a car idles with its lights off.",
+         " A cat watches from the stove. Two streets over a radio plays dance music to nobody at all tonight, and the "
+         "needle sticks on the same bar.",
+         " The fog has come up over the harbour wall, and the lamps along the quay are only yellow smudges now. A "
+         "boat bumps the steps below, empty.",
+         " Someone has been here before you: the drawers hang open and a chair lies on its back by the window. The "
+         "ashtray is still warm.",
+         " Rain drums on the tin roof. Far off, the harbour watch bell counts the tide in slow, tired strokes, and a "
+         "door bangs somewhere in the wind.",
+         " The boards give under your weight. Under them the old street runs black with silt toward the sea, and "
+         "something small swims away from your light.",
+         " A gull screams on the roof, and the wind finds the broken pane and sets the papers on the desk moving. "
+         "One of them is a tide table."]
+
+
+async def test_in_a_turn_it_is_cut_until_the_event_that_reveals_it_is_told(open_game, world):
+    hidden = World.model_validate({**world.snapshot(), "content": {"hidden": LEDGER}, "events": [
+        {"text": "A bell rings down on the quay."},
+        {"text": "The harbour master waves a wet ledger at you from his door.", "reveals": "ledger"},
+        {"text": "The fog comes in."}]})
+    model = ScriptedModel()  # improvises the update's second answer when the plans given were too like those played
+    story, _ = open_game(model, the_world=hidden)
+    await drain(story.start())
+    places = ["the office", "the cellar", "the boathouse", "the chapel", "the tower", "the cannery", "the attic"]
+    plans = [[f"Search {p} for the ledger", f"Walk from {p} down to the quay", f"Knock at {p}'s door"] for p in places]
+    told = []
+    for n in range(5):  # events are told at the ends of turns 2 and 5
+        model.push(FOUND + ROOMS[n], upd(plans[n + 1]))
+        _, done = await drain(story.play(plans[n][0]))
+        told.append(done)
+    assert [d.node.event for d in told] == [None, 0, None, None, 1]
+    for n, done in enumerate(told):
+        assert done.node.paragraph.startswith(ROOMS[n].strip())
+        assert FOUND_TOO_SOON in done.stats.repairs
+    prompt = model.calls[-2]["messages"][1]["content"]  # turn 5's paragraph: the reveal comes at its end
+    assert "The ledger is still hidden" in prompt
+    model.push(FOUND + ROOMS[5], upd(plans[6]))
+    _, after = await drain(story.play(plans[5][0]))
+    assert after.node.paragraph == FOUND + ROOMS[5] and FOUND_TOO_SOON not in after.stats.repairs
+    assert "still hidden" not in model.calls[-2]["messages"][1]["content"]
