@@ -29,7 +29,10 @@ def typed_plan(world: World, rng: random.Random, here: str = "", told: str = "")
     from .world.names import name_words
 
     people = [c.name for c in world.characters] or ["someone who knows"]
-    present = [p for p in people if names_person(here, name_words(p))]
+    # named as a person is ("Okafor lets go of your elbow"), or whole as the world names it, in any case: lanternfall's
+    # "the Star" is in the hero's hands as "the star", and the reader of a play that typed "I go looking for the Star"
+    # there called it nonsense
+    present = [p for p in people if names_person(here, name_words(p)) or key_in_text(p, here)]
     things = [k for e in world.lore for k in e.keys[:1]] or ["a way forward"]
     unseen = [k for k in things if not key_in_text(k, told)] or things
     form = rng.choice(TYPED_FORMS)

@@ -31,6 +31,12 @@ def test_the_simulated_reader_asks_who_is_here_and_looks_for_who_is_not(world):
     assert "I go looking for Moss Dellacroix" in typed and "I go looking for Lieutenant Sam Okafor" not in typed
     assert {t for t in typed if t.startswith("I ask")} == {"I ask Lieutenant Sam Okafor about the ledger"}
     assert "I search for the ledger" in typed and "I search for the key" not in typed
+    # a character the world names with "the" is with the hero when the story names it in lower case
+    star = World.model_validate({**cast.snapshot(), "characters": [
+        *cast.snapshot()["characters"], {"name": "the Star", "description": "A fallen star that talks."}]})
+    held = "You pinch out your lamp and crouch in the shadow, the star muffled against your chest."
+    typed = {typed_plan(star, random.Random(seed), here=held, told=held) for seed in range(60)}
+    assert "I go looking for the Star" not in typed and "I ask the Star about the ledger" in typed
     # told nothing: anyone, anything
     anyone = {typed_plan(cast, random.Random(seed)) for seed in range(60)}
     assert "I go looking for Lieutenant Sam Okafor" in anyone and "I search for the key" in anyone
