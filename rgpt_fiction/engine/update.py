@@ -102,6 +102,21 @@ def a_state(fact: str) -> bool:
             and not said.startswith(_NOTICED) and not _FROM_NOW.search(fact) and words[0] not in _NO_ONE_NAMED)
 
 
+# plans in which the hero only takes in the scene: 75 of the 1,326 plans shown in the stored plays of 2026-11-27e to g, in
+# 73 of their 442 turns ("Listen to Okafor's report", "Wait for Mrs. Ashdown to answer", "Read about Augustus Vail's
+# history"); taken, the paragraph tells the plan back and little happens: a lanternfall reader's turn 11, "Listen to the
+# star's voice", and a dustchoir reader's "Listen to the hymnal", both counted as turns that only echo the choice
+_ONLOOKING = re.compile(r"^(?:i\s+)?(?:listen|wait|watch|observe|rest|think|reflect|consider|remember|enjoy|admire|stay|"
+                        r"continue|keep\s+(?:watching|listening|waiting)|look\s+around|read\s+about|"
+                        r"check\s+the\s+(?:weather|time|sky))\b", re.I)
+
+
+def deeds_first(plans: list[str]) -> list[str]:
+    """The plans, those in which the hero only watches, listens or waits (`_ONLOOKING`) put last, in their order: a
+    spare plan that does something takes their place."""
+    return sorted(plans, key=lambda p: bool(_ONLOOKING.match(p.strip())))
+
+
 def fresh_first(plans: list[str], offered_before: Sequence[str]) -> list[str]:
     """The plans, those that do again what a plan offered in the last turns did (`quality.does_again`)
     put last, in their order: the spare plans take their place. The 1.5B model offered "Hide the key
@@ -243,7 +258,7 @@ class Updater:
             if len(kept) >= n:  # the spare plan covered for it
                 problems = []
             stats.repairs += [f"{p} (attempt {attempt + 1})" for p in up.problems + problems]
-            plans = self._offered(fresh_first(kept, self.offered_before))[:n]
+            plans = self._offered(fresh_first(deeds_first(kept), self.offered_before))[:n]
             carried = kept
             if len(plans) >= n:  # a missing memory is derived below; only too few plans are worth a second call
                 break
@@ -359,8 +374,8 @@ class Updater:
 
     def _distinct_only(self, plans: list[str]) -> list[str]:
         plans = self._in_world(self._english(plans)[0])[0]
-        return self._offered(fresh_first(distinct_plans(self.vectors, plans, self.options.plan_similarity,
-                                                        self._played)[0], self.offered_before))
+        return self._offered(fresh_first(deeds_first(distinct_plans(self.vectors, plans, self.options.plan_similarity,
+                                                                    self._played)[0]), self.offered_before))
 
     def _offered(self, plans: list[str]) -> list[str]:
         """The model's plans in the order they are offered: after a world event, the choices its author
