@@ -47,6 +47,22 @@ def test_a_sentence_that_looks_for_asks_about_or_denies_it_finds_nothing(sentenc
     assert not finds(sentence, hidden)
 
 
+def test_it_is_the_hidden_thing_when_the_plan_looks_for_it():
+    """"You search for the ledger. … After several minutes of searching, you find it in a drawer under the table."
+    (the lowtide prompt resampled, docs/health-runs/2026-11-28/hidden/)."""
+    found = "After several minutes of searching, you find it in a drawer under the table."
+    assert not finds(found, LEDGER) and finds(found, LEDGER, sought=True)
+    assert not finds("You ask Moss where it could be.", LEDGER, sought=True)
+    for other in ("You approach the building cautiously and find it closed.",  # the resampled turns' "it"s
+                  "You find it locked on a door in Lowtown, as the world lore says.",
+                  "The club is still playing jazz, but you see signs of it hidden behind some bushes."):
+        assert not finds(other, LEDGER, sought=True)
+    paragraph = "You search for the ledger. " + found + (" Water has been in this room: the wallpaper hangs in sheets, "
+                                                        "and silt runs along the wall at the height of your chest.")
+    assert cut_found(paragraph, LEDGER, plan="I search for the ledger")[1]
+    assert not cut_found(paragraph, LEDGER, plan="I search for the key")[1]
+
+
 def test_the_sentence_that_finds_it_is_cut_the_first_too_unless_too_little_is_left():
     found = "You open the door and find the ledger inside."
     rest = (" Water has been in this room: the wallpaper hangs in sheets, and a line of silt runs along the wall at "
@@ -114,7 +130,7 @@ ROOMS = [" The room smells of brine and old cigars, and below the floor the wate
          "One of them is a tide table."]
 
 
-async def test_in_a_turn_it_is_cut_until_the_event_that_reveals_it_is_told(open_game, world):
+async def test_in_a_turn_it_is_written_again_then_cut_until_the_event_that_reveals_it_is_told(open_game, world):
     hidden = World.model_validate({**world.snapshot(), "content": {"hidden": LEDGER}, "events": [
         {"text": "A bell rings down on the quay."},
         {"text": "The harbour master waves a wet ledger at you from his door.", "reveals": "ledger"},
@@ -124,17 +140,22 @@ async def test_in_a_turn_it_is_cut_until_the_event_that_reveals_it_is_told(open_
     await drain(story.start())
     places = ["the office", "the cellar", "the boathouse", "the chapel", "the tower", "the cannery", "the attic"]
     plans = [[f"Search {p} for the ledger", f"Walk from {p} down to the quay", f"Knock at {p}'s door"] for p in places]
-    told = []
-    for n in range(5):  # events are told at the ends of turns 2 and 5
-        model.push(FOUND + ROOMS[n], upd(plans[n + 1]))
+    # turn 1: a plan that does not name it; the paragraph finds it, and is written again, told it stays hidden
+    model.push(FOUND + ROOMS[0], ROOMS[0].strip() + " You find no ledger here.", upd(plans[1]))
+    _, done = await drain(story.play(plans[0][1]))
+    assert done.node.paragraph == ROOMS[0].strip() + " You find no ledger here." and FOUND_TOO_SOON in done.stats.repairs
+    first, again = (c["messages"][1]["content"] for c in model.calls[-3:-1])
+    assert "still hidden" not in first and still_hidden(LEDGER) in again
+    told = [done]
+    for n in range(1, 5):  # written again, it finds it again: then it is cut; events end turns 2 and 5
+        model.push(FOUND + ROOMS[n], FOUND + " You find it wrapped in oilcloth." + ROOMS[n], upd(plans[n + 1]))
         _, done = await drain(story.play(plans[n][0]))
         told.append(done)
+        assert still_hidden(LEDGER) in model.calls[-3]["messages"][1]["content"]  # the plan names it
     assert [d.node.event for d in told] == [None, 0, None, None, 1]
-    for n, done in enumerate(told):
-        assert done.node.paragraph.startswith(ROOMS[n].strip())
-        assert FOUND_TOO_SOON in done.stats.repairs
-    prompt = model.calls[-2]["messages"][1]["content"]  # turn 5's paragraph: the reveal comes at its end
-    assert "The ledger is still hidden" in prompt
+    for n, done in enumerate(told[1:], 1):
+        assert done.node.paragraph.startswith(ROOMS[n].strip())  # "it", in a plan that looks for it, is the ledger
+        assert done.stats.repairs.count(FOUND_TOO_SOON) == 2
     model.push(FOUND + ROOMS[5], upd(plans[6]))
     _, after = await drain(story.play(plans[5][0]))
     assert after.node.paragraph == FOUND + ROOMS[5] and FOUND_TOO_SOON not in after.stats.repairs

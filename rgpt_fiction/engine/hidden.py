@@ -59,6 +59,9 @@ _CLAUSE = frozenset("who whom which that where what whether if because but".spli
 # words after the thing's name that put it in someone's hands ("the ledger is in your hands", "the spoon inside")
 _HELD_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:in\s+(?:your|his|her|their)\s+(?:hands?|palm|pocket|lap|grip)|inside)"
                          r"\b", re.I)
+# where "it" is found: "you find it in a drawer", "found it under a tree", "you find it." (not "find it closed")
+_PLACED = re.compile(r"^\s*(?:[.!;,]|$|(?:in|inside|under|beneath|behind|on|at|among|between|wrapped|tucked|hidden|"
+                     r"buried|lying|stuffed|sewn|taped|nailed|rolled|folded)\b)", re.I)
 _TOKEN = re.compile(r"[\w'’]+|[,;:—–()]")
 REACH = 8  # words from a finding verb to the thing's name at most
 
@@ -75,13 +78,20 @@ def _denied(words: Sequence[str]) -> bool:
     return any(w in _NOT_YET or w.endswith(("n't", "n’t")) for w in words)
 
 
-def finds(sentence: str, hidden: Sequence[str]) -> bool:
+def finds(sentence: str, hidden: Sequence[str], sought: bool = False) -> bool:
     """Whether the `sentence` finds, holds or hands over one of the `hidden` things (named as a whole word, in any
     case): a finding verb at most REACH words before its name, in the same clause, neither wished, asked nor denied;
-    or "in your hands", "inside" just after it. A question finds nothing."""
+    or "in your hands", "inside" just after it. When the reader's plan looks for it (`sought`), "it" names it too:
+    "You search for the ledger. … After several minutes of searching, you find it in a drawer under the table."
+    A question finds nothing."""
     if not hidden or sentence.rstrip().rstrip('"”’').endswith("?"):
         return False
-    for m in _named(tuple(hidden)).finditer(sentence):
+    for m in _named((*hidden, *(("it",) if sought else ()))).finditer(sentence):
+        if m.group().lower() == "it":  # found where it lies ("you find it in a drawer"), not "find it locked"
+            before = [t.lower() for t in _TOKEN.findall(sentence[:m.start()])]
+            if before and before[-1] in _FINDS and not _denied(before[-4:-1]) and _PLACED.match(sentence[m.end():]):
+                return True
+            continue
         if _HELD_AFTER.match(sentence[m.end():]):
             return True
         before = [t.lower() for t in _TOKEN.findall(sentence[:m.start()])][-REACH:]
@@ -98,10 +108,15 @@ def finds(sentence: str, hidden: Sequence[str]) -> bool:
     return False
 
 
-def cut_found(paragraph: str, hidden: Sequence[str]) -> tuple[str, bool]:
-    """The paragraph without the sentences that find one of the `hidden` things (`finds`), the first among them
-    too: "You open the door and find the ledger inside" is the reader's search and its wrong end at once. Left
-    whole when too little story would remain."""
+def cut_found(paragraph: str, hidden: Sequence[str], plan: str = "") -> tuple[str, bool]:
+    """The paragraph without the sentences that find one of the `hidden` things (`finds`; "it" too when the reader's
+    `plan` names one), the first among them too: "You open the door and find the ledger inside" is the reader's
+    search and its wrong end at once. Left whole when too little story would remain. (A turn writes such a
+    paragraph again once before it cuts: what is left of a find often still holds it, "You feel the weight of the
+    ledger".)"""
     if not hidden:
         return paragraph, False
-    return cut_sentences(paragraph, lambda s: finds(s, hidden), spare_first=False)
+    from .prompts import named_in_plan
+
+    sought = bool(named_in_plan(plan, hidden))
+    return cut_sentences(paragraph, lambda s: finds(s, hidden, sought), spare_first=False)

@@ -282,7 +282,7 @@ def kept_paragraph(written: str, sources: Sequence[str] = (), hero: str = "", au
     paragraph, risen = (paragraph, False) if authored else cut_the_dead_acting(paragraph, dead)
     if risen:
         repairs.append(THE_DEAD_ACT)
-    paragraph, found = (paragraph, False) if authored else cut_found(paragraph, hidden)
+    paragraph, found = (paragraph, False) if authored else cut_found(paragraph, hidden, plan)
     if found:
         repairs.append(FOUND_TOO_SOON)
     paragraph, named = (paragraph, False) if authored else cut_hero_named(paragraph, hero)

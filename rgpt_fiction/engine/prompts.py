@@ -167,7 +167,7 @@ def still_dead(names: Sequence[str]) -> str:
 def paragraph_messages(
     brief: str, memory: str, facts: list[str], recalls: list[Recall], last: str, plan: str, words: int,
     move_on: bool = False, cache_layout: bool = True, opening: str = "", pinned: Sequence[str] = (),
-    dead: Sequence[str] = (), hidden: Sequence[str] = (),
+    dead: Sequence[str] = (), hidden: Sequence[str] = (), found: bool = False,
 ) -> list[dict]:
     """Messages for writing the next paragraph (plain prose, streamed).
 
@@ -182,7 +182,7 @@ def paragraph_messages(
     `opening` the answer is begun (an assistant message the model continues: `opening_words`).
     `pinned` (the reader's pinned facts) are a part of their own after the facts (`pinned_part`). A plan that
     names someone of the world's `dead` is told that they stay dead (`still_dead`), and one that names a thing
-    still `hidden` that it stays hidden (`hidden.still_hidden`)."""
+    still `hidden` that it stays hidden (`hidden.still_hidden`); after a paragraph that `found` one, every plan is."""
     from .hidden import still_hidden
 
     recalled = recalls_part(recalls)
@@ -198,7 +198,8 @@ def paragraph_messages(
     )
     if asks(plan):
         user += ANSWER
-    user += still_dead(named_in_plan(plan, dead)) + still_hidden(named_in_plan(plan, hidden))
+    user += still_dead(named_in_plan(plan, dead)) + still_hidden(longest_names(hidden) if found else
+                                                                 named_in_plan(plan, hidden))
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."
     messages = [_system(brief), {"role": "user", "content": user}]

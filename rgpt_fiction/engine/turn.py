@@ -36,7 +36,7 @@ from ..memory.rows import LongTermMemory
 from .events import Delta, DraftEvent, Notice, Phase, Restart, TurnError, TurnStats
 from .options import TurnOptions
 from .hidden import hidden_now
-from .parsing import COPIED_MOSTLY, WROTE_ON, kept_paragraph
+from .parsing import COPIED_MOSTLY, FOUND_TOO_SOON, WROTE_ON, kept_paragraph
 from .plan_warmer import PlanWarmer
 from .prompts import (answer_begun, asks, closes_at_once, opening_words, paragraph_messages, without_echo,
                       without_lore)
@@ -189,7 +189,7 @@ class Turn:
         paragraph = req.seed
         if paragraph:
             yield Delta(paragraph)
-        move_on = False
+        move_on = found = False
         remembered: Remembered | None = None
         # the reader's plan as the paragraph's first words, where the model can continue an answer (and a
         # question's answer begun: "…. Vik tells you")
@@ -210,7 +210,7 @@ class Turn:
             messages = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, req.plan,
                 opts.paragraph_words, move_on, cache_layout=opts.cache_layout, opening=opening, pinned=self.pinned,
-                dead=self.game.world.content.dead, hidden=hidden,
+                dead=self.game.world.content.dead, hidden=hidden, found=found,
             )
             self.prompt = messages
             parts: list[str] = []
@@ -290,6 +290,12 @@ class Turn:
             if not paragraph:
                 stats.repairs.append("empty paragraph")
                 yield Restart("the model wrote nothing; asking again")
+                continue
+            if FOUND_TOO_SOON in repairs and not found and not outcome:
+                # what is left of a paragraph that found the hidden thing often still holds it ("You feel the weight
+                # of the ledger"): it is written again once, told that the thing stays hidden, and only then cut
+                yield Restart("that paragraph found what the story has not brought to light yet; writing it again")
+                paragraph, found = "", True
                 continue
             # a paragraph pieced together from the prompt is written again before any update is asked
             looped = attempt == 0 and COPIED_MOSTLY in repairs and not outcome
