@@ -24,6 +24,8 @@ LEDGER, SPOON = ["ledger"], ["Silver Spoon", "Spoon"]
     ("The ledger is in your hands at last.", LEDGER),
     ("Moss has the ledger, and he knows it.", LEDGER),
     ("Under the floorboards you discover the Silver Spoon, wrapped in a tea towel.", SPOON),
+    ("The vicar hands you the Spoon, still sticky.", SPOON),
+    ("Ledger in hand, you find the ledger under the sink.", LEDGER),
 ])
 def test_a_sentence_that_finds_or_holds_the_hidden_thing(sentence, hidden):
     assert finds(sentence, hidden)
@@ -38,6 +40,8 @@ def test_a_sentence_that_finds_or_holds_the_hidden_thing(sentence, hidden):
     ("You see Moss, who wants the ledger.", LEDGER),
     ("Have you found the ledger?", LEDGER),
     ("Bartleby drops a silver teaspoon at your feet, with H.B. scratched on the handle.", SPOON),
+    ("Mrs. Bramble takes back her tasting spoon and hands you the jar.", SPOON),  # "Spoon", capitalised, is the trophy
+    ("You hand Mrs. Bramble the spoon with H.B. scratched on it.", SPOON),
     ("Vera tells you that she has been working on the ledger for over a year.", LEDGER),
     ("You find nothing in the desk but dust, and no ledger.", LEDGER),
     ("You find the Silver Spoon's presentation case in the marrow bed, caked in clay and empty.", SPOON),

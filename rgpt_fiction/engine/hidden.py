@@ -68,10 +68,15 @@ REACH = 8  # words from a finding verb to the thing's name at most
 
 @functools.lru_cache(maxsize=16)
 def _named(hidden: tuple[str, ...]) -> re.Pattern[str]:
+    """The hidden names as whole words, not as an owner's mark ("you find the Spoon's presentation case, empty"): in any
+    case, but a one-word name the author capitalised only as written, for its common word is another thing
+    (wending's clue "a silver teaspoon… my tasting spoon" is not the Silver Spoon; "an old silver spoon" is)."""
+    def one(name: str) -> str:
+        words = r"\s+".join(map(re.escape, name.split()))
+        return words if len(name.split()) == 1 and name != name.lower() else f"(?i:{words})"
+
     names = sorted(hidden, key=len, reverse=True)
-    # not its owner's mark: "you find the Spoon's presentation case, empty"
-    return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + r")\b(?!['’]s\b)",
-                      re.I)
+    return re.compile(r"\b(?:" + "|".join(map(one, names)) + r")\b(?!['’]s\b)")
 
 
 def _denied(words: Sequence[str]) -> bool:
