@@ -10,8 +10,8 @@ import threading
 from typing import AsyncIterator, Callable, TextIO, assert_never
 
 from .engine.events import Delta, Notice, Phase, PlansReady, Restart, TurnDone, TurnError, TurnEvent
-from .engine.parsing import (CHOSE_FOR_READER, COPIED_MOSTLY, ECHOED_INSTRUCTIONS, FOREIGN_SCRIPT, HERO_FELT, HERO_NAMED, HERO_SPOKE,
-                             NOT_IN_WORLD, REPEATED_ITSELF, STOCK_LOOK, THE_DEAD_ACT, TOLD_AGAIN, FOUND_TOO_SOON)
+from .engine.parsing import (CHOSE_FOR_READER, COPIED_MOSTLY, ECHOED_INSTRUCTIONS, FOREIGN_SCRIPT, FOUND_TOO_SOON, HERO_FELT,
+                             HERO_NAMED, HERO_SPOKE, NOT_IN_WORLD, REPEATED_ITSELF, STOCK_LOOK, THE_DEAD_ACT, TOLD_AGAIN)
 from .engine.story import PlanError, Story
 from .coauthor_lines import HANDLERS as COAUTHOR, pins
 from .engine.tree import render_tree

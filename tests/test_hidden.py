@@ -25,7 +25,10 @@ LEDGER, SPOON = ["ledger"], ["Silver Spoon", "Spoon"]
     ("Moss has the ledger, and he knows it.", LEDGER),
     ("Under the floorboards you discover the Silver Spoon, wrapped in a tea towel.", SPOON),
     ("The vicar hands you the Spoon, still sticky.", SPOON),
-    ("Ledger in hand, you find the ledger under the sink.", LEDGER),
+    ("Ledger in hand, you step back into the rain.", LEDGER),
+    ("You manage to find the ledger behind the boiler.", LEDGER),
+    ("You take the ledger from the drawer.", LEDGER),
+    ("You open the ledger and read the names.", LEDGER),
 ])
 def test_a_sentence_that_finds_or_holds_the_hidden_thing(sentence, hidden):
     assert finds(sentence, hidden)
@@ -46,6 +49,17 @@ def test_a_sentence_that_finds_or_holds_the_hidden_thing(sentence, hidden):
     ("You find nothing in the desk but dust, and no ledger.", LEDGER),
     ("You find the Silver Spoon's presentation case in the marrow bed, caked in clay and empty.", SPOON),
     ("You open the door and find the ledger inside.", []),  # nothing hidden in this world
+    # a review's cases: what is looked for or talked of, a clue, speech
+    ("You pull the drawer open and look for the ledger.", LEDGER),
+    ("You hold your breath as you search for the ledger.", LEDGER),
+    ("You check your pocket for the ledger.", LEDGER),
+    ("You run your hands along the shelf looking for the ledger.", LEDGER),
+    ("You give up on the ledger for tonight.", LEDGER),
+    ("Moss hands you a note about the ledger.", LEDGER),
+    ("Moss says he saw the ledger in Castellane's office.", LEDGER),
+    ("The letter reveals the ledger was moved.", LEDGER),
+    ("Maybe the ledger is inside the lighthouse.", LEDGER),
+    ('"Give me the ledger," Moss says.', LEDGER),
 ])
 def test_a_sentence_that_looks_for_asks_about_or_denies_it_finds_nothing(sentence, hidden):
     assert not finds(sentence, hidden)
@@ -87,11 +101,14 @@ def test_a_thing_stays_hidden_until_the_event_that_reveals_it_or_the_last_event_
     assert hidden_now(SPOON + LEDGER, events, [0, 1]) == LEDGER  # "Silver Spoon" lifts "Spoon" too
     assert hidden_now(SPOON + LEDGER, events, [0, 1, 2]) == []  # the author's story is told: nothing is hidden
     assert hidden_now([], events, []) == []
+    assert hidden_now(["turnkey", "key"], _events("key", ""), [0]) == ["turnkey"]  # whole words
+    assert hidden_now(LEDGER, _events("", ""), [0, 5]) == LEDGER  # an index no event has
 
 
 @pytest.mark.parametrize("plan, told", [("Search the cabinet for the Silver Spoon", ["Silver Spoon"]),
                                         ("Ask the vicar where the Spoon went", ["Silver Spoon"]),
-                                        ("Ask the vicar about the teaspoon", [])])
+                                        ("Ask the vicar about the teaspoon", []),
+                                        ("Ask Mrs. Bramble about her tasting spoon", [])])
 def test_a_plan_that_names_the_hidden_thing_is_told_it_stays_hidden(plan, told):
     from rgpt_fiction.engine.prompts import paragraph_messages
 
@@ -99,6 +116,7 @@ def test_a_plan_that_names_the_hidden_thing_is_told_it_stays_hidden(plan, told):
     assert user.count("is still hidden") == len(told)
     if told:
         assert still_hidden(told) in user and "never the Silver Spoon itself" in user
+    assert still_hidden(["Castellane's ledger"]).startswith(" Castellane's ledger is still hidden")
 
 
 def test_an_event_can_only_reveal_what_is_hidden_and_the_error_says_which_event(world):
@@ -164,3 +182,26 @@ async def test_in_a_turn_it_is_written_again_then_cut_until_the_event_that_revea
     _, after = await drain(story.play(plans[5][0]))
     assert after.node.paragraph == FOUND + ROOMS[5] and FOUND_TOO_SOON not in after.stats.repairs
     assert "still hidden" not in model.calls[-2]["messages"][1]["content"]
+
+
+async def test_a_rewrite_for_a_find_is_not_one_of_the_turns_tries(open_game, world):
+    """Written again for a find, the paragraph is still checked for repeating the story (the loop guard runs on
+    the first try that counts); and a rewrite that comes to nothing leaves the first paragraph, cut, as the turn,
+    never a failed turn (found by a review: the rewrite had taken one of the three tries)."""
+    hidden = World.model_validate({**world.snapshot(), "content": {"hidden": LEDGER}})
+    model = ScriptedModel()  # improvises an update asked again
+    story, _ = open_game(model, the_world=hidden)
+    await drain(story.start())
+    first = ROOMS[0].strip() + " " + ROOMS[1].strip()
+    model.push(first, upd(["Search the office for the ledger", "Walk down to the quay", "Knock at the door"]))
+    await drain(story.play("Walk down to the quay"))
+    # the rewrite copies the last paragraph whole: written again as a loop, then a new one is kept
+    model.push(FOUND + ROOMS[2], first, ROOMS[3].strip() + ROOMS[4],
+               upd(["Search the cannery for the ledger", "Climb to the tower", "Row out to the buoy"]))
+    _, done = await drain(story.play("Search the office for the ledger"))
+    assert done.node.paragraph == ROOMS[3].strip() + ROOMS[4]
+    assert done.stats.loop_regenerations == 1 and FOUND_TOO_SOON in done.stats.repairs
+    # the rewrite comes to nothing three times: the first paragraph, cut, is kept
+    model.push(FOUND + ROOMS[5], "", "", "", upd(["Search the attic for the ledger", "Walk home", "Count the boats"]))
+    _, done = await drain(story.play("Search the cannery for the ledger"))
+    assert done.node.paragraph == ROOMS[5].strip()

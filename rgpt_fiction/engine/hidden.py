@@ -7,9 +7,10 @@ there (the whole mystery found and never mentioned again); "You look for the Sil
 and find a small wooden box with an old silver spoon inside", at turn 27 of a wending play, which the world's own
 events bring back at turn 33.
 
-So a plan that names a hidden thing is told it stays hidden (`still_hidden`), and a sentence of the model's in which
-the hero, or anyone, finds, holds or hands it over is cut (`cut_found`). The author says which event brings it to
-light (its `reveals`); from the turn that event is told on, and once every event has been told, nothing is hidden.
+So a plan that names a hidden thing is told it stays hidden (`still_hidden`), and a paragraph of the model's in which
+the hero, or anyone, finds, holds or hands it over is written again once, then such sentences are cut (`cut_found`).
+The author says which event brings it to light (its `reveals`): from the turn after the one that tells that event,
+and once every event has been told, nothing is hidden.
 """
 
 from __future__ import annotations
@@ -24,20 +25,35 @@ from .parsing import cut_sentences
 
 def hidden_now(hidden: Sequence[str], events: Sequence[Event], told: Iterable[int | None]) -> list[str]:
     """The names of `hidden` not yet brought to light after the events `told` (their indexes in `events`): an event
-    told that `reveals` a thing lifts every name of it (the longer or shorter ones: "Silver Spoon" lifts "Spoon"),
-    and when every event has been told the author's story is over and nothing is hidden."""
-    done = {i for i in told if i is not None}
+    told that `reveals` a thing lifts every name of it, the longer or shorter ones as whole words ("Silver Spoon"
+    lifts "Spoon", "key" does not lift "turnkey"); and when every event has been told the author's story is over and
+    nothing is hidden. The paragraph that ends with the revealing event is still written with it hidden."""
+    from ..world.lore import key_in_text
+
+    done = {i for i in told if i is not None and 0 <= i < len(events)}
     if not hidden or len(done) >= len(events) > 0:
         return []
-    shown = [events[i].reveals.casefold() for i in done if 0 <= i < len(events) and events[i].reveals]
-    return [h for h in hidden if not any(h.casefold() in s or s in h.casefold() for s in shown)]
+    shown = [events[i].reveals for i in done if events[i].reveals]
+    return [h for h in hidden if not any(key_in_text(s, h) or key_in_text(h, s) for s in shown)]
+
+
+def hidden_in_plan(plan: str, hidden: Sequence[str]) -> list[str]:
+    """The hidden things the `plan` names, each once by its longest name, matched as the cut matches them (`_named`:
+    "Ask Mrs. Bramble about her tasting spoon" does not name wending's "Spoon")."""
+    from .prompts import longest_names
+
+    return [n for n in longest_names(hidden) if _named(tuple(h for h in hidden if h in n)).search(plan)]
 
 
 def still_hidden(names: Sequence[str]) -> str:
-    """The instruction's sentence for a plan that names a thing still hidden (`prompts.named_in_plan` gives the
-    `names`): like the dead's (`prompts.still_dead`), said once for each thing, by its longest name."""
-    return "".join(f" The {n} is still hidden: in this paragraph the reader can find a sign of where the {n} may be, "
-                   f"never the {n} itself, and no one has it or hands it over." for n in names)
+    """The instruction's sentence for a plan that names a thing still hidden (`hidden_in_plan` gives the `names`):
+    like the dead's (`prompts.still_dead`), said once for each thing, by its longest name."""
+    def the(name: str) -> str:  # "the ledger", "the Silver Spoon"; "Castellane's ledger" and "the Star" as they are
+        first = name.split()[0]
+        return name if first.lower() in ("the", "a", "an") or first.endswith(("'s", "’s")) else "the " + name
+
+    return "".join(f" {the(n)[0].upper()}{the(n)[1:]} is still hidden: in this paragraph the reader can find a sign of "
+                   f"where {the(n)} may be, never {the(n)} itself, and no one has it or hands it over." for n in names)
 
 
 # words that find, hold or hand over the thing named a few words after them ("find the ledger", "pulls out a small
@@ -46,21 +62,25 @@ _FINDS = frozenset(
     "find finds found finding discover discovers discovered discovering uncover uncovers uncovered unearth unearths "
     "unearthed retrieve retrieves retrieved recover recovers recovered pull pulls pulled lift lifts lifted grab grabs "
     "grabbed hold holds holding held clutch clutches clutched clutching pocket pockets pocketed hand hands handed "
-    "handing give gives gave giving produce produces produced reveal reveals revealed spot spots spotted see sees "
-    "saw show shows showed have has".split())
+    "handing give gives gave giving produce produces produced spot spots see sees show shows showed take takes took "
+    "taking open opens opened tuck tucks tucked slip slips slipped have has".split())
 _HAVE = frozenset({"have", "has"})  # these hold only what comes next ("has the ledger", "have Castellane's ledger")
 # words before such a verb that make it a wish, a question or a denial, not a find ("help me find the Spoon", "he
 # couldn't find the ledger", "before the men who killed him find it")
 _NOT_YET = frozenset(
     "not no never nobody nothing cannot to can could will would must should might may help try tries trying hope "
     "hopes hoping want wants wanted need needs going let ask asks asked if whether before until unless".split())
-# words that end the reach back from the thing's name to a verb ("you see Moss, who wants the ledger")
-_CLAUSE = frozenset("who whom which that where what whether if because but".split())
+# words that end the reach back from the thing's name to a verb: another clause ("you see Moss, who wants the
+# ledger"), or the thing as what is looked for or talked of ("you pull the drawer open and look for the ledger",
+# "Moss hands you a note about the ledger")
+_CLAUSE = frozenset("who whom which that where what whether if because but for about of from on look looks looking "
+                    "search searches searching seek seeks seeking check checks checking".split())
+_MANAGE = frozenset("manage manages managed able".split())  # "to" after these finds: "you manage to find the ledger"
 # words after the thing's name that put it in someone's hands ("the ledger is in your hands", "the spoon inside")
-_HELD_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:in\s+(?:your|his|her|their)\s+(?:hands?|palm|pocket|lap|grip)|inside)"
-                         r"\b", re.I)
+_HELD_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:in\s+(?:your|his|her|their)\s+(?:hands?|palm|pocket|lap|grip)\b|"
+                         r"in\s+hand\b|inside\s*(?:[.,;!]|$))", re.I)
 # where "it" is found: "you find it in a drawer", "found it under a tree", "you find it." (not "find it closed")
-_PLACED = re.compile(r"^\s*(?:[.!;,]|$|(?:in|inside|under|beneath|behind|on|at|among|between|wrapped|tucked|hidden|"
+_PLACED = re.compile(r"^\s*(?:[.!;,]|$|(?:in|inside|under|beneath|behind|on|among|between|over|wrapped|tucked|hidden|"
                      r"buried|lying|stuffed|sewn|taped|nailed|rolled|folded)\b)", re.I)
 _TOKEN = re.compile(r"[\w'’]+|[,;:—–()]")
 REACH = 8  # words from a finding verb to the thing's name at most
@@ -80,17 +100,23 @@ def _named(hidden: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _denied(words: Sequence[str]) -> bool:
-    return any(w in _NOT_YET or w.endswith(("n't", "n’t")) for w in words)
+    """Whether the words before a finding verb make it a wish, a question or a denial ("to", but not "manage to")."""
+    return any((w in _NOT_YET and not (w == "to" and i and words[i - 1] in _MANAGE))
+               or w.endswith(("n't", "n’t", "'ll", "’ll", "'d", "’d")) for i, w in enumerate(words))
 
 
 def finds(sentence: str, hidden: Sequence[str], sought: bool = False) -> bool:
-    """Whether the `sentence` finds, holds or hands over one of the `hidden` things (named as a whole word, in any
-    case): a finding verb at most REACH words before its name, in the same clause, neither wished, asked nor denied;
-    or "in your hands", "inside" just after it. When the reader's plan looks for it (`sought`), "it" names it too:
-    "You search for the ledger. … After several minutes of searching, you find it in a drawer under the table."
-    A question finds nothing."""
+    """Whether the `sentence` finds, holds or hands over one of the `hidden` things (each named as a whole word):
+    a finding verb at most REACH words before its name, in the same clause, neither wished, asked nor denied;
+    or "in your hands", "inside." just after it. Names match as `_named` says. When the reader's plan looks for it
+    (`sought`), "it" names it too: "You search for the ledger. … After several minutes of searching, you find it in a
+    drawer under the table." Only the narration counts ('"Give me the ledger," Moss says' finds nothing), and a
+    question finds nothing."""
+    from ..quality import narration
+
     if not hidden or sentence.rstrip().rstrip('"”’').endswith("?"):
         return False
+    sentence = narration(sentence)
     for m in _named((*hidden, *(("it",) if sought else ()))).finditer(sentence):
         if m.group().lower() == "it":  # found where it lies ("you find it in a drawer"), not "find it locked"
             before = [t.lower() for t in _TOKEN.findall(sentence[:m.start()])]
@@ -121,7 +147,5 @@ def cut_found(paragraph: str, hidden: Sequence[str], plan: str = "") -> tuple[st
     ledger".)"""
     if not hidden:
         return paragraph, False
-    from .prompts import named_in_plan
-
-    sought = bool(named_in_plan(plan, hidden))
+    sought = bool(hidden_in_plan(plan, hidden))
     return cut_sentences(paragraph, lambda s: finds(s, hidden, sought), spare_first=False)

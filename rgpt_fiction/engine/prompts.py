@@ -150,8 +150,8 @@ def longest_names(names: Sequence[str]) -> list[str]:
 
 
 def named_in_plan(plan: str, names: Sequence[str]) -> list[str]:
-    """Those of the world's `names` (its `dead`, its `hidden` things) that the plan names, each once by the longest
-    name ("Search for Sam" -> "Sam Carvell")."""
+    """Those of the world's `names` (its `dead`) that the plan names, each once by the longest name ("Search for Sam"
+    -> "Sam Carvell")."""
     from ..world.lore import key_in_text
 
     return [n for n in longest_names(names) if any(key_in_text(d, plan) for d in names if d in n)]
@@ -183,7 +183,7 @@ def paragraph_messages(
     `pinned` (the reader's pinned facts) are a part of their own after the facts (`pinned_part`). A plan that
     names someone of the world's `dead` is told that they stay dead (`still_dead`), and one that names a thing
     still `hidden` that it stays hidden (`hidden.still_hidden`); after a paragraph that `found` one, every plan is."""
-    from .hidden import still_hidden
+    from .hidden import hidden_in_plan, still_hidden
 
     recalled = recalls_part(recalls)
     head = known_prefix(memory, facts, last, move_on, pinned)
@@ -199,7 +199,7 @@ def paragraph_messages(
     if asks(plan):
         user += ANSWER
     user += still_dead(named_in_plan(plan, dead)) + still_hidden(longest_names(hidden) if found else
-                                                                 named_in_plan(plan, hidden))
+                                                                 hidden_in_plan(plan, hidden))
     if move_on:
         user += " Do not repeat earlier events: move the story forward to something new."
     messages = [_system(brief), {"role": "user", "content": user}]

@@ -204,8 +204,10 @@ class Turn:
         kept = functools.partial(kept_paragraph, hero=self.game.persona.name, authored=bool(outcome),
                                  not_in_world=self.game.world.content.not_in_world, plan=req.plan,
                                  dead=self.game.world.content.dead, hidden=hidden)
-        for attempt in range(3):
-            if paragraph:
+        kept_found = ""  # a paragraph that found the hidden thing, cut: kept if its rewrite comes to nothing
+        for attempt in range(4):
+            tries = attempt - found  # a rewrite for a find is not one of the three tries (the loop guard runs on try 0)
+            if paragraph or tries >= 3:
                 break
             messages = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, req.plan,
@@ -272,7 +274,7 @@ class Turn:
             # written again (attempt 1 on), a paragraph that copied again keeps only what is its own, and
             # a model that continues answers writes on from it: the whole copy was kept before (four
             # perihelion turns of 30 kept 56-97 % of their words from earlier turns)
-            write_on_copy = attempt > 0 and self.model.prefill and not outcome
+            write_on_copy = tries > 0 and self.model.prefill and not outcome
             paragraph, repairs = kept(written, sources, keep_short=write_on_copy)
             stats.repairs += repairs
             if write_on_copy and COPIED_MOSTLY in repairs and paragraph \
@@ -295,10 +297,10 @@ class Turn:
                 # what is left of a paragraph that found the hidden thing often still holds it ("You feel the weight
                 # of the ledger"): it is written again once, told that the thing stays hidden, and only then cut
                 yield Restart("that paragraph found what the story has not brought to light yet; writing it again")
-                paragraph, found = "", True
+                paragraph, found, kept_found = "", True, paragraph
                 continue
             # a paragraph pieced together from the prompt is written again before any update is asked
-            looped = attempt == 0 and COPIED_MOSTLY in repairs and not outcome
+            looped = tries == 0 and COPIED_MOSTLY in repairs and not outcome
             if not looped and due is not None:  # decided on each paragraph written (a rewrite may not name them)
                 hold = waits(self.game.world.events[due].arrives, paragraph, late)
                 index = stats.world_event = None if hold else due
@@ -314,7 +316,7 @@ class Turn:
                 # model writes the plans; the plans are shown as soon as they are written and checked
                 yield Phase("remembering")
                 loop_check = asyncio.ensure_future(asyncio.to_thread(
-                    loops, self.vectors, paragraph, recent, recalled, opts.loop_similarity, opts.retold_loop)) if attempt == 0 and not outcome else None
+                    loops, self.vectors, paragraph, recent, recalled, opts.loop_similarity, opts.retold_loop)) if tries == 0 and not outcome else None
                 async with contextlib.aclosing(
                         updater.remember(messages, written.strip(), paragraph, started, loop_check)) as events:
                     async for event in events:
@@ -327,6 +329,11 @@ class Turn:
                 paragraph, move_on, recalls = "", True, _not_copied(recalls, written)
                 continue
             remembered = updater.result
+        if not paragraph and kept_found:  # the rewrite came to nothing: the first paragraph, cut, is the turn's
+            paragraph = kept_found  # (shown again: the rewrite's Restart cleared it), without the world's event,
+            index = stats.world_event = None  # which the next turn tells
+            updater.set_event(None)
+            yield Delta(paragraph)
         if not paragraph:
             raise TurnError(f"{self.model.name}: the model wrote an empty paragraph three times; try again or change the plan")
         told, paragraph = paragraph, without_echo(paragraph, opening)

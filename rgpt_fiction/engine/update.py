@@ -106,9 +106,9 @@ def a_state(fact: str) -> bool:
 # 73 of their 442 turns ("Listen to Okafor's report", "Wait for Mrs. Ashdown to answer", "Read about Augustus Vail's
 # history"); taken, the paragraph tells the plan back and little happens: a lanternfall reader's turn 11, "Listen to the
 # star's voice", and a dustchoir reader's "Listen to the hymnal", both counted as turns that only echo the choice
-_ONLOOKING = re.compile(r"^(?:i\s+)?(?:listen|wait|watch|observe|rest|think|reflect|consider|remember|enjoy|admire|stay|"
-                        r"continue|keep\s+(?:watching|listening|waiting)|look\s+around|read\s+about|"
-                        r"check\s+the\s+(?:weather|time|sky))\b", re.I)
+# ("Continue down the corridor to the vault", "Stay close to Moss", "Look around the cellar for a way out" do something)
+_ONLOOKING = re.compile(r"^(?:i\s+)?(?:listen|wait|watch|observe|rest|think|reflect|consider|remember|enjoy|admire|"
+                        r"keep\s+(?:watching|listening|waiting)|read\s+about|check\s+the\s+(?:weather|time|sky))\b", re.I)
 
 
 def deeds_first(plans: list[str]) -> list[str]:

@@ -85,7 +85,7 @@ class Event(_Strict):
                                                  "place: the next paragraph opens with it, and the storyteller "
                                                  "writes on from there")
     reveals: str = Field("", description="a thing of `[content] hidden` this event brings to light, as `hidden` names "
-                                         "it: from the turn it is told, the storyteller may find it")
+                                         "it: from the turn after the one that tells it, the storyteller may find it")
 
     follow_ups: list[list[Item]] = FollowUps
 
