@@ -40,20 +40,19 @@ def hidden_now(hidden: Sequence[str], events: Sequence[Event], told: Iterable[in
 def hidden_in_plan(plan: str, hidden: Sequence[str]) -> list[str]:
     """The hidden things the `plan` names, each once by its longest name, matched as the cut matches them (`_named`:
     "Ask Mrs. Bramble about her tasting spoon" does not name wending's "Spoon")."""
-    from .prompts import longest_names
+    from .prompts import named_in_plan
 
-    return [n for n in longest_names(hidden) if _named(tuple(h for h in hidden if h in n)).search(plan)]
+    return named_in_plan(plan, hidden, lambda name, text: bool(_named((name,)).search(text)))
 
 
 def still_hidden(names: Sequence[str]) -> str:
     """The instruction's sentence for a plan that names a thing still hidden (`hidden_in_plan` gives the `names`):
-    like the dead's (`prompts.still_dead`), said once for each thing, by its longest name."""
-    def the(name: str) -> str:  # "the ledger", "the Silver Spoon"; "Castellane's ledger" and "the Star" as they are
-        first = name.split()[0]
-        return name if first.lower() in ("the", "a", "an") or first.endswith(("'s", "’s")) else "the " + name
-
-    return "".join(f" {the(n)[0].upper()}{the(n)[1:]} is still hidden: in this paragraph the reader can find a sign of "
-                   f"where {the(n)} may be, never {the(n)} itself, and no one has it or hands it over." for n in names)
+    like the dead's (`prompts.still_dead`), said once for each thing, by its longest name, with "the" unless it has
+    its own ("the ledger"; "Castellane's ledger", "the Star")."""
+    said = [n if n.split()[0].lower() in ("the", "a", "an") or n.split()[0].endswith(("'s", "’s")) else "the " + n
+            for n in names]
+    return "".join(f" {n[0].upper()}{n[1:]} is still hidden: in this paragraph the reader can find a sign of where {n} "
+                   f"may be, never {n} itself, and no one has it or hands it over." for n in said)
 
 
 # words that find, hold or hand over the thing named a few words after them ("find the ledger", "pulls out a small

@@ -5,7 +5,7 @@ so the prompt does not grow with the story."""
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..memory.rows import Recall
 from .parsing import MIN_STORY_WORDS, kept_sentences
@@ -149,12 +149,14 @@ def longest_names(names: Sequence[str]) -> list[str]:
     return [n for n in names if not any(n != o and n in o for o in names)]
 
 
-def named_in_plan(plan: str, names: Sequence[str]) -> list[str]:
-    """Those of the world's `names` (its `dead`) that the plan names, each once by the longest name ("Search for Sam"
-    -> "Sam Carvell")."""
+def named_in_plan(plan: str, names: Sequence[str], names_it: Callable[[str, str], bool] | None = None) -> list[str]:
+    """Those of the world's `names` (its `dead`, its `hidden` things) that the plan names, each once by the longest
+    name ("Search for Sam" -> "Sam Carvell"): a name is in the plan when `names_it(name, plan)` (by default as a whole
+    word in any case: `lore.key_in_text`)."""
     from ..world.lore import key_in_text
 
-    return [n for n in longest_names(names) if any(key_in_text(d, plan) for d in names if d in n)]
+    found = names_it or key_in_text
+    return [n for n in longest_names(names) if any(found(d, plan) for d in names if d in n)]
 
 
 def still_dead(names: Sequence[str]) -> str:

@@ -189,7 +189,7 @@ class Turn:
         paragraph = req.seed
         if paragraph:
             yield Delta(paragraph)
-        move_on = found = False
+        move_on = False
         remembered: Remembered | None = None
         # the reader's plan as the paragraph's first words, where the model can continue an answer (and a
         # question's answer begun: "…. Vik tells you")
@@ -204,15 +204,15 @@ class Turn:
         kept = functools.partial(kept_paragraph, hero=self.game.persona.name, authored=bool(outcome),
                                  not_in_world=self.game.world.content.not_in_world, plan=req.plan,
                                  dead=self.game.world.content.dead, hidden=hidden)
-        kept_found = ""  # a paragraph that found the hidden thing, cut: kept if its rewrite comes to nothing
+        kept_found = ""  # a paragraph that found the hidden thing, cut: written again once, kept if that comes to nothing
         for attempt in range(4):
-            tries = attempt - found  # a rewrite for a find is not one of the three tries (the loop guard runs on try 0)
+            tries = attempt - bool(kept_found)  # a rewrite for a find is not one of the three tries (the loop guard: try 0)
             if paragraph or tries >= 3:
                 break
             messages = paragraph_messages(
                 self.brief, memory_before, facts_before, recalls, last, req.plan,
                 opts.paragraph_words, move_on, cache_layout=opts.cache_layout, opening=opening, pinned=self.pinned,
-                dead=self.game.world.content.dead, hidden=hidden, found=found,
+                dead=self.game.world.content.dead, hidden=hidden, found=bool(kept_found),
             )
             self.prompt = messages
             parts: list[str] = []
@@ -293,11 +293,11 @@ class Turn:
                 stats.repairs.append("empty paragraph")
                 yield Restart("the model wrote nothing; asking again")
                 continue
-            if FOUND_TOO_SOON in repairs and not found and not outcome:
+            if FOUND_TOO_SOON in repairs and not kept_found and not outcome:
                 # what is left of a paragraph that found the hidden thing often still holds it ("You feel the weight
                 # of the ledger"): it is written again once, told that the thing stays hidden, and only then cut
                 yield Restart("that paragraph found what the story has not brought to light yet; writing it again")
-                paragraph, found, kept_found = "", True, paragraph
+                paragraph, kept_found = "", paragraph
                 continue
             # a paragraph pieced together from the prompt is written again before any update is asked
             looped = tries == 0 and COPIED_MOSTLY in repairs and not outcome
